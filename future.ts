@@ -1,0 +1,1097 @@
+// Copyright 2026 the @frontier/generators authors. MIT license.
+/**
+ * The one small `Future` that every module of this package shares: a result
+ * to be computed later, in the style of Python's `concurrent.futures.Future`,
+ * that also works with `await` and, inside a task, with `yield*`.
+ *
+ * ```ts
+ * import { Future, sleep } from "@frontier/generators/future";
+ * import assert from "node:assert/strict";
+ *
+ * const fut = new Future<number>();
+ * fut.addDoneCallback((f) => console.log("Got:", f.result()));
+ * fut.setResult(5); // prints "Got: 5"
+ * assert.equal(await fut, 5);
+ * assert.equal(await sleep(1, "later"), "later");
+ * ```
+ *
+ * Also here: {@linkcode sleep}, {@linkcode wait}, {@linkcode asCompleted},
+ * {@linkcode gather}, and the errors {@linkcode CancelledError},
+ * {@linkcode InvalidStateError} and {@linkcode TimeoutError}.
+ *
+ * @module
+ */
+
+import {
+  CANCELLED,
+  FAILED,
+  FINISHED,
+  type InspectFn,
+  internals,
+  PENDING,
+  RUNNING,
+  type Waiter,
+} from "./_internals.ts";
+import { checkMilliseconds, describe, isThenable } from "./_describe.ts";
+import { reportLater, runJob, tick } from "./_scheduler.ts";
+
+/**
+ * Thrown by a cancelled future's `result()` and `exception()`, thrown into a
+ * task's generator when the task is cancelled, and the reason an awaited
+ * cancelled future rejects with.
+ *
+ * @example Recognising cancellation
+ * ```ts
+ * import { CancelledError, Future } from "@frontier/generators/future";
+ * import assert from "node:assert/strict";
+ *
+ * const fut = new Future<number>();
+ * fut.cancel();
+ * assert.throws(() => fut.result(), CancelledError);
+ * ```
+ */
+export class CancelledError extends Error {
+  /** Makes a `CancelledError`. */
+  constructor(message = "the future was cancelled", options?: ErrorOptions) {
+    super(message, options);
+    this.name = "CancelledError";
+  }
+}
+
+/**
+ * Thrown when a future is used in a way its state does not allow: reading the
+ * result of a pending future, or completing a future twice.
+ *
+ * @example
+ * ```ts
+ * import { Future, InvalidStateError } from "@frontier/generators/future";
+ * import assert from "node:assert/strict";
+ *
+ * const fut = new Future<number>();
+ * assert.throws(() => fut.result(), InvalidStateError);
+ * fut.setResult(1);
+ * assert.throws(() => fut.setResult(2), InvalidStateError);
+ * ```
+ */
+export class InvalidStateError extends Error {
+  /** Makes an `InvalidStateError`. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "InvalidStateError";
+  }
+}
+
+/**
+ * Thrown when a time limit passes before the awaited work is done, as by
+ * {@linkcode asCompleted} with a `timeout`.
+ *
+ * @example
+ * ```ts
+ * import { TimeoutError } from "@frontier/generators/future";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new TimeoutError("no answer within 100 ms");
+ * assert.equal(error.name, "TimeoutError");
+ * ```
+ */
+export class TimeoutError extends Error {
+  /** Makes a `TimeoutError`. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "TimeoutError";
+  }
+}
+
+/** A done callback: called with the future once it is done. */
+export type DoneCallback<T> = (future: Future<T>) => void;
+
+// What a future keeps of its callbacks: none, one (function and context), or
+// an array of function, context pairs. User callbacks have context `USER`.
+const USER = Symbol("user callback");
+type AnyCallback = DoneCallback<never> | Waiter<never>;
+
+// Flags.
+const OBSERVED = 1; // someone will see the error: no unhandled report
+const FLUSHING = 2; // done, callbacks queued or running: new ones wait in line
+
+const STATE_NAMES = ["pending", "running", "finished", "failed", "cancelled"];
+
+// Filled in by the static block of `Future`, for this module's functions.
+let stateOf!: (future: Future<unknown>) => number;
+let peekValue!: (future: Future<unknown>) => unknown;
+
+type Timer = ReturnType<typeof setTimeout>;
+
+function noop(): void {}
+
+/**
+ * A result to be computed later.
+ *
+ * Someone holds the future and completes it once with {@linkcode setResult},
+ * {@linkcode setException} or {@linkcode cancel}; everyone else reads it with
+ * {@linkcode result}, {@linkcode addDoneCallback}, `await`, or, inside a task,
+ * `yield*`:
+ *
+ * - `await fut` works because a future is `PromiseLike`.
+ * - `const v = yield* fut` works inside a task (see `task.ts`) and gives `v`
+ *   the type `T`; on a future that is already done it does not suspend at all.
+ *
+ * Callbacks run in the order they were added, each exactly once, even when a
+ * callback completes another future: that work is queued and run by one loop,
+ * so a chain of a million futures settles without growing the call stack. A
+ * callback that throws does not stop the others; its error is reported like
+ * an uncaught error. A future that fails while nobody observes it (no
+ * callback, no `await`, no `result()` or `exception()`) is reported like an
+ * unhandled promise rejection.
+ *
+ * @typeParam T The type of the result.
+ *
+ * @example Callbacks, as in the tutorial's thread pool example
+ * ```ts
+ * import { Future } from "@frontier/generators/future";
+ * import assert from "node:assert/strict";
+ *
+ * const fut = new Future<number>();
+ * const seen: string[] = [];
+ * fut.addDoneCallback((f) => {
+ *   try {
+ *     seen.push(`Got: ${f.result()}`);
+ *   } catch (e) {
+ *     seen.push(`Failed: ${(e as Error).name}`);
+ *   }
+ * });
+ * fut.setException(new TypeError("unsupported operand"));
+ * assert.deepEqual(seen, ["Failed: TypeError"]);
+ * ```
+ *
+ * @example Awaiting a future
+ * ```ts
+ * import { Future } from "@frontier/generators/future";
+ * import assert from "node:assert/strict";
+ *
+ * const fut = new Future<string>();
+ * setTimeout(() => fut.setResult("hello"), 1);
+ * assert.equal(await fut, "hello");
+ * ```
+ */
+export class Future<T> implements PromiseLike<T> {
+  #state = PENDING;
+  #value: unknown = undefined;
+  #callbacks: AnyCallback | unknown[] | undefined = undefined;
+  #context: unknown = undefined;
+  #flags = 0;
+  #promise: Promise<T> | undefined = undefined;
+
+  static {
+    stateOf = (f) => f.#state;
+    peekValue = (f) => f.#value;
+    internals.state = stateOf;
+    internals.take = (f) => {
+      if (f.#state !== FINISHED) f.#observe();
+      return f.#value;
+    };
+    internals.settle = (f, state, value) => f.#settle(state, value);
+    internals.markRunning = (f) => {
+      if (f.#state === PENDING) f.#state = RUNNING;
+    };
+    internals.addWaiter = (f, fn, ctx) => f.#add(fn as AnyCallback, ctx);
+    internals.format = (f, title, inspect, options) =>
+      f.#format(title, inspect, options);
+  }
+
+  /**
+   * Wraps a value, a promise or any thenable in a future. A future is returned
+   * as it is.
+   *
+   * @example
+   * ```ts
+   * import { Future } from "@frontier/generators/future";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(Future.from(42).result(), 42);
+   * assert.equal(await Future.from(Promise.resolve("later")), "later");
+   * ```
+   *
+   * @param value The value, promise or thenable.
+   * @returns A future of the value; done at once for a plain value.
+   */
+  static from<T>(value: T | PromiseLike<T>): Future<Awaited<T>> {
+    if (value instanceof Future) return value as Future<Awaited<T>>;
+    const future = new Future<Awaited<T>>();
+    if (!isThenable(value)) {
+      future.#settle(FINISHED, value);
+      return future;
+    }
+    const settle = (state: number, v: unknown) => {
+      // A future cancelled while the promise was pending ignores its outcome.
+      if (future.#state < FINISHED) future.#settle(state, v);
+    };
+    try {
+      value.then(
+        (v) => settle(FINISHED, v),
+        (e) => settle(FAILED, e),
+      );
+    } catch (error) {
+      settle(FAILED, error);
+    }
+    return future;
+  }
+
+  /**
+   * Whether the future is done: finished with a result, failed, or cancelled.
+   *
+   * @example
+   * ```ts
+   * import { Future } from "@frontier/generators/future";
+   * import assert from "node:assert/strict";
+   *
+   * const fut = new Future<number>();
+   * assert.equal(fut.done(), false);
+   * fut.setResult(1);
+   * assert.equal(fut.done(), true);
+   * ```
+   */
+  done(): boolean {
+    return this.#state >= FINISHED;
+  }
+
+  /**
+   * Whether the future was cancelled.
+   *
+   * @example
+   * ```ts
+   * import { Future } from "@frontier/generators/future";
+   * import assert from "node:assert/strict";
+   *
+   * const fut = new Future<number>();
+   * fut.cancel();
+   * assert.equal(fut.cancelled(), true);
+   * ```
+   */
+  cancelled(): boolean {
+    return this.#state === CANCELLED;
+  }
+
+  /**
+   * Whether the work behind the future has started and is not done yet (a
+   * task that has taken its first step, work an executor has started).
+   *
+   * @example
+   * ```ts
+   * import { Future } from "@frontier/generators/future";
+   * import assert from "node:assert/strict";
+   *
+   * const fut = new Future<number>();
+   * fut.setRunning();
+   * assert.equal(fut.running(), true);
+   * ```
+   */
+  running(): boolean {
+    return this.#state === RUNNING;
+  }
+
+  /**
+   * The result of a finished future.
+   *
+   * @throws {InvalidStateError} If the future is not done yet: JavaScript
+   * cannot block, so `await` it, add a done callback, or `yield*` it in a task.
+   * @throws {CancelledError} If the future was cancelled.
+   * @throws The future's own error, if it failed.
+   *
+   * @example
+   * ```ts
+   * import { Future } from "@frontier/generators/future";
+   * import assert from "node:assert/strict";
+   *
+   * const fut = new Future<number>();
+   * fut.setResult(5);
+   * assert.equal(fut.result(), 5);
+   * ```
+   */
+  result(): T {
+    const state = this.#state;
+    if (state === FINISHED) return this.#value as T;
+    if (state < FINISHED) throw this.#notDone("result()");
+    this.#observe();
+    throw this.#value;
+  }
+
+  /**
+   * The error of a failed future, or `undefined` if it finished with a result.
+   *
+   * @throws {InvalidStateError} If the future is not done yet.
+   * @throws {CancelledError} If the future was cancelled.
+   *
+   * @example
+   * ```ts
+   * import { Future } from "@frontier/generators/future";
+   * import assert from "node:assert/strict";
+   *
+   * const fut = new Future<number>();
+   * const error = new RangeError("too big");
+   * fut.setException(error);
+   * assert.equal(fut.exception(), error);
+   * ```
+   */
+  exception(): unknown {
+    const state = this.#state;
+    if (state === FINISHED) return undefined;
+    if (state < FINISHED) throw this.#notDone("exception()");
+    this.#observe();
+    if (state === CANCELLED) throw this.#value;
+    return this.#value;
+  }
+
+  /**
+   * Calls `fn(future)` once the future is done: at once if it already is,
+   * otherwise after the callbacks added before it. A callback that throws
+   * does not stop the others; its error is reported like an uncaught error
+   * (the global `error` event).
+   *
+   * @example
+   * ```ts
+   * import { Future } from "@frontier/generators/future";
+   * import assert from "node:assert/strict";
+   *
+   * const fut = new Future<number>();
+   * const order: number[] = [];
+   * fut.addDoneCallback(() => order.push(1));
+   * fut.addDoneCallback(() => order.push(2));
+   * fut.setResult(0);
+   * fut.addDoneCallback(() => order.push(3));
+   * assert.deepEqual(order, [1, 2, 3]);
+   * ```
+   *
+   * @param fn The callback.
+   */
+  addDoneCallback(fn: DoneCallback<T>): void {
+    if (typeof fn !== "function") {
+      throw new TypeError(
+        `addDoneCallback() takes a function called with the future, got ${
+          describe(fn)
+        }`,
+      );
+    }
+    this.#add(fn as AnyCallback, USER);
+  }
+
+  /**
+   * Removes every registration of `fn` that has not run yet.
+   *
+   * @example
+   * ```ts
+   * import { Future } from "@frontier/generators/future";
+   * import assert from "node:assert/strict";
+   *
+   * const fut = new Future<number>();
+   * const fn = () => {
+   *   throw new Error("never called");
+   * };
+   * fut.addDoneCallback(fn);
+   * assert.equal(fut.removeDoneCallback(fn), 1);
+   * fut.setResult(1);
+   * ```
+   *
+   * @param fn The callback to remove.
+   * @returns How many registrations were removed.
+   */
+  removeDoneCallback(fn: DoneCallback<T>): number {
+    const callbacks = this.#callbacks;
+    if (callbacks === undefined) return 0;
+    if (!Array.isArray(callbacks)) {
+      if (callbacks !== fn || this.#context !== USER) return 0;
+      this.#callbacks = this.#context = undefined;
+      return 1;
+    }
+    let removed = 0;
+    for (let i = 0; i < callbacks.length; i += 2) {
+      if (callbacks[i] === fn && callbacks[i + 1] === USER) {
+        callbacks.splice(i, 2);
+        i -= 2;
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * Cancels the future if it is not done yet, and runs its callbacks.
+   *
+   * @example
+   * ```ts
+   * import { Future } from "@frontier/generators/future";
+   * import assert from "node:assert/strict";
+   *
+   * const fut = new Future<number>();
+   * assert.equal(fut.cancel(), true);
+   * assert.equal(fut.cancel(), false);
+   * ```
+   *
+   * @param message The message of the `CancelledError` readers will see.
+   * @returns `true` if this call moved the future to the cancelled state.
+   */
+  cancel(message?: string): boolean {
+    if (this.#state >= FINISHED) return false;
+    this.#settle(CANCELLED, new CancelledError(message));
+    return true;
+  }
+
+  /**
+   * Marks the future as running, for executors about to start its work.
+   *
+   * @example
+   * ```ts
+   * import { Future } from "@frontier/generators/future";
+   * import assert from "node:assert/strict";
+   *
+   * const fut = new Future<number>();
+   * fut.cancel();
+   * assert.equal(fut.setRunning(), false); // skip the work
+   * ```
+   *
+   * @returns `false` if the future was cancelled (do not start the work),
+   * `true` otherwise.
+   * @throws {InvalidStateError} If the future is already running or done.
+   */
+  setRunning(): boolean {
+    if (this.#state === CANCELLED) return false;
+    if (this.#state !== PENDING) {
+      throw new InvalidStateError(
+        `setRunning() on a future that is already ${
+          STATE_NAMES[this.#state]
+        }: call it once, before the work starts`,
+      );
+    }
+    this.#state = RUNNING;
+    return true;
+  }
+
+  /**
+   * Completes the future with a result and runs its callbacks.
+   *
+   * @example
+   * ```ts
+   * import { Future } from "@frontier/generators/future";
+   * import assert from "node:assert/strict";
+   *
+   * const fut = new Future<string>();
+   * fut.setResult("done");
+   * assert.equal(fut.result(), "done");
+   * ```
+   *
+   * @param value The result.
+   * @throws {InvalidStateError} If the future is already done.
+   */
+  setResult(value: T): void {
+    if (this.#state >= FINISHED) throw this.#alreadyDone("setResult", value);
+    this.#settle(FINISHED, value);
+  }
+
+  /**
+   * Completes the future with an error and runs its callbacks.
+   *
+   * @example
+   * ```ts
+   * import { Future } from "@frontier/generators/future";
+   * import assert from "node:assert/strict";
+   *
+   * const fut = new Future<string>();
+   * fut.setException(new Error("no luck"));
+   * await assert.rejects(Promise.resolve(fut), { message: "no luck" });
+   * ```
+   *
+   * @param error The error.
+   * @throws {InvalidStateError} If the future is already done.
+   */
+  setException(error: unknown): void {
+    if (this.#state >= FINISHED) {
+      throw this.#alreadyDone("setException", error);
+    }
+    this.#settle(FAILED, error);
+  }
+
+  /**
+   * Attaches callbacks as a promise would, so that `await future` works. A
+   * cancelled future rejects with its `CancelledError`.
+   *
+   * @example
+   * ```ts
+   * import { Future } from "@frontier/generators/future";
+   * import assert from "node:assert/strict";
+   *
+   * const fut = new Future<number>();
+   * fut.setResult(2);
+   * assert.equal(await fut.then((v) => v * 10), 20);
+   * ```
+   */
+  then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    this.#flags |= OBSERVED;
+    return this.#asPromise().then(onFulfilled, onRejected);
+  }
+
+  /**
+   * Makes `yield* future` work inside a task: it suspends the task until the
+   * future is done (not at all if it already is), then evaluates to the
+   * result, typed `T`, or throws the future's error at that point.
+   *
+   * @example
+   * ```ts
+   * import { Future } from "@frontier/generators/future";
+   * import { runInlineFuture } from "@frontier/generators/task";
+   * import assert from "node:assert/strict";
+   *
+   * const fut = new Future<number>();
+   * setTimeout(() => fut.setResult(21), 1);
+   * const doubled = await runInlineFuture((function* () {
+   *   const n = yield* fut; // n: number
+   *   return n * 2;
+   * })());
+   * assert.equal(doubled, 42);
+   * ```
+   */
+  [Symbol.iterator](): Iterator<Future<T>, T, unknown> {
+    return new FutureIterator(this);
+  }
+
+  /**
+   * Shows the state, like `Future { <pending> }` or `Future { 42 }`.
+   *
+   * @example
+   * ```ts
+   * import { Future } from "@frontier/generators/future";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(Deno.inspect(Future.from(42)), "Future { 42 }");
+   * ```
+   */
+  [Symbol.for("Deno.customInspect")](
+    inspect: InspectFn,
+    options: unknown,
+  ): string {
+    return this.#format("Future", inspect, options);
+  }
+
+  #format(title: string, inspect: InspectFn, options: unknown): string {
+    switch (this.#state) {
+      case FINISHED:
+        return `${title} { ${inspect(this.#value, options)} }`;
+      case FAILED:
+        return `${title} { <failed> ${inspect(this.#value, options)} }`;
+      default:
+        return `${title} { <${STATE_NAMES[this.#state]}> }`;
+    }
+  }
+
+  #add(fn: AnyCallback, context: unknown): void {
+    if (this.#state >= FINISHED && !(this.#flags & FLUSHING)) {
+      this.#observe();
+      invoke(fn, context, this);
+      return;
+    }
+    this.#flags |= OBSERVED;
+    const callbacks = this.#callbacks;
+    if (callbacks === undefined) {
+      this.#callbacks = fn;
+      this.#context = context;
+    } else if (Array.isArray(callbacks)) {
+      callbacks.push(fn, context);
+    } else {
+      this.#callbacks = [callbacks, this.#context, fn, context];
+      this.#context = undefined;
+    }
+  }
+
+  #settle(state: number, value: unknown): void {
+    this.#state = state;
+    this.#value = value;
+    if (this.#callbacks !== undefined) {
+      this.#flags |= FLUSHING;
+      runJob(Future.#flush, this as Future<unknown>);
+    } else if (state === FAILED && !(this.#flags & OBSERVED)) {
+      // A rejected promise nobody handles is what Deno reports as an unhandled
+      // rejection; observing the future later hands it a handler in time.
+      this.#promise = Promise.reject(value);
+    }
+  }
+
+  static #flush(future: Future<unknown>): void {
+    // Callbacks added while these run are appended and run in the next round.
+    let callbacks = future.#callbacks;
+    while (callbacks !== undefined) {
+      const context = future.#context;
+      future.#callbacks = future.#context = undefined;
+      if (Array.isArray(callbacks)) {
+        for (let i = 0; i < callbacks.length; i += 2) {
+          invoke(callbacks[i] as AnyCallback, callbacks[i + 1], future);
+        }
+      } else {
+        invoke(callbacks, context, future);
+      }
+      callbacks = future.#callbacks;
+    }
+    future.#flags &= ~FLUSHING;
+  }
+
+  #observe(): void {
+    if (this.#flags & OBSERVED) return;
+    this.#flags |= OBSERVED;
+    // Hand the pending unhandled-rejection report a handler.
+    this.#promise?.then(undefined, noop);
+  }
+
+  #asPromise(): Promise<T> {
+    if (this.#promise !== undefined) return this.#promise;
+    switch (this.#state) {
+      case FINISHED:
+        return this.#promise = Promise.resolve(this.#value as T);
+      case FAILED:
+      case CANCELLED:
+        return this.#promise = Promise.reject(this.#value);
+    }
+    return this.#promise = new Promise<T>((resolve, reject) => {
+      this.#add(settlePromise as AnyCallback, { resolve, reject });
+    });
+  }
+
+  #notDone(what: string): InvalidStateError {
+    return new InvalidStateError(
+      `${what} of a ${
+        STATE_NAMES[this.#state]
+      } future: JavaScript cannot block until it is done; \`await\` it, add a done callback, or \`yield*\` it inside a task`,
+    );
+  }
+
+  #alreadyDone(what: string, value: unknown): InvalidStateError {
+    return new InvalidStateError(
+      `${what}(${describe(value)}) on a future that is already ${
+        STATE_NAMES[this.#state]
+      }: a future completes once; check done() first or use a new future`,
+    );
+  }
+}
+
+function invoke(fn: AnyCallback, context: unknown, future: Future<unknown>) {
+  try {
+    if (context === USER) (fn as DoneCallback<unknown>)(future);
+    else (fn as Waiter<unknown>)(context, future);
+  } catch (error) {
+    reportLater(error);
+  }
+}
+
+interface Settlers {
+  resolve(value: unknown): void;
+  reject(reason: unknown): void;
+}
+
+function settlePromise(settlers: Settlers, future: Future<unknown>): void {
+  if (stateOf(future) === FINISHED) settlers.resolve(peekValue(future));
+  else settlers.reject(peekValue(future));
+}
+
+// A hand-written one-shot iterator: `yield*` calls `next()` once, and once
+// more after the task resumes it. Faster than a generator method, and it does
+// not suspend at all when the future is already done.
+class FutureIterator<T> implements Iterator<Future<T>, T, unknown> {
+  #future: Future<T>;
+  constructor(future: Future<T>) {
+    this.#future = future;
+  }
+  next(): IteratorResult<Future<T>, T> {
+    const future = this.#future;
+    // A done future does not suspend, unless the time slice is used up: then
+    // the task gets control back and lets the event loop run.
+    return future.done() && !tick()
+      ? { done: true, value: future.result() }
+      : { done: false, value: future };
+  }
+  throw(error: unknown): never {
+    throw error;
+  }
+  return(value?: T): IteratorResult<Future<T>, T> {
+    return { done: true, value: value as T };
+  }
+}
+
+function checkFutures<T>(what: string, futures: unknown): Future<T>[] {
+  if (
+    futures === null || typeof futures !== "object" ||
+    !(Symbol.iterator in futures)
+  ) {
+    throw new TypeError(
+      `${what} takes an array or other iterable of futures, got ${
+        describe(futures)
+      }`,
+    );
+  }
+  const list = [...(futures as Iterable<unknown>)];
+  list.forEach((f, i) => {
+    if (!(f instanceof Future)) {
+      throw new TypeError(
+        `${what} takes futures, but item ${i} is ${describe(f)}${
+          isThenable(f) ? "; wrap it with Future.from(promise)" : ""
+        }`,
+      );
+    }
+  });
+  return list as Future<T>[];
+}
+
+class SleepFuture<T> extends Future<T> {
+  #timer: ReturnType<typeof setTimeout>;
+  constructor(ms: number, value: T) {
+    super();
+    this.#timer = setTimeout(() => this.setResult(value), ms);
+  }
+  override cancel(message?: string): boolean {
+    clearTimeout(this.#timer);
+    return super.cancel(message);
+  }
+}
+
+/**
+ * A future that finishes with `value` after `ms` milliseconds. Cancelling it
+ * clears its timer.
+ *
+ * @example Waiting inside a task
+ * ```ts
+ * import { sleep } from "@frontier/generators/future";
+ * import { runInlineFuture } from "@frontier/generators/task";
+ * import assert from "node:assert/strict";
+ *
+ * const got = await runInlineFuture((function* () {
+ *   const word = yield* sleep(5, "awake");
+ *   return word.toUpperCase();
+ * })());
+ * assert.equal(got, "AWAKE");
+ * ```
+ *
+ * @example Cancelling clears the timer
+ * ```ts
+ * import { sleep } from "@frontier/generators/future";
+ * import assert from "node:assert/strict";
+ *
+ * const nap = sleep(60_000);
+ * assert.equal(nap.cancel(), true); // no timer is left behind
+ * ```
+ *
+ * @param ms How long to wait, in milliseconds.
+ * @param value The result, `undefined` if left out.
+ */
+export function sleep(ms: number): Future<undefined>;
+/**
+ * A future that finishes with `value` after `ms` milliseconds. Cancelling it
+ * clears its timer.
+ *
+ * @example Waiting inside a task
+ * ```ts
+ * import { sleep } from "@frontier/generators/future";
+ * import { runInlineFuture } from "@frontier/generators/task";
+ * import assert from "node:assert/strict";
+ *
+ * const got = await runInlineFuture((function* () {
+ *   const word = yield* sleep(5, "awake");
+ *   return word.toUpperCase();
+ * })());
+ * assert.equal(got, "AWAKE");
+ * ```
+ *
+ * @example Cancelling clears the timer
+ * ```ts
+ * import { sleep } from "@frontier/generators/future";
+ * import assert from "node:assert/strict";
+ *
+ * const nap = sleep(60_000);
+ * assert.equal(nap.cancel(), true); // no timer is left behind
+ * ```
+ *
+ * @param ms How long to wait, in milliseconds.
+ * @param value The result.
+ */
+export function sleep<T>(ms: number, value: T): Future<T>;
+export function sleep<T>(ms: number, value?: T): Future<T | undefined> {
+  return new SleepFuture(checkMilliseconds("sleep(ms)", ms), value);
+}
+
+/** When {@linkcode wait} returns. */
+export type ReturnWhen =
+  | "FIRST_COMPLETED"
+  | "FIRST_EXCEPTION"
+  | "ALL_COMPLETED";
+
+/** Options of {@linkcode wait}. */
+export interface WaitOptions {
+  /** Milliseconds after which `wait` resolves with what is done by then. */
+  timeout?: number;
+  /**
+   * `"ALL_COMPLETED"` (the default) waits for every future;
+   * `"FIRST_COMPLETED"` for any one; `"FIRST_EXCEPTION"` for the first that
+   * fails (a cancelled one does not count), or all.
+   */
+  returnWhen?: ReturnWhen;
+}
+
+/** What {@linkcode wait} resolves to. */
+export interface WaitResult<T> {
+  /** The futures that were done. */
+  done: Set<Future<T>>;
+  /** The futures that were not. */
+  notDone: Set<Future<T>>;
+}
+
+const RETURN_WHEN: readonly ReturnWhen[] = [
+  "FIRST_COMPLETED",
+  "FIRST_EXCEPTION",
+  "ALL_COMPLETED",
+];
+
+/**
+ * Waits for some or all of `futures`, and resolves to the sets of those done
+ * and not done. A `timeout` resolves with what is done by then, it does not
+ * fail. Cancelling the returned future stops the waiting and clears its timer.
+ *
+ * @example
+ * ```ts
+ * import { Future, sleep, wait } from "@frontier/generators/future";
+ * import assert from "node:assert/strict";
+ *
+ * const quick = sleep(1, "quick");
+ * const never = new Future<string>();
+ * const { done, notDone } = await wait([quick, never], {
+ *   returnWhen: "FIRST_COMPLETED",
+ * });
+ * assert.deepEqual([...done], [quick]);
+ * assert.deepEqual([...notDone], [never]);
+ * ```
+ *
+ * @param futures The futures to wait for.
+ * @param options When to return, and a time limit.
+ */
+export function wait<T>(
+  futures: Iterable<Future<T>>,
+  options: WaitOptions = {},
+): Future<WaitResult<T>> {
+  const list = checkFutures<T>("wait()", futures);
+  const returnWhen = options.returnWhen ?? "ALL_COMPLETED";
+  if (!RETURN_WHEN.includes(returnWhen)) {
+    throw new TypeError(
+      `wait() option returnWhen must be one of ${
+        RETURN_WHEN.map((w) => JSON.stringify(w)).join(", ")
+      }, got ${describe(returnWhen)}`,
+    );
+  }
+  const timeout = options.timeout === undefined
+    ? undefined
+    : checkMilliseconds("wait() option timeout", options.timeout);
+
+  const result = new Future<WaitResult<T>>();
+  const done = new Set<Future<T>>();
+  const notDone = new Set<Future<T>>();
+  const satisfied = (last: Future<T> | undefined): boolean =>
+    notDone.size === 0 ||
+    (last !== undefined && (returnWhen === "FIRST_COMPLETED" ||
+      (returnWhen === "FIRST_EXCEPTION" && stateOf(last) === FAILED)));
+
+  let trigger: Future<T> | undefined;
+  for (const f of list) {
+    if (!f.done()) notDone.add(f);
+    else {
+      done.add(f);
+      if (satisfied(f)) trigger ??= f;
+    }
+  }
+  if (trigger !== undefined || notDone.size === 0) {
+    result.setResult({ done, notDone });
+    return result;
+  }
+
+  let timer: Timer | undefined;
+  const finish = () => {
+    clearTimeout(timer);
+    for (const f of notDone) f.removeDoneCallback(onDone);
+    if (!result.done()) result.setResult({ done, notDone });
+  };
+  const onDone = (f: Future<T>) => {
+    if (!notDone.delete(f)) return;
+    done.add(f);
+    if (satisfied(f)) finish();
+  };
+  for (const f of notDone) f.addDoneCallback(onDone);
+  if (timeout !== undefined) timer = setTimeout(finish, timeout);
+  result.addDoneCallback(() => {
+    if (result.cancelled()) finish();
+  });
+  return result;
+}
+
+/**
+ * The futures given to {@linkcode asCompleted}, in completion order, for
+ * `for await`. (Its own interface rather than `AsyncIterableIterator`, so that
+ * TypeScript types the loop variable as the future, not its awaited result.)
+ */
+export interface AsCompleted<T> extends AsyncIterator<Future<T>, undefined> {
+  /** Returns the iterator itself. */
+  [Symbol.asyncIterator](): AsCompleted<T>;
+}
+
+/** Options of {@linkcode asCompleted}. */
+export interface AsCompletedOptions {
+  /**
+   * Milliseconds, counted from the call, after which iterating throws a
+   * `TimeoutError` instead of waiting for the next future.
+   */
+  timeout?: number;
+}
+
+/**
+ * Iterates over `futures` in the order they complete, with `for await`.
+ * Each item is a future that is done, so read it with `result()`.
+ *
+ * @example
+ * ```ts
+ * import { asCompleted, sleep } from "@frontier/generators/future";
+ * import assert from "node:assert/strict";
+ *
+ * const order: string[] = [];
+ * for await (const f of asCompleted([sleep(20, "slow"), sleep(1, "fast")])) {
+ *   order.push(f.result());
+ * }
+ * assert.deepEqual(order, ["fast", "slow"]);
+ * ```
+ *
+ * @param futures The futures.
+ * @param options A time limit.
+ * @throws {TimeoutError} When the time limit passes before the next future is
+ * done; the futures still pending are left as they are.
+ */
+export function asCompleted<T>(
+  futures: Iterable<Future<T>>,
+  options: AsCompletedOptions = {},
+): AsCompleted<T> {
+  const list = [...new Set(checkFutures<T>("asCompleted()", futures))];
+  const timeout = options.timeout === undefined
+    ? undefined
+    : checkMilliseconds("asCompleted() option timeout", options.timeout);
+  return new AsCompletedIterator(list, timeout);
+}
+
+// Hand-written rather than an async generator: an async generator awaits the
+// thenables it yields, and this one yields futures, not their results.
+class AsCompletedIterator<T> implements AsCompleted<T> {
+  #list: Future<T>[];
+  #ready: Future<T>[] = [];
+  #given = 0;
+  #timeout: number | undefined;
+  #deadline: number;
+  #listening = false;
+  #wake: (() => void) | undefined = undefined;
+  #onDone = (f: Future<T>) => {
+    this.#ready.push(f);
+    this.#wake?.();
+  };
+
+  constructor(list: Future<T>[], timeout: number | undefined) {
+    this.#list = list;
+    this.#timeout = timeout;
+    this.#deadline = timeout === undefined ? 0 : performance.now() + timeout;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<Future<T>, undefined>> {
+    if (this.#given === this.#list.length) return this.#end();
+    if (!this.#listening) {
+      // Listen from the first `next()` on, so an iterator nobody reads leaves
+      // nothing behind on the futures.
+      this.#listening = true;
+      for (const f of this.#list) f.addDoneCallback(this.#onDone);
+    }
+    while (this.#ready.length === 0) {
+      const left = this.#timeout === undefined
+        ? Infinity
+        : this.#deadline - performance.now();
+      if (left <= 0) {
+        const missing = this.#list.length - this.#given;
+        this.#end();
+        throw new TimeoutError(
+          `asCompleted(): ${missing} of ${this.#list.length} futures were not done within ${this.#timeout} ms`,
+        );
+      }
+      let timer: Timer | undefined;
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+        if (left !== Infinity) timer = setTimeout(resolve, left);
+      });
+      this.#wake = undefined;
+      clearTimeout(timer);
+    }
+    this.#given++;
+    return { done: false, value: this.#ready.shift()! };
+  }
+
+  return(): Promise<IteratorResult<Future<T>, undefined>> {
+    return Promise.resolve(this.#end());
+  }
+
+  #end(): IteratorResult<Future<T>, undefined> {
+    this.#given = this.#list.length;
+    this.#ready.length = 0;
+    for (const f of this.#list) f.removeDoneCallback(this.#onDone);
+    return { done: true, value: undefined };
+  }
+}
+
+/** The result type of a future type. */
+export type FutureValue<F> = F extends Future<infer T> ? T : never;
+
+/**
+ * A future of the results of `futures`, in their order. It fails with the
+ * first error among them (a cancelled one fails it with its
+ * `CancelledError`); cancelling it cancels all of them.
+ *
+ * @example
+ * ```ts
+ * import { Future, gather, sleep } from "@frontier/generators/future";
+ * import assert from "node:assert/strict";
+ *
+ * const both = gather([sleep(5, "a"), Future.from(1)]);
+ * const [a, one] = await both; // typed [string, number]
+ * assert.equal(a + one, "a1");
+ * ```
+ *
+ * @param futures The futures.
+ */
+export function gather<const F extends readonly Future<unknown>[]>(
+  futures: F,
+): Future<{ -readonly [K in keyof F]: FutureValue<F[K]> }> {
+  type Results = { -readonly [K in keyof F]: FutureValue<F[K]> };
+  const list = checkFutures<unknown>("gather()", futures);
+  const outer = new Future<Results>();
+  const results = new Array<unknown>(list.length);
+  let left = list.length;
+  if (left === 0) {
+    outer.setResult(results as Results);
+    return outer;
+  }
+  list.forEach((f, i) => {
+    f.addDoneCallback(() => {
+      if (outer.done()) return;
+      const state = stateOf(f);
+      if (state === FINISHED) {
+        results[i] = peekValue(f);
+        if (--left === 0) outer.setResult(results as Results);
+      } else {
+        outer.setException(peekValue(f));
+      }
+    });
+  });
+  outer.addDoneCallback(() => {
+    if (outer.cancelled()) { for (const f of list) f.cancel(); }
+  });
+  return outer;
+}

@@ -1,0 +1,561 @@
+// Copyright 2026 the @frontier/generators authors. MIT license.
+/**
+ * Generator-driven tasks: the tutorial's "inlined futures". A {@linkcode Task}
+ * runs a generator that waits on futures with `yield*`, and is itself a
+ * future of the generator's return value.
+ *
+ * ```ts
+ * import { sleep } from "@frontier/generators/future";
+ * import { inlinedFuture, runInlineFuture } from "@frontier/generators/task";
+ * import assert from "node:assert/strict";
+ *
+ * const doFunc = inlinedFuture(function* doFunc(x: number, y: number) {
+ *   yield* sleep(1);
+ *   return x + y;
+ * });
+ * assert.equal(await runInlineFuture(doFunc(2, 3)), 5);
+ * ```
+ *
+ * @module
+ */
+
+import { CancelledError, Future, InvalidStateError, sleep } from "./future.ts";
+import {
+  CANCELLED,
+  FAILED,
+  FINISHED,
+  type InspectFn,
+  internals,
+} from "./_internals.ts";
+import {
+  checkMilliseconds,
+  describe,
+  isAsyncGenerator,
+  isGeneratorFunction,
+  isGeneratorLike,
+  isThenable,
+} from "./_describe.ts";
+import { queueJob, runJob, tick } from "./_scheduler.ts";
+
+/**
+ * What a task runs: a generator that yields futures (through `yield*`) and
+ * returns a `T`. Annotate generator functions with it:
+ * `function* fetchAll(): Operation<string[]> { ... }`.
+ */
+export type Operation<T> = Generator<Future<unknown>, T, unknown>;
+
+/** Options of {@linkcode Task}. */
+export interface TaskOptions {
+  /**
+   * The name shown in errors and by `Deno.inspect`. Defaults to the name of
+   * the generator function, if it was marked with {@linkcode inlinedFuture}.
+   */
+  name?: string;
+}
+
+// Phases of a task; the future's own state says whether it is done.
+const NEW = 0; // made, step() not called
+const QUEUED = 1; // step() called inside other work, first step queued
+const RUNNING = 2; // the generator is executing
+const SUSPENDED = 3; // waiting on a future
+const RESUMING = 4; // a resume is queued (the time slice ran out)
+const DONE = 5;
+
+// Names of generator functions marked with `inlinedFuture`, by prototype:
+// a generator object's prototype is its function's `prototype`.
+const names = new WeakMap<object, string>();
+
+/**
+ * A future that drives a generator: each future the generator yields is
+ * waited on, and the generator resumes with its result, or with its error
+ * thrown at that `yield`. What the generator returns is the task's result;
+ * what it throws is the task's error.
+ *
+ * A task does not start until {@linkcode step} is called (as in the
+ * tutorial); {@linkcode startInlineFuture} makes and starts one. A step taken
+ * while other task or callback work is running is queued and runs right
+ * after it, so tasks that start tasks never grow the call stack.
+ *
+ * Futures that are already done resume the generator in a loop, not by
+ * recursion; after a time slice the task hands control back to the event
+ * loop, so timers and I/O are not starved by a long run of done futures.
+ *
+ * @typeParam T The type of the generator's return value.
+ *
+ * @example The tutorial's `Task`, stepped by hand
+ * ```ts
+ * import { sleep } from "@frontier/generators/future";
+ * import { Task } from "@frontier/generators/task";
+ * import assert from "node:assert/strict";
+ *
+ * function* doFunc(x: number, y: number) {
+ *   const result = yield* sleep(1, x + y);
+ *   return result;
+ * }
+ * const t = new Task(doFunc(2, 3));
+ * t.step(); // must initiate the first step
+ * assert.equal(await t, 5);
+ * ```
+ *
+ * @example Cancellation runs `finally` blocks, even ones that wait
+ * ```ts
+ * import { sleep } from "@frontier/generators/future";
+ * import { startInlineFuture } from "@frontier/generators/task";
+ * import assert from "node:assert/strict";
+ *
+ * const log: string[] = [];
+ * const t = startInlineFuture((function* () {
+ *   try {
+ *     yield* sleep(60_000);
+ *   } finally {
+ *     yield* sleep(1);
+ *     log.push("cleaned up");
+ *   }
+ * })());
+ * t.cancel();
+ * await assert.rejects(Promise.resolve(t), { name: "CancelledError" });
+ * assert.deepEqual(log, ["cleaned up"]);
+ * ```
+ */
+export class Task<T> extends Future<T> {
+  #gen: Generator<unknown, T, unknown>;
+  #phase = NEW;
+  #waiting: Future<unknown> | undefined = undefined;
+  #cancelling: CancelledError | undefined = undefined;
+  #name: string | undefined;
+  // What the next (queued) step sends in.
+  #value: unknown = undefined;
+  #error: unknown = undefined;
+  #isError = false;
+
+  /**
+   * Wraps a generator; it does not run until {@linkcode step} is called.
+   *
+   * @param gen The generator object (call the generator function first).
+   * @param options A name for errors and `Deno.inspect`.
+   * @throws {TypeError} If `gen` is not a generator object.
+   */
+  constructor(gen: Generator<unknown, T, unknown>, options?: TaskOptions) {
+    super();
+    checkGenerator("new Task(gen)", gen);
+    this.#gen = gen;
+    this.#name = options?.name;
+  }
+
+  /** The task's name: from the options, or its marked generator function. */
+  get name(): string {
+    return this.#name ??
+      names.get(Object.getPrototypeOf(this.#gen)) ?? "anonymous";
+  }
+
+  /**
+   * Takes the first step: runs the generator to its first `yield`, sending in
+   * `value`, or throwing `error` at the start. Called while other task work
+   * runs (say, from inside a task), the step is queued and taken right after.
+   *
+   * @example
+   * ```ts
+   * import { Task } from "@frontier/generators/task";
+   * import assert from "node:assert/strict";
+   *
+   * const t = new Task((function* () {
+   *   return "ran";
+   * })());
+   * t.step();
+   * assert.equal(t.result(), "ran");
+   * ```
+   *
+   * @param value Sent to the generator (a fresh generator ignores it).
+   * @param error If given, thrown into the generator instead.
+   * @throws {InvalidStateError} If the task was already started. A task
+   * cancelled before its first step ignores the call.
+   */
+  step(value?: unknown, error?: unknown): void {
+    if (this.#phase !== NEW) {
+      if (this.#phase === DONE && this.cancelled()) return;
+      throw new InvalidStateError(
+        `step() on task ${this.name}, which has already started: a task resumes by itself when the future it waits on is done`,
+      );
+    }
+    this.#phase = QUEUED;
+    this.#value = value;
+    this.#error = error;
+    this.#isError = error !== undefined;
+    runJob(Task.#resume, this as Task<unknown>);
+  }
+
+  /**
+   * Cancels the task. A task that has not started ends cancelled without
+   * running its generator. Otherwise the future it waits on is cancelled and
+   * a `CancelledError` is thrown into the generator at its current `yield`,
+   * so `finally` blocks and context managers run (and may still wait). If the
+   * error propagates out, the task ends cancelled; if the generator handles
+   * it and returns, the task ends with that value.
+   *
+   * @example
+   * ```ts
+   * import { sleep } from "@frontier/generators/future";
+   * import { startInlineFuture } from "@frontier/generators/task";
+   * import assert from "node:assert/strict";
+   *
+   * const t = startInlineFuture((function* () {
+   *   try {
+   *     yield* sleep(60_000);
+   *     return "slept";
+   *   } catch {
+   *     return "woken";
+   *   }
+   * })());
+   * assert.equal(t.cancel(), true);
+   * assert.equal(t.result(), "woken");
+   * ```
+   *
+   * @param message The message of the `CancelledError`.
+   * @returns `true` if the task was not done yet.
+   */
+  override cancel(message?: string): boolean {
+    if (this.done()) return false;
+    const error = new CancelledError(
+      message ?? `task ${this.name} was cancelled`,
+    );
+    if (this.#phase === NEW || this.#phase === QUEUED) {
+      this.#phase = DONE;
+      try {
+        this.#gen.return(undefined as T);
+      } finally {
+        internals.settle(this as Task<unknown>, CANCELLED, error);
+      }
+      return true;
+    }
+    this.#cancelling = error;
+    // Delivered when the generator next resumes: at once if the waited-on
+    // future gives way, when it is done otherwise (a child task may need time
+    // for its own cleanup).
+    if (this.#phase === SUSPENDED) this.#waiting!.cancel(message);
+    return true;
+  }
+
+  /**
+   * Not supported: a task's result is what its generator returns.
+   *
+   * @example
+   * ```ts
+   * import { Task } from "@frontier/generators/task";
+   * import assert from "node:assert/strict";
+   *
+   * const t = new Task((function* () {})());
+   * assert.throws(() => t.setResult(undefined), { name: "InvalidStateError" });
+   * ```
+   *
+   * @throws {InvalidStateError} Always.
+   */
+  override setResult(_value: T): never {
+    throw new InvalidStateError(
+      `setResult() on task ${this.name}: a task's result is what its generator returns`,
+    );
+  }
+
+  /**
+   * Not supported: a task's error is what its generator throws.
+   *
+   * @example
+   * ```ts
+   * import { Task } from "@frontier/generators/task";
+   * import assert from "node:assert/strict";
+   *
+   * const t = new Task((function* () {})());
+   * assert.throws(() => t.setException(new Error()), {
+   *   name: "InvalidStateError",
+   * });
+   * ```
+   *
+   * @throws {InvalidStateError} Always.
+   */
+  override setException(_error: unknown): never {
+    throw new InvalidStateError(
+      `setException() on task ${this.name}: a task's error is what its generator throws`,
+    );
+  }
+
+  /**
+   * Not supported: a task marks itself running when it takes its first step.
+   *
+   * @example
+   * ```ts
+   * import { Task } from "@frontier/generators/task";
+   * import assert from "node:assert/strict";
+   *
+   * const t = new Task((function* () {})());
+   * assert.throws(() => t.setRunning(), { name: "InvalidStateError" });
+   * ```
+   *
+   * @throws {InvalidStateError} Always.
+   */
+  override setRunning(): never {
+    throw new InvalidStateError(
+      `setRunning() on task ${this.name}: a task is running from its first step() on`,
+    );
+  }
+
+  /**
+   * Shows the name and state, like `Task doFunc { <running> }`.
+   *
+   * @example
+   * ```ts
+   * import { inlinedFuture, Task } from "@frontier/generators/task";
+   * import assert from "node:assert/strict";
+   *
+   * const ticker = inlinedFuture(function* ticker() {});
+   * assert.equal(Deno.inspect(new Task(ticker())), "Task ticker { <pending> }");
+   * ```
+   */
+  [Symbol.for("Deno.customInspect")](
+    inspect: InspectFn,
+    options: unknown,
+  ): string {
+    return internals.format(
+      this as Task<unknown>,
+      `Task ${this.name}`,
+      inspect,
+      options,
+    );
+  }
+
+  static #resume(task: Task<unknown>): void {
+    task.#drive();
+  }
+
+  static #wake(task: Task<unknown>, future: Future<unknown>): void {
+    if (task.#waiting !== future) return;
+    task.#waiting = undefined;
+    task.#isError = internals.state(future) !== FINISHED;
+    if (task.#isError) task.#error = internals.take(future);
+    else task.#value = internals.take(future);
+    task.#drive();
+  }
+
+  #drive(): void {
+    if (this.#phase === DONE) return;
+    if (this.#phase === QUEUED) internals.markRunning(this as Task<unknown>);
+    this.#phase = RUNNING;
+    const gen = this.#gen;
+    let value = this.#value;
+    let error = this.#error;
+    let isError = this.#isError;
+    this.#value = this.#error = undefined;
+    for (;;) {
+      if (this.#cancelling !== undefined) {
+        error = this.#cancelling;
+        isError = true;
+        this.#cancelling = undefined;
+      }
+      let next: IteratorResult<unknown, T>;
+      try {
+        next = isError ? gen.throw(error) : gen.next(value);
+      } catch (thrown) {
+        this.#finish(
+          thrown instanceof CancelledError ? CANCELLED : FAILED,
+          thrown,
+        );
+        return;
+      }
+      if (next.done) {
+        this.#finish(FINISHED, next.value);
+        return;
+      }
+      const future = next.value;
+      if (!(future instanceof Future) || future === this) {
+        error = this.#badYield(future);
+        isError = true;
+      } else if (future.done()) {
+        // The fast path: no suspension, no callback, no recursion.
+        isError = internals.state(future) !== FINISHED;
+        if (isError) error = internals.take(future);
+        else value = internals.take(future);
+      } else if (this.#cancelling !== undefined) {
+        // Cancelled from inside its own step: do not start waiting.
+        future.cancel();
+      } else {
+        this.#phase = SUSPENDED;
+        this.#waiting = future;
+        internals.addWaiter(future, Task.#wake, this as Task<unknown>);
+        return;
+      }
+      if (tick()) {
+        // The time slice is used up: resume from the run queue, after the
+        // event loop has had its turn.
+        this.#phase = RESUMING;
+        this.#value = value;
+        this.#error = error;
+        this.#isError = isError;
+        queueJob(Task.#resume, this as Task<unknown>);
+        return;
+      }
+    }
+  }
+
+  #finish(state: number, value: unknown): void {
+    this.#phase = DONE;
+    this.#cancelling = undefined;
+    internals.settle(this as Task<unknown>, state, value);
+  }
+
+  #badYield(value: unknown): TypeError {
+    if (value === this) {
+      return new TypeError(
+        `task ${this.name} yielded itself: a task cannot wait for its own result`,
+      );
+    }
+    const hint = isGeneratorLike(value)
+      ? "; to run a generator, delegate to it with `yield*` instead of `yield`"
+      : isThenable(value)
+      ? "; wrap a promise in a future: `yield* Future.from(promise)`"
+      : "; wait for a future with `yield* future`";
+    return new TypeError(
+      `task ${this.name} yielded ${
+        describe(value)
+      }, but a task's generator may only yield futures${hint}`,
+    );
+  }
+}
+
+function checkGenerator(what: string, gen: unknown): void {
+  if (isGeneratorLike(gen) && !isAsyncGenerator(gen)) return;
+  const hint = isGeneratorFunction(gen)
+    ? `; call it first: ${gen.name || "fn"}(...)`
+    : isAsyncGenerator(gen)
+    ? "; tasks drive plain generators (function*) that yield* futures, not async ones"
+    : "";
+  throw new TypeError(
+    `${what} needs a generator object, got ${describe(gen)}${hint}`,
+  );
+}
+
+/**
+ * Marks a generator function as an inlined future, the tutorial's
+ * `@inlined_future`: it checks that `fn` is a generator function, records its
+ * name for the tasks that run it, and returns it unchanged.
+ *
+ * @example
+ * ```ts
+ * import { sleep } from "@frontier/generators/future";
+ * import { inlinedFuture, startInlineFuture } from "@frontier/generators/task";
+ * import assert from "node:assert/strict";
+ *
+ * const doFunc = inlinedFuture(function* doFunc(x: number, y: number) {
+ *   return (yield* sleep(1, x)) + y;
+ * });
+ * const t = startInlineFuture(doFunc(2, 3));
+ * assert.equal(t.name, "doFunc");
+ * assert.equal(await t, 5);
+ * ```
+ *
+ * @param fn A generator function.
+ * @returns `fn` itself.
+ * @throws {TypeError} If `fn` is not a generator function.
+ */
+export function inlinedFuture<
+  F extends (...args: never[]) => Generator<unknown, unknown, unknown>,
+>(fn: F): F {
+  if (!isGeneratorFunction(fn)) {
+    throw new TypeError(
+      `inlinedFuture() needs a generator function (function*), got ${
+        describe(fn)
+      }`,
+    );
+  }
+  names.set(fn.prototype, fn.name || "anonymous");
+  return fn;
+}
+
+/**
+ * Makes a task for `gen` and takes its first step.
+ *
+ * @example Running inlined futures in parallel
+ * ```ts
+ * import { sleep } from "@frontier/generators/future";
+ * import { startInlineFuture } from "@frontier/generators/task";
+ * import assert from "node:assert/strict";
+ *
+ * function* doFunc(x: number, y: number) {
+ *   return yield* sleep(5, x + y);
+ * }
+ * const t1 = startInlineFuture(doFunc(2, 3));
+ * const t2 = startInlineFuture(doFunc(4, 5));
+ * assert.deepEqual([await t1, await t2], [5, 9]);
+ * ```
+ *
+ * @param gen The generator object.
+ * @param options A name for the task.
+ */
+export function startInlineFuture<T>(
+  gen: Generator<unknown, T, unknown>,
+  options?: TaskOptions,
+): Task<T> {
+  const task = new Task(gen, options);
+  task.step();
+  return task;
+}
+
+/**
+ * Runs `gen` as a task and returns a promise of its result: the tutorial's
+ * `run_inline_future`, which cannot block in JavaScript, so it is awaited.
+ *
+ * @example
+ * ```ts
+ * import { sleep } from "@frontier/generators/future";
+ * import { runInlineFuture } from "@frontier/generators/task";
+ * import assert from "node:assert/strict";
+ *
+ * function* doFunc(x: number, y: number) {
+ *   return yield* sleep(1, x + y);
+ * }
+ * assert.equal(await runInlineFuture(doFunc(2, 3)), 5);
+ * ```
+ *
+ * @param gen The generator object.
+ * @param options A name for the task.
+ */
+export function runInlineFuture<T>(
+  gen: Generator<unknown, T, unknown>,
+  options?: TaskOptions,
+): Promise<T> {
+  return startInlineFuture(gen, options).then();
+}
+
+const runAfter = inlinedFuture(function* after<T>(
+  ms: number,
+  gen: Generator<unknown, T, unknown>,
+): Generator<unknown, T, unknown> {
+  yield* sleep(ms);
+  return yield* gen;
+});
+
+/**
+ * An operation that waits `ms` milliseconds, then delegates to `gen` with
+ * `yield*` and returns its result: the tutorial's `after` puzzler, solved.
+ *
+ * @example
+ * ```ts
+ * import { sleep } from "@frontier/generators/future";
+ * import { after, runInlineFuture } from "@frontier/generators/task";
+ * import assert from "node:assert/strict";
+ *
+ * function* doFunc(x: number, y: number) {
+ *   return yield* sleep(1, x + y);
+ * }
+ * assert.equal(await runInlineFuture(after(10, doFunc(2, 3))), 5);
+ * ```
+ *
+ * @param ms The delay in milliseconds.
+ * @param gen The generator to run after it.
+ * @throws {TypeError} If `gen` is not a generator object.
+ * @throws {RangeError} If `ms` is not a finite number >= 0.
+ */
+export function after<T>(
+  ms: number,
+  gen: Generator<unknown, T, unknown>,
+): Generator<unknown, T, unknown> {
+  checkGenerator("after(ms, gen)", gen);
+  return runAfter(checkMilliseconds("after(ms, gen)", ms), gen);
+}
