@@ -1,0 +1,455 @@
+// Copyright 2026 the @frontier/generators authors. MIT license.
+/**
+ * Parsing: {@linkcode parse} turns text or tokens into a tree of
+ * {@linkcode Node}s, for the tutorial's grammar plus parentheses and unary
+ * minus:
+ *
+ * ```
+ * expr   ::= term { ("+" | "-") term }
+ * term   ::= factor { ("*" | "/") factor }
+ * factor ::= NUM | "(" expr ")" | "-" factor
+ * ```
+ *
+ * @module
+ */
+
+import { describe } from "../_describe.ts";
+import type { Node } from "./ast.ts";
+import { ParseError } from "./errors.ts";
+import type { Token } from "./lexer.ts";
+import { LineStarts, type Position, quote } from "./_source.ts";
+import {
+  DIVIDE,
+  END,
+  LPAREN,
+  MINUS,
+  NUM,
+  PLUS,
+  RPAREN,
+  Scanner,
+  TIMES,
+  tokenSources,
+} from "./_scanner.ts";
+
+/** Options of {@linkcode parse}. */
+export interface ParseOptions {
+  /**
+   * The deepest tree allowed, counted in nodes from the root to the deepest
+   * leaf (a lone number is 1 deep; parentheses add no depth of their own).
+   * A deeper tree is a {@linkcode ParseError} at the operator that went too
+   * deep. Set it when the tree goes to code that recurses; everything in
+   * this module works at any depth. Defaults to `Infinity`.
+   */
+  maxDepth?: number;
+  /**
+   * The source text of the tokens, so that errors can show the line. Not
+   * needed for a string, nor for the generator that `tokenize` returns.
+   */
+  source?: string;
+}
+
+// What parse reads tokens from: a Scanner over a string, or a TokenReader
+// over an iterable of tokens.
+interface Lexer {
+  offset: number;
+  line: number;
+  column: number;
+  value: number;
+  next(): number;
+  tokenText(): string;
+  position(offset: number): Position;
+}
+
+/**
+ * Parses `input`, a string or tokens from {@linkcode tokenize}, into a tree.
+ * Operators are left-associative; `*` and `/` bind tighter than `+` and `-`,
+ * and unary minus tighter than both (`-2 * 3` is `(-2) * 3`).
+ *
+ * The parser is itself stack-safe: it keeps pending operators on an explicit
+ * stack, never on the call stack, so a million nested parentheses, a million
+ * unary minuses or a right-deep `1-(2-(3-...))` a million deep all parse.
+ * (Measured against the tutorial's trick applied to the parser, grammar
+ * rules as generators that yield the sub-rule they need, it was 1.5-16x
+ * faster; see `bench/compiler_bench.ts`.)
+ *
+ * @example The tutorial's expression
+ * ```ts
+ * import { parse } from "@frontier/generators/compiler";
+ * import assert from "node:assert/strict";
+ *
+ * const tree = parse("2 + 3 * 4 - 5");
+ * assert.equal(tree.kind, "BinOp");
+ * if (tree.kind === "BinOp") {
+ *   assert.equal(tree.op, "-");
+ *   assert.deepEqual(tree.right, { kind: "Num", value: 5, offset: 12 });
+ * }
+ * ```
+ *
+ * @example Errors say where, what was found and what was expected
+ * ```ts
+ * import { parse } from "@frontier/generators/compiler";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => parse("2 * (3 + 4"), {
+ *   name: "ParseError",
+ *   message: '"(" at line 1, column 5 is never closed: expected ")" but found end of input',
+ * });
+ * assert.throws(() => parse("2 +"), {
+ *   name: "ParseError",
+ *   message: 'expected a number, "(" or "-" but found end of input at line 1, column 4',
+ * });
+ * ```
+ *
+ * @example A million nested parentheses
+ * ```ts
+ * import { parse } from "@frontier/generators/compiler";
+ * import assert from "node:assert/strict";
+ *
+ * const n = 1_000_000;
+ * assert.equal(parse("(".repeat(n) + "7" + ")".repeat(n)).kind, "Num");
+ * ```
+ *
+ * @param input The source text, or an iterable of tokens.
+ * @param options A depth limit; the source text of tokens.
+ * @returns The root of the tree.
+ * @throws {LexError} At a character that cannot start a token.
+ * @throws {ParseError} At the first token that does not fit the grammar.
+ * @throws {TypeError} If `input` is neither a string nor an iterable of
+ * tokens.
+ * @throws {RangeError} If `maxDepth` is not a whole number of at least 1.
+ */
+export function parse(
+  input: string | Iterable<Token>,
+  options?: ParseOptions,
+): Node {
+  const maxDepth = options?.maxDepth ?? Infinity;
+  if (
+    typeof maxDepth !== "number" ||
+    !(maxDepth === Infinity || (Number.isInteger(maxDepth) && maxDepth >= 1))
+  ) {
+    throw new RangeError(
+      `parse() needs maxDepth to be a whole number >= 1 (or Infinity), got ${
+        describe(maxDepth)
+      }`,
+    );
+  }
+  if (typeof input === "string") {
+    return run(new Scanner(input), maxDepth, input);
+  }
+  const iterator = typeof input === "object" && input !== null &&
+      typeof (input as Iterable<Token>)[Symbol.iterator] === "function"
+    ? (input as Iterable<Token>)[Symbol.iterator]()
+    : undefined;
+  if (iterator === undefined) {
+    throw new TypeError(
+      `parse(input) needs a string or an iterable of tokens, got ${
+        describe(input)
+      }`,
+    );
+  }
+  const source = options?.source ?? tokenSources.get(input);
+  return run(new TokenReader(iterator), maxDepth, source);
+}
+
+// Codes on the operator stack besides the operators' character codes.
+const UNARY = 1;
+const PAREN = 2;
+
+// Binding power of what may be on the operator stack; a parenthesis has 0,
+// so no operator reduces past it.
+const PRECEDENCE = new Uint8Array(128);
+PRECEDENCE[PLUS] = 1;
+PRECEDENCE[MINUS] = 1;
+PRECEDENCE[TIMES] = 2;
+PRECEDENCE[DIVIDE] = 2;
+PRECEDENCE[UNARY] = 3;
+
+const OPERATORS: Record<number, "+" | "-" | "*" | "/"> = {
+  [PLUS]: "+",
+  [MINUS]: "-",
+  [TIMES]: "*",
+  [DIVIDE]: "/",
+};
+
+const OPERAND = ["a number", '"("', '"-"'];
+const AFTER_OPERAND = ["an operator", "end of input"];
+const AFTER_OPERAND_IN_PARENS = ["an operator", '")"'];
+
+function run(lexer: Lexer, maxDepth: number, source?: string): Node {
+  return new OperatorParser(lexer, maxDepth, source).parse();
+}
+
+// Operator precedence with explicit stacks (shunting-yard): operands waiting
+// for their operator, and operators (with unary minus and open parentheses)
+// waiting for their right operand. A state machine alternates between
+// expecting an operand and expecting what may follow one. (A class rather
+// than closures, so that optimized code is shared by every parse.)
+class OperatorParser {
+  readonly lexer: Lexer;
+  readonly maxDepth: number;
+  readonly limited: boolean;
+  readonly source: string | undefined;
+  readonly operands: Node[] = [];
+  readonly depths: number[] = []; // of each operand, only when limited
+  readonly ops: number[] = [];
+  readonly opOffsets: number[] = [];
+  // How many "(" are open.
+  parens = 0;
+
+  constructor(lexer: Lexer, maxDepth: number, source: string | undefined) {
+    this.lexer = lexer;
+    this.maxDepth = maxDepth;
+    this.limited = maxDepth !== Infinity;
+    this.source = source;
+  }
+
+  parse(): Node {
+    const lexer = this.lexer;
+    const operands = this.operands;
+    let code = lexer.next();
+    for (;;) {
+      // Expecting an operand: unary minuses and "(", then a number.
+      while (code !== NUM) {
+        if (code === MINUS) {
+          this.push(UNARY);
+        } else if (code === LPAREN) {
+          this.push(PAREN);
+          this.parens++;
+        } else {
+          throw this.fail(OPERAND, code, "");
+        }
+        code = lexer.next();
+      }
+      const value = lexer.value;
+      if (value === Infinity) throw this.tooLarge();
+      operands.push({ kind: "Num", value, offset: lexer.offset });
+      if (this.limited) this.depths.push(1);
+      code = lexer.next();
+
+      // Expecting an operator, ")" or the end; each ")" closes its "(".
+      for (;;) {
+        if (
+          code === PLUS || code === MINUS || code === TIMES || code === DIVIDE
+        ) {
+          this.reduce(PRECEDENCE[code]);
+          this.push(code);
+          break;
+        }
+        if (code === RPAREN) {
+          this.reduce(1);
+          if (this.ops.length === 0) {
+            throw this.fail(AFTER_OPERAND, code, ' (no "(" is open)');
+          }
+          this.ops.pop();
+          this.opOffsets.pop();
+          this.parens--;
+          code = lexer.next();
+          continue;
+        }
+        if (code === END) {
+          this.reduce(1);
+          if (this.parens > 0) throw this.unclosed();
+          return operands[0];
+        }
+        throw this.fail(
+          this.parens > 0 ? AFTER_OPERAND_IN_PARENS : AFTER_OPERAND,
+          code,
+          "",
+        );
+      }
+      code = lexer.next();
+    }
+  }
+
+  push(code: number): void {
+    this.ops.push(code);
+    this.opOffsets.push(this.lexer.offset);
+  }
+
+  // Pops operators that bind at least as tightly as `precedence` into nodes.
+  reduce(precedence: number): void {
+    const ops = this.ops;
+    const operands = this.operands;
+    for (let top = ops.length - 1; top >= 0; top--) {
+      const code = ops[top];
+      if (code === PAREN || PRECEDENCE[code] < precedence) return;
+      ops.pop();
+      const offset = this.opOffsets.pop()!;
+      const last = operands.length - 1;
+      if (code === UNARY) {
+        operands[last] = {
+          kind: "UnaryOp",
+          op: "-",
+          operand: operands[last],
+          offset,
+        };
+      } else {
+        const right = operands.pop()!;
+        operands[last - 1] = {
+          kind: "BinOp",
+          op: OPERATORS[code],
+          left: operands[last - 1],
+          right,
+          offset,
+        };
+      }
+      if (this.limited) this.measure(code, offset);
+    }
+  }
+
+  // Keeps the depth of each operand, and stops at the first too deep.
+  measure(code: number, offset: number): void {
+    const depths = this.depths;
+    let depth: number;
+    if (code === UNARY) {
+      depth = ++depths[depths.length - 1];
+    } else {
+      const right = depths.pop()!;
+      const last = depths.length - 1;
+      depth = depths[last] = Math.max(depths[last], right) + 1;
+    }
+    if (depth > this.maxDepth) {
+      const { line, column } = this.lexer.position(offset);
+      const found = quote(code === UNARY ? "-" : OPERATORS[code]);
+      throw new ParseError(
+        `the expression is nested deeper than maxDepth (${this.maxDepth}) at line ${line}, column ${column}`,
+        { offset, line, column, found, expected: [], source: this.source },
+      );
+    }
+  }
+
+  fail(expected: string[], code: number, hint: string): ParseError {
+    const { offset, line, column } = this.lexer;
+    const found = code === END ? "end of input" : quote(this.lexer.tokenText());
+    return new ParseError(
+      `expected ${
+        list(expected)
+      } but found ${found} at line ${line}, column ${column}${hint}`,
+      { offset, line, column, found, expected, source: this.source },
+    );
+  }
+
+  tooLarge(): ParseError {
+    const { offset, line, column } = this.lexer;
+    const found = quote(this.lexer.tokenText());
+    return new ParseError(
+      `the number ${found} at line ${line}, column ${column} is too large: the largest is about 1.8e308`,
+      {
+        offset,
+        line,
+        column,
+        found,
+        expected: ["a number below 1.8e308"],
+        source: this.source,
+      },
+    );
+  }
+
+  // The innermost "(" still open at the end.
+  unclosed(): ParseError {
+    // reduce() stopped at it: it is on top of the operator stack.
+    const offset = this.opOffsets[this.opOffsets.length - 1];
+    const { line, column } = this.lexer.position(offset);
+    return new ParseError(
+      `"(" at line ${line}, column ${column} is never closed: expected ")" but found end of input`,
+      {
+        offset,
+        line,
+        column,
+        found: "end of input",
+        expected: ['")"'],
+        source: this.source,
+      },
+    );
+  }
+}
+
+// `a, b or c`
+function list(items: readonly string[]): string {
+  return items.length < 2
+    ? items.join("")
+    : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
+}
+
+const TOKEN_CODES: Record<string, number> = {
+  NUM,
+  PLUS,
+  MINUS,
+  TIMES,
+  DIVIDE,
+  LPAREN,
+  RPAREN,
+};
+const NUMBER = /^(?:\d+\.?\d*|\.\d+)$/;
+
+// Reads tokens from an iterable, checking each, and presents them the way
+// the Scanner does.
+class TokenReader implements Lexer {
+  offset = 0;
+  line = 1;
+  column = 1;
+  value = 0;
+  #iterator: Iterator<Token>;
+  #text = "";
+  #lineStarts = new LineStarts();
+
+  constructor(iterator: Iterator<Token>) {
+    this.#iterator = iterator;
+  }
+
+  tokenText(): string {
+    return this.#text;
+  }
+
+  position(offset: number): Position {
+    return this.#lineStarts.position(offset);
+  }
+
+  next(): number {
+    const result = this.#iterator.next();
+    if (result.done) {
+      // The end is just after the last token.
+      this.offset += this.#text.length;
+      this.column += this.#text.length;
+      this.#text = "";
+      return END;
+    }
+    const token = result.value;
+    const code = checkToken(token);
+    if (token.line !== this.line) {
+      this.#lineStarts.add(token.line, token.offset - token.column + 1);
+    }
+    this.offset = token.offset;
+    this.line = token.line;
+    this.column = token.column;
+    this.#text = token.value;
+    if (code === NUM) this.value = +token.value;
+    return code;
+  }
+}
+
+function checkToken(token: Token): number {
+  const type = (token as { type?: unknown } | null)?.type;
+  const code = typeof type === "string" && Object.hasOwn(TOKEN_CODES, type)
+    ? TOKEN_CODES[type]
+    : undefined;
+  const value = (token as { value?: unknown }).value;
+  if (
+    code === undefined || typeof value !== "string" ||
+    (code === NUM ? !NUMBER.test(value) : value.charCodeAt(0) !== code ||
+      value.length !== 1) ||
+    !isCount(token.offset, 0) || !isCount(token.line, 1) ||
+    !isCount(token.column, 1)
+  ) {
+    throw new TypeError(
+      `parse(tokens) got ${
+        describe(token)
+      }, which is not a token: give it the tokens of tokenize(text), or objects of the same shape (type, value, offset, line, column)`,
+    );
+  }
+  return code;
+}
+
+function isCount(value: unknown, min: number): boolean {
+  return typeof value === "number" && Number.isInteger(value) && value >= min;
+}
