@@ -928,14 +928,12 @@ export function wait<T>(
 }
 
 /**
- * The futures given to {@linkcode asCompleted}, in completion order, for
- * `for await`. (Its own interface rather than `AsyncIterableIterator`, so that
- * TypeScript types the loop variable as the future, not its awaited result.)
+ * A done future as {@linkcode asCompleted} hands it over: the future itself,
+ * typed without `then`. (TypeScript types a `for await` loop variable as the
+ * awaited value of a thenable; without `then` it stays the future.) Read it
+ * with `result()` or `exception()`.
  */
-export interface AsCompleted<T> extends AsyncIterator<Future<T>, undefined> {
-  /** Returns the iterator itself. */
-  [Symbol.asyncIterator](): AsCompleted<T>;
-}
+export type CompletedFuture<T> = Omit<Future<T>, "then">;
 
 /** Options of {@linkcode asCompleted}. */
 export interface AsCompletedOptions {
@@ -948,7 +946,8 @@ export interface AsCompletedOptions {
 
 /**
  * Iterates over `futures` in the order they complete, with `for await`.
- * Each item is a future that is done, so read it with `result()`.
+ * Each item is one of the futures, done, so read it with `result()` (see
+ * {@linkcode CompletedFuture}).
  *
  * @example
  * ```ts
@@ -970,7 +969,7 @@ export interface AsCompletedOptions {
 export function asCompleted<T>(
   futures: Iterable<Future<T>>,
   options: AsCompletedOptions = {},
-): AsCompleted<T> {
+): AsyncIterableIterator<CompletedFuture<T>, undefined> {
   const list = [...new Set(checkFutures<T>("asCompleted()", futures))];
   const timeout = options.timeout === undefined
     ? undefined
@@ -980,7 +979,8 @@ export function asCompleted<T>(
 
 // Hand-written rather than an async generator: an async generator awaits the
 // thenables it yields, and this one yields futures, not their results.
-class AsCompletedIterator<T> implements AsCompleted<T> {
+class AsCompletedIterator<T>
+  implements AsyncIterableIterator<CompletedFuture<T>, undefined> {
   #list: Future<T>[];
   #ready: Future<T>[] = [];
   #given = 0;
