@@ -336,7 +336,13 @@ export class Task<T> extends Future<T> {
   }
 
   static #resume(task: Task<unknown>): void {
-    task.#drive();
+    // A queued step: what it sends in was stashed in the future's value slot.
+    const flags = task.#phase;
+    if ((flags & PHASE) === DONE) return;
+    if ((flags & PHASE) === QUEUED) internals.markRunning(task);
+    const sent = internals.peek(task);
+    internals.stash(task, undefined);
+    task.#drive(sent, (flags & SEND_ERROR) !== 0);
   }
 
   static #wake(task: Task<unknown>, future: Future<unknown>): void {
@@ -344,18 +350,18 @@ export class Task<T> extends Future<T> {
     task.#waiting = undefined;
     const failed = internals.state(future) !== FINISHED;
     const outcome = internals.take(future);
-    if (task.#phase & CANCEL) {
-      // A pending cancel() wins; an error the future failed with meanwhile
-      // goes with it as its cause rather than being dropped.
-      const cancelled = internals.peek(task) as CancelledError;
-      if (failed && !(outcome instanceof CancelledError)) {
-        cancelled.cause ??= outcome;
-      }
-    } else {
-      internals.stash(task, outcome);
-      task.#phase = failed ? SUSPENDED | SEND_ERROR : SUSPENDED;
+    if (!(task.#phase & CANCEL)) {
+      task.#drive(outcome, failed);
+      return;
     }
-    task.#drive();
+    // A pending cancel() wins; an error the future failed with meanwhile goes
+    // with it as its cause rather than being dropped.
+    const cancelled = internals.peek(task) as CancelledError;
+    internals.stash(task, undefined);
+    if (failed && !(outcome instanceof CancelledError)) {
+      cancelled.cause ??= outcome;
+    }
+    task.#drive(cancelled, true);
   }
 
   /** Stashes what the next step sends in and queues that step. */
@@ -365,14 +371,10 @@ export class Task<T> extends Future<T> {
     runJob(Task.#resume, this as Task<unknown>);
   }
 
-  #drive(): void {
+  /** Runs the generator from its current yield, sending in `sent`. */
+  #drive(sent: unknown, isError: boolean): void {
     const self = this as Task<unknown>;
-    let flags = this.#phase;
-    if ((flags & PHASE) === DONE) return;
-    if ((flags & PHASE) === QUEUED) internals.markRunning(self);
-    let isError = (flags & SEND_ERROR) !== 0;
-    let sent = internals.peek(self);
-    internals.stash(self, undefined);
+    let flags: number;
     this.#phase = RUNNING;
     const gen = this.#gen;
     for (;;) {
@@ -452,16 +454,16 @@ export class Task<T> extends Future<T> {
   }
 }
 
-// The prototype every native generator object inherits from (through its
-// function's `prototype`): checking it first keeps spawning a task cheap.
-const GeneratorPrototype = Object.getPrototypeOf(
+// `next` of every native generator object: one cached property load tells a
+// native generator apart, which keeps spawning a task cheap.
+const nativeNext = Object.getPrototypeOf(
   Object.getPrototypeOf((function* () {})()),
-);
+).next;
 
 function checkGenerator(what: string, gen: unknown): void {
   if (
     typeof gen === "object" && gen !== null &&
-    Object.getPrototypeOf(Object.getPrototypeOf(gen)) === GeneratorPrototype
+    (gen as Generator).next === nativeNext
   ) return;
   if (isGeneratorLike(gen) && !isAsyncGenerator(gen)) return;
   const hint = isGeneratorFunction(gen)
