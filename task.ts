@@ -408,7 +408,7 @@ export class Task<T> extends Future<T> {
       } else if (!(future instanceof Future) || future === this) {
         sent = this.#badYield(future);
         isError = true;
-      } else if (future.done()) {
+      } else if (internals.state(future) >= FINISHED) {
         // The fast path: no suspension, no callback, no recursion.
         isError = internals.state(future) !== FINISHED;
         sent = internals.take(future);
