@@ -138,24 +138,35 @@ interface RegexToken {
   column: number;
 }
 
-/** The tutorial's scanner: one sticky regular expression of named groups. */
+const REGEX_TYPES = [
+  "",
+  "NUM",
+  "PLUS",
+  "MINUS",
+  "TIMES",
+  "DIVIDE",
+  "LPAREN",
+  "RPAREN",
+  "NL",
+  "WS",
+];
+
+/**
+ * The tutorial's scanner: one sticky regular expression with a group per
+ * token type (positional groups: named ones were 3-4x slower still).
+ */
 function* regexTokenize(text: string): Generator<RegexToken> {
   const master =
-    /(?<NUM>\d+(?:\.\d*)?|\.\d+)|(?<PLUS>\+)|(?<MINUS>-)|(?<TIMES>\*)|(?<DIVIDE>\/)|(?<LPAREN>\()|(?<RPAREN>\))|(?<NL>\n)|(?<WS>[ \t]+)/y;
+    /(\d+(?:\.\d*)?|\.\d+)|(\+)|(-)|(\*)|(\/)|(\()|(\))|(\n)|([ \t]+)/y;
   let line = 1;
   let lineStart = 0;
   while (master.lastIndex < text.length) {
     const offset = master.lastIndex;
     const match = master.exec(text);
     if (match === null) throw new SyntaxError(`bad character at ${offset}`);
-    const groups = match.groups!;
-    let type = "";
-    for (const name in groups) {
-      if (groups[name] !== undefined) {
-        type = name;
-        break;
-      }
-    }
+    let group = 1;
+    while (match[group] === undefined) group++;
+    const type = REGEX_TYPES[group];
     if (type === "WS") continue;
     if (type === "NL") {
       line++;
@@ -229,7 +240,7 @@ function generatorParse(text: string): Node {
   const number = (): Node => {
     const node: Node = {
       kind: "Num",
-      value: scanner.value,
+      value: scanner.numberValue(),
       offset: scanner.offset,
     };
     lookahead = scanner.next();

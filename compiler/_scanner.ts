@@ -23,16 +23,30 @@ const NINE = 57;
 const LF = 10;
 const CR = 13;
 
-// The tutorial's token names, by code.
-export const TYPE_NAMES: Readonly<Record<number, string>> = {
-  [NUM]: "NUM",
-  [PLUS]: "PLUS",
-  [MINUS]: "MINUS",
-  [TIMES]: "TIMES",
-  [DIVIDE]: "DIVIDE",
-  [LPAREN]: "LPAREN",
-  [RPAREN]: "RPAREN",
-};
+// The tutorial's token names, and the text of one-character tokens, by code
+// (dense arrays: the lookups are on the hot path of tokenize).
+export const TYPE_NAMES: readonly string[] = Array.from(
+  { length: 48 },
+  () => "",
+);
+export const TOKEN_TEXTS: readonly string[] = Array.from(
+  { length: 48 },
+  () => "",
+);
+for (
+  const [code, name] of [
+    [NUM, "NUM"],
+    [PLUS, "PLUS"],
+    [MINUS, "MINUS"],
+    [TIMES, "TIMES"],
+    [DIVIDE, "DIVIDE"],
+    [LPAREN, "LPAREN"],
+    [RPAREN, "RPAREN"],
+  ] as const
+) {
+  (TYPE_NAMES as string[])[code] = name;
+  if (code !== NUM) (TOKEN_TEXTS as string[])[code] = String.fromCharCode(code);
+}
 
 // The text of each generator that `tokenize` returned, so that `parse` of
 // those tokens can show the source line in its errors.
@@ -65,8 +79,9 @@ export class Scanner {
   end = 0;
   line = 1;
   column = 1;
-  /** The value of the current `NUM` token. */
-  value = 0;
+  // The current NUM token's value, when its digits gave it exactly (an
+  // integer of up to 15 digits); NaN when Number() must read the text.
+  #value = 0;
   #lineStart = 0;
   #lineStarts = new LineStarts();
 
@@ -77,6 +92,12 @@ export class Scanner {
   /** The line and column of an offset already scanned. */
   position(offset: number): Position {
     return this.#lineStarts.position(offset);
+  }
+
+  /** The value of the current `NUM` token (read only when needed). */
+  numberValue(): number {
+    const value = this.#value;
+    return value === value ? value : +this.text.slice(this.offset, this.end);
   }
 
   /** The text of the current token: `""` at the end. */
@@ -98,7 +119,8 @@ export class Scanner {
       const c = text.charCodeAt(i);
       if (c <= NINE && c >= ZERO) {
         // Up to 15 digits the value is exact in a double, so it is built
-        // here; longer numbers and decimals are left to Number().
+        // here; longer numbers and decimals are left to Number(), and only
+        // if someone asks (tokenize does not).
         let value = c - ZERO;
         let j = i + 1;
         for (; j < n; j++) {
@@ -114,7 +136,7 @@ export class Scanner {
             if (d > NINE || d < ZERO) break;
           }
         }
-        this.value = exact ? value : +text.slice(i, j);
+        this.#value = exact ? value : NaN;
         return this.#token(i, j, NUM);
       }
       if (c < 128 && SINGLE[c] === 1) return this.#token(i, i + 1, c);
@@ -139,7 +161,7 @@ export class Scanner {
             "a decimal point needs a digit before or after it",
           );
         }
-        this.value = +text.slice(i, j);
+        this.#value = NaN;
         return this.#token(i, j, NUM);
       } else {
         throw this.#error(i, "");

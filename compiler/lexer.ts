@@ -7,7 +7,14 @@
  */
 
 import { describe } from "../_describe.ts";
-import { END, NUM, Scanner, tokenSources, TYPE_NAMES } from "./_scanner.ts";
+import {
+  END,
+  NUM,
+  Scanner,
+  TOKEN_TEXTS,
+  tokenSources,
+  TYPE_NAMES,
+} from "./_scanner.ts";
 
 /** The kinds of token, named as in the tutorial. */
 export type TokenType =
@@ -91,7 +98,7 @@ function* scan(text: string): Generator<Token, void, undefined> {
   for (let code = scanner.next(); code !== END; code = scanner.next()) {
     yield {
       type: TYPE_NAMES[code] as TokenType,
-      value: code === NUM ? scanner.tokenText() : text[scanner.offset],
+      value: code === NUM ? scanner.tokenText() : TOKEN_TEXTS[code],
       offset: scanner.offset,
       line: scanner.line,
       column: scanner.column,

@@ -54,8 +54,8 @@ interface Lexer {
   offset: number;
   line: number;
   column: number;
-  value: number;
   next(): number;
+  numberValue(): number;
   tokenText(): string;
   position(offset: number): Position;
 }
@@ -220,7 +220,7 @@ class OperatorParser {
         }
         code = lexer.next();
       }
-      const value = lexer.value;
+      const value = lexer.numberValue();
       if (value === Infinity) throw this.tooLarge();
       operands.push({ kind: "Num", value, offset: lexer.offset });
       if (this.limited) this.depths.push(1);
@@ -388,7 +388,6 @@ class TokenReader implements Lexer {
   offset = 0;
   line = 1;
   column = 1;
-  value = 0;
   #iterator: Iterator<Token>;
   #text = "";
   #lineStarts = new LineStarts();
@@ -399,6 +398,10 @@ class TokenReader implements Lexer {
 
   tokenText(): string {
     return this.#text;
+  }
+
+  numberValue(): number {
+    return +this.#text;
   }
 
   position(offset: number): Position {
@@ -423,7 +426,6 @@ class TokenReader implements Lexer {
     this.line = token.line;
     this.column = token.column;
     this.#text = token.value;
-    if (code === NUM) this.value = +token.value;
     return code;
   }
 }
