@@ -1,8 +1,9 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
 // The scanner under `tokenize` and `parse`: a character-code loop that makes
 // no object per token. `parse` reads its fields directly; `tokenize` wraps
-// each token in an object. Measured against a sticky regular expression (the
-// tutorial's scanner), this ran about 3x faster (see bench/compiler_bench.ts).
+// each token in an object. Measured on 10 MB of input, tokenize ran about 3x
+// faster than a sticky regular expression (the tutorial's scanner) and than
+// npm:moo (see bench/compiler_bench.ts).
 
 import { LexError } from "./errors.ts";
 import { describeCharacter, LineStarts, type Position } from "./_source.ts";
