@@ -55,6 +55,10 @@ export abstract class SyncContext<T> implements ContextManager<T> {
   /** The name errors give this manager. */
   abstract get name(): string;
 
+  get label(): string {
+    return `the context manager ${this.name}`;
+  }
+
   abstract [EXIT](isError: boolean, error: unknown): boolean;
 }
 
@@ -76,6 +80,10 @@ export abstract class AsyncContext<T> implements AsyncContextManager<T> {
 
   /** The name errors give this manager. */
   abstract get name(): string;
+
+  get label(): string {
+    return `the context manager ${this.name}`;
+  }
 
   abstract [EXIT](isError: boolean, error: unknown): Promise<boolean>;
 }
@@ -278,16 +286,19 @@ function contains(error: unknown, target: unknown): boolean {
 // ---------------------------------------------------------------------------
 // Entering anything that looks like a context manager.
 
-/** A manager, entered. */
+/**
+ * A manager, entered. This package's own managers are entries themselves;
+ * other kinds are wrapped in one.
+ */
 export interface Entry {
   /** What the block gets (a promise from an async `enter()`, not awaited). */
-  value: unknown;
+  readonly value: unknown;
   /** Whether `value` came from `enter()`, so that async modes await it. */
-  entered: boolean;
-  /** The manager's exit; truthy (or a promise of truthy) means suppressed. */
-  exit(isError: boolean, error: unknown): unknown;
+  readonly entered?: boolean;
   /** The manager, for error messages. */
-  name: string;
+  readonly label: string;
+  /** The manager's exit; truthy (or a promise of truthy) means suppressed. */
+  [EXIT](isError: boolean, error: unknown): unknown;
 }
 
 type Keyed = Record<PropertyKey, unknown>;
@@ -298,19 +309,12 @@ type Keyed = Record<PropertyKey, unknown>;
  * a disposable. `isAsync` allows the asynchronous kinds.
  */
 export function enter(cm: unknown, what: string, isAsync: boolean): Entry {
-  if (cm instanceof SyncContext || cm instanceof AsyncContext) {
-    if (!isAsync && cm instanceof AsyncContext) {
-      throw new TypeError(
-        `${what} got the asynchronous context manager ${cm.name}: its exit returns a promise, which a synchronous block cannot wait for; use withAsyncContext (or withTaskContext inside a task)`,
-      );
-    }
-    const manager = cm;
-    return {
-      value: manager.value,
-      entered: false,
-      exit: (isError, error) => manager[EXIT](isError, error),
-      name: `the context manager ${manager.name}`,
-    };
+  if (cm instanceof SyncContext) return cm;
+  if (cm instanceof AsyncContext) {
+    if (isAsync) return cm;
+    throw new TypeError(
+      `${what} got the asynchronous context manager ${cm.name}: its exit returns a promise, which a synchronous block cannot wait for; use withAsyncContext (or withTaskContext inside a task)`,
+    );
   }
   if ((typeof cm !== "object" && typeof cm !== "function") || cm === null) {
     throw notAManager(what, cm);
@@ -323,11 +327,11 @@ export function enter(cm: unknown, what: string, isAsync: boolean): Entry {
     );
   }
   const manager = cm as Keyed;
-  const name = describe(cm);
+  const label = describe(cm);
   if (typeof manager.enter === "function") {
     if (typeof manager.exit !== "function") {
       throw new TypeError(
-        `${what} got ${name}, which has enter() but no exit(error) method; give it one, called after the block with the block's error, if any`,
+        `${what} got ${label}, which has enter() but no exit(error) method; give it one, called after the block with the block's error, if any`,
       );
     }
     if (
@@ -336,53 +340,50 @@ export function enter(cm: unknown, what: string, isAsync: boolean): Entry {
         manager.exit instanceof AsyncFunction)
     ) {
       throw new TypeError(
-        `${what} got ${name}, whose enter() or exit() is an async function; a synchronous block cannot wait for it, use withAsyncContext`,
+        `${what} got ${label}, whose enter() or exit() is an async function; a synchronous block cannot wait for it, use withAsyncContext`,
       );
     }
     const m = manager as unknown as AsyncEnterExitManager<unknown>;
     return {
       value: m.enter(),
       entered: true,
-      exit: (isError, error) => isError ? m.exit(error) : m.exit(),
-      name,
+      label,
+      [EXIT]: (isError, error) => isError ? m.exit(error) : m.exit(),
     };
   }
   if (typeof manager.exit === "function") {
     const m = manager as unknown as AsyncContextManager<unknown>;
     return {
       value: m.value,
-      entered: false,
-      exit: (isError, error) => isError ? m.exit(error) : m.exit(),
-      name,
+      label,
+      [EXIT]: (isError, error) => isError ? m.exit(error) : m.exit(),
     };
   }
   if (isAsync && typeof manager[Symbol.asyncDispose] === "function") {
     const d = manager as unknown as AsyncDisposable;
     return {
       value: cm,
-      entered: false,
-      exit: async () => {
+      label,
+      [EXIT]: async () => {
         await d[Symbol.asyncDispose]();
         return false;
       },
-      name,
     };
   }
   if (typeof manager[Symbol.dispose] === "function") {
     const d = manager as unknown as Disposable;
     return {
       value: cm,
-      entered: false,
-      exit: () => {
+      label,
+      [EXIT]: () => {
         d[Symbol.dispose]();
         return false;
       },
-      name,
     };
   }
   if (typeof manager[Symbol.asyncDispose] === "function") {
     throw new TypeError(
-      `${what} got ${name}, which is only async-disposable; a synchronous block cannot wait for its disposal, use withAsyncContext`,
+      `${what} got ${label}, which is only async-disposable; a synchronous block cannot wait for its disposal, use withAsyncContext`,
     );
   }
   throw notAManager(what, cm);
@@ -432,17 +433,17 @@ export function runSync<R>(
 function exitSync(entry: Entry, isError: boolean, error: unknown): boolean {
   let answer: unknown;
   try {
-    answer = entry.exit(isError, error);
+    answer = entry[EXIT](isError, error);
   } catch (exitError) {
-    throw isError ? meet(exitError, error, entry.name) : exitError;
+    throw isError ? meet(exitError, error, entry.label) : exitError;
   }
   if (isThenable(answer)) {
     const exitError = new TypeError(
-      `the exit of ${entry.name} returned ${
+      `the exit of ${entry.label} returned ${
         describe(answer)
       }, which a synchronous block cannot wait for; use withAsyncContext`,
     );
-    throw isError ? meet(exitError, error, entry.name) : exitError;
+    throw isError ? meet(exitError, error, entry.label) : exitError;
   }
   return isError && Boolean(answer);
 }
@@ -474,9 +475,9 @@ async function exitAsync(
 ): Promise<boolean> {
   let answer: unknown;
   try {
-    answer = await entry.exit(isError, error);
+    answer = await entry[EXIT](isError, error);
   } catch (exitError) {
-    throw isError ? meet(exitError, error, entry.name) : exitError;
+    throw isError ? meet(exitError, error, entry.label) : exitError;
   }
   return isError && Boolean(answer);
 }
@@ -528,11 +529,11 @@ export function* runTask<R>(
   }
   let suppressed = false;
   try {
-    let answer = entry.exit(failed, error);
+    let answer = entry[EXIT](failed, error);
     if (isThenable(answer)) answer = yield* settle(answer, shield);
     suppressed = failed && Boolean(answer);
   } catch (exitError) {
-    throw failed ? meet(exitError, error, entry.name) : exitError;
+    throw failed ? meet(exitError, error, entry.label) : exitError;
   }
   if (failed && !suppressed) throw error;
   // Cancelled while exiting, after a block that ended well: the exit is done,

@@ -16,6 +16,7 @@ interface Part {
 
 const parts: Part[] = [
   { title: "Part 1: Generators 101", module: "./generators_101.ts" },
+  { title: "Part 2: Context managers", module: "./context_managers.ts" },
   {
     title: "Parts 3 and 4: Inlined futures",
     module: "./inlined_futures.ts",
