@@ -12,6 +12,7 @@ import type {
 import type { Operation } from "./task.ts";
 import { CancelledError, Future } from "./future.ts";
 import { describe, isGeneratorLike, isThenable } from "./_describe.ts";
+import { reportLater } from "./_scheduler.ts";
 
 /**
  * The exit every manager of this package implements: `isError` says whether
@@ -312,9 +313,15 @@ export function enter(cm: unknown, what: string, isAsync: boolean): Entry {
   if (cm instanceof SyncContext) return cm;
   if (cm instanceof AsyncContext) {
     if (isAsync) return cm;
-    throw new TypeError(
+    const error = new TypeError(
       `${what} got the asynchronous context manager ${cm.name}: its exit returns a promise, which a synchronous block cannot wait for; use withAsyncContext (or withTaskContext inside a task)`,
     );
+    // It was entered when its factory ran: exit it, as after a failed block,
+    // rather than leave its resource open.
+    cm[EXIT](true, error).then(undefined, (exitError) => {
+      if (!Object.is(exitError, error)) reportLater(exitError);
+    });
+    throw error;
   }
   if ((typeof cm !== "object" && typeof cm !== "function") || cm === null) {
     throw notAManager(what, cm);
@@ -327,11 +334,12 @@ export function enter(cm: unknown, what: string, isAsync: boolean): Entry {
     );
   }
   const manager = cm as Keyed;
-  const label = describe(cm);
   if (typeof manager.enter === "function") {
     if (typeof manager.exit !== "function") {
       throw new TypeError(
-        `${what} got ${label}, which has enter() but no exit(error) method; give it one, called after the block with the block's error, if any`,
+        `${what} got ${
+          describe(cm)
+        }, which has enter() but no exit(error) method; give it one, called after the block with the block's error, if any`,
       );
     }
     if (
@@ -340,53 +348,77 @@ export function enter(cm: unknown, what: string, isAsync: boolean): Entry {
         manager.exit instanceof AsyncFunction)
     ) {
       throw new TypeError(
-        `${what} got ${label}, whose enter() or exit() is an async function; a synchronous block cannot wait for it, use withAsyncContext`,
+        `${what} got ${
+          describe(cm)
+        }, whose enter() or exit() is an async function; a synchronous block cannot wait for it, use withAsyncContext`,
       );
     }
-    const m = manager as unknown as AsyncEnterExitManager<unknown>;
-    return {
-      value: m.enter(),
-      entered: true,
-      label,
-      [EXIT]: (isError, error) => isError ? m.exit(error) : m.exit(),
-    };
+    const value = (manager as unknown as EnterExitLike).enter();
+    return new PlainEntry(manager, value, true, EXIT_METHOD);
   }
   if (typeof manager.exit === "function") {
-    const m = manager as unknown as AsyncContextManager<unknown>;
-    return {
-      value: m.value,
-      label,
-      [EXIT]: (isError, error) => isError ? m.exit(error) : m.exit(),
-    };
+    return new PlainEntry(manager, manager.value, false, EXIT_METHOD);
   }
   if (isAsync && typeof manager[Symbol.asyncDispose] === "function") {
-    const d = manager as unknown as AsyncDisposable;
-    return {
-      value: cm,
-      label,
-      [EXIT]: async () => {
-        await d[Symbol.asyncDispose]();
-        return false;
-      },
-    };
+    return new PlainEntry(manager, cm, false, ASYNC_DISPOSE);
   }
   if (typeof manager[Symbol.dispose] === "function") {
-    const d = manager as unknown as Disposable;
-    return {
-      value: cm,
-      label,
-      [EXIT]: () => {
-        d[Symbol.dispose]();
-        return false;
-      },
-    };
+    return new PlainEntry(manager, cm, false, DISPOSE);
   }
   if (typeof manager[Symbol.asyncDispose] === "function") {
     throw new TypeError(
-      `${what} got ${label}, which is only async-disposable; a synchronous block cannot wait for its disposal, use withAsyncContext`,
+      `${what} got ${
+        describe(cm)
+      }, which is only async-disposable; a synchronous block cannot wait for its disposal, use withAsyncContext`,
     );
   }
   throw notAManager(what, cm);
+}
+
+type EnterExitLike = AsyncEnterExitManager<unknown>;
+
+// How a PlainEntry exits its manager.
+const EXIT_METHOD = 0;
+const DISPOSE = 1;
+const ASYNC_DISPOSE = 2;
+
+/** An entry for a manager from elsewhere: enter/exit, exit only, disposable. */
+class PlainEntry implements Entry {
+  readonly value: unknown;
+  readonly entered: boolean;
+  #manager: Keyed;
+  #kind: number;
+
+  constructor(manager: Keyed, value: unknown, entered: boolean, kind: number) {
+    this.#manager = manager;
+    this.value = value;
+    this.entered = entered;
+    this.#kind = kind;
+  }
+
+  get label(): string {
+    return describe(this.#manager);
+  }
+
+  [EXIT](isError: boolean, error: unknown): unknown {
+    const manager = this.#manager;
+    switch (this.#kind) {
+      case EXIT_METHOD: {
+        const m = manager as unknown as EnterExitLike;
+        return isError ? m.exit(error) : m.exit();
+      }
+      case DISPOSE:
+        (manager as unknown as Disposable)[Symbol.dispose]();
+        return false;
+      default:
+        return disposeAsync(manager as unknown as AsyncDisposable);
+    }
+  }
+}
+
+async function disposeAsync(disposable: AsyncDisposable): Promise<boolean> {
+  await disposable[Symbol.asyncDispose]();
+  return false;
 }
 
 function notAManager(what: string, cm: unknown): TypeError {
@@ -406,10 +438,10 @@ export function runSync<R>(
   body: (value: never) => R,
   what: string,
 ): R | undefined {
-  checkBody(what, body);
   const entry = enter(cm, what, false);
   let result: R;
   try {
+    checkBody(what, body);
     result = body(entry.value as never);
   } catch (error) {
     if (exitSync(entry, true, error)) return undefined;
@@ -454,11 +486,11 @@ export async function runAsync<R>(
   body: (value: never) => R | PromiseLike<R>,
   what: string,
 ): Promise<R | undefined> {
-  checkBody(what, body);
   const entry = enter(isThenable(cm) ? await cm : cm, what, true);
   const value = entry.entered ? await entry.value : entry.value;
   let result: R;
   try {
+    checkBody(what, body);
     result = await body(value as never);
   } catch (error) {
     if (await exitAsync(entry, true, error)) return undefined;
@@ -493,7 +525,6 @@ export function* runTask<R>(
   body: (value: never) => Operation<R>,
   what: string,
 ): Operation<R | undefined> {
-  checkBody(what, body);
   const shield: Shield = { cancelled: undefined };
   const entry = enter(
     isThenable(cm) ? yield* settle(cm, shield) : cm,
@@ -513,6 +544,7 @@ export function* runTask<R>(
     shield.cancelled = undefined;
   } else {
     try {
+      checkBody(what, body);
       const op = body(value as never);
       if (!isGeneratorLike(op)) {
         throw new TypeError(
@@ -567,6 +599,8 @@ function* settle<T>(
   }
 }
 
+// Checked inside the block, so that a manager that is already entered sees
+// the mistake as the block's error and exits.
 function checkBody(what: string, body: unknown): void {
   if (typeof body !== "function") {
     throw new TypeError(

@@ -541,12 +541,15 @@ export function withAsyncContext(
  * ... })`. It has the semantics of {@linkcode withContext}, and takes the
  * managers {@linkcode withAsyncContext} takes.
  *
- * A task's generator is synchronous, so it cannot `await using`; and a
- * `using` declaration would call an async manager's exit without waiting for
- * it. This is the form that can wait: the entry and exit of an async manager
- * are waited for as futures, and the block is a generator function whose
- * `yield*`s run in the task. Sync managers can still be declared with `using`
- * in a task; they exit when the task is cancelled like any `finally` block.
+ * A task's generator is synchronous, so it cannot `await using`, and
+ * `using` only takes managers whose exit is synchronous. This is the form
+ * that can wait: the entry and exit of an async manager are waited for as
+ * futures (the task yields them, as it yields any future), and the block is a
+ * generator function whose `yield*`s run in the task. Sync managers can still
+ * be declared with `using` in a task; they exit when the task is cancelled,
+ * like any `finally` block. A callback form, rather than an operation that
+ * returns a handle to exit later, makes it impossible to forget the exit on
+ * some path, cancellation included.
  *
  * Cancelling the task throws `CancelledError` into the block at its current
  * `yield`; the manager's exit sees it as the block's error (and could even

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
+  type AsyncContextManager,
   asyncContextManager,
   closing,
   type ContextManager,
@@ -597,8 +598,14 @@ Deno.test("withContext rejects async managers, promises and non-managers with cl
   const body = () => {
     ran = true;
   };
+  const seen: unknown[] = [];
   const conn = asyncContextManager(async function* connect() {
-    yield 1;
+    try {
+      yield 1;
+    } catch (error) {
+      seen.push(error);
+      throw error;
+    }
   });
   const entered = await conn();
   assert.throws(
@@ -606,7 +613,10 @@ Deno.test("withContext rejects async managers, promises and non-managers with cl
     () => withContext(entered, body),
     isTypeError(/asynchronous context manager connect.*withAsyncContext/),
   );
-  await entered[Symbol.asyncDispose]();
+  // It had been entered: it is exited, with the TypeError as the error.
+  assert.equal(await entered.exit(), false);
+  assert.equal(seen.length, 1);
+  assert.ok(isTypeError(/asynchronous context manager/)(seen[0]));
   const pending = conn();
   assert.throws(
     // @ts-expect-error: a promise
@@ -648,6 +658,24 @@ Deno.test("withContext rejects async managers, promises and non-managers with cl
     isTypeError(/needs a function for the block/),
   );
   assert.equal(ran, false);
+});
+
+Deno.test("withContext: a block that is not a function is a TypeError that an entered manager sees, and it exits", () => {
+  const seen: unknown[] = [];
+  const cm = contextManager(function* () {
+    try {
+      yield;
+    } catch (error) {
+      seen.push(error);
+      throw error;
+    }
+  });
+  assert.throws(
+    // @ts-expect-error: not a function
+    () => withContext(cm(), null),
+    isTypeError(/needs a function for the block, got null/),
+  );
+  assert.equal(seen.length, 1);
 });
 
 Deno.test("withContext: a sync exit that returns a promise is a TypeError", async () => {
@@ -993,6 +1021,89 @@ Deno.test("the generator is closed after the exit in every path", () => {
       const { state, factory } = tracked(fn);
       try {
         run(factory);
+      } catch {
+        // Some kinds raise errors; only the closing is checked here.
+      }
+      assert.equal(state.closed, 1, `${kind}, ${path}`);
+    }
+  }
+});
+
+Deno.test("the async generator is closed after the exit in every path", async () => {
+  const body = new Tagged("body");
+  const ignore = (error: unknown) => {
+    if (error !== body) throw error;
+  };
+  type Factory = () => Promise<AsyncContextManager<number>>;
+  const paths: [string, (f: Factory) => Promise<unknown>][] = [
+    ["await using, block succeeds", async (f) => {
+      await using _ = await f();
+    }],
+    ["await using, block fails", async (f) => {
+      try {
+        await using _ = await f();
+        throw body;
+      } catch (error) {
+        ignore(error);
+      }
+    }],
+    ["withAsyncContext, block succeeds", (f) => withAsyncContext(f(), () => 1)],
+    ["withAsyncContext, block fails", (f) =>
+      withAsyncContext(f(), () => {
+        throw body;
+      }).catch(ignore)],
+    [
+      "withTaskContext, block fails",
+      (f) =>
+        runInlineFuture(withTaskContext(f(), function* () {
+          yield* Future.from(Promise.resolve());
+          throw body;
+        })).catch(ignore),
+    ],
+    ["exit(error) twice", async (f) => {
+      const cm = await f();
+      await cm.exit(body).catch(ignore);
+      await cm.exit(body);
+    }],
+    ["AsyncDisposableStack", async (f) => {
+      await using stack = new AsyncDisposableStack();
+      stack.use(await f());
+    }],
+  ];
+  const kinds: [string, () => AsyncGenerator<number, void, undefined>][] = [
+    ["passes errors", async function* () {
+      yield 1;
+    }],
+    ["suppresses errors", async function* () {
+      try {
+        yield 1;
+      } catch {
+        await Promise.resolve();
+      }
+    }],
+    ["raises another error", async function* () {
+      try {
+        yield 1;
+      } finally {
+        await Promise.resolve();
+        // deno-lint-ignore no-unsafe-finally
+        throw new Tagged("exit");
+      }
+    }],
+    ["yields twice", async function* () {
+      try {
+        yield 1;
+      } catch {
+        // then yields again
+      }
+      yield 2;
+    }],
+  ];
+  for (const [kind, fn] of kinds) {
+    for (const [path, run] of paths) {
+      const { state, factory } = trackedAsync(fn);
+      try {
+        await run(factory);
       } catch {
         // Some kinds raise errors; only the closing is checked here.
       }
