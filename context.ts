@@ -66,6 +66,22 @@ import { describe, isGeneratorFunction, isThenable } from "./_describe.ts";
  * block; or give it to {@linkcode withContext}, which lets it see the block's
  * error.
  *
+ * @example
+ * ```ts
+ * import {
+ *   type ContextManager,
+ *   contextManager,
+ * } from "@frontier/generators/context";
+ * import assert from "node:assert/strict";
+ *
+ * const counter = contextManager(function* () {
+ *   yield 1;
+ * });
+ * const cm: ContextManager<number> = counter();
+ * assert.equal(cm.value, 1);
+ * assert.equal(cm.exit(), false); // no error, nothing to suppress
+ * ```
+ *
  * @typeParam T The value the manager provides to the block.
  */
 export interface ContextManager<T> extends Disposable {
@@ -95,6 +111,26 @@ export interface ContextManager<T> extends Disposable {
  * an {@linkcode asyncContextManager} factory's promise gives. Declare it with
  * `await using`, or give it to {@linkcode withAsyncContext}.
  *
+ * @example
+ * ```ts
+ * import {
+ *   type AsyncContextManager,
+ *   asyncContextManager,
+ * } from "@frontier/generators/context";
+ * import assert from "node:assert/strict";
+ *
+ * const session = asyncContextManager(async function* () {
+ *   try {
+ *     yield "session";
+ *   } catch {
+ *     // suppressed: the session absorbs the block's errors
+ *   }
+ * });
+ * const cm: AsyncContextManager<string> = await session();
+ * assert.equal(cm.value, "session");
+ * assert.equal(await cm.exit(new Error("lost connection")), true);
+ * ```
+ *
  * @typeParam T The value the manager provides to the block.
  */
 export interface AsyncContextManager<T> extends AsyncDisposable {
@@ -122,6 +158,29 @@ export interface AsyncContextManager<T> extends AsyncDisposable {
  * {@linkcode withContext} enters it; {@linkcode enterContext} adapts it to
  * `using`.
  *
+ * @example
+ * ```ts
+ * import {
+ *   type EnterExitManager,
+ *   withContext,
+ * } from "@frontier/generators/context";
+ * import assert from "node:assert/strict";
+ *
+ * class Indent implements EnterExitManager<string> {
+ *   depth = 0;
+ *   enter() {
+ *     this.depth++;
+ *     return "  ".repeat(this.depth);
+ *   }
+ *   exit() {
+ *     this.depth--;
+ *   }
+ * }
+ * const indent = new Indent();
+ * assert.equal(withContext(indent, (pad) => `${pad}line`), "  line");
+ * assert.equal(indent.depth, 0);
+ * ```
+ *
  * @typeParam T The value `enter()` returns.
  */
 export interface EnterExitManager<T> {
@@ -140,6 +199,25 @@ export interface EnterExitManager<T> {
  * {@linkcode EnterExitManager} whose methods may return promises, for
  * {@linkcode withAsyncContext}, {@linkcode withTaskContext} and
  * {@linkcode enterAsyncContext}.
+ *
+ * @example
+ * ```ts
+ * import {
+ *   type AsyncEnterExitManager,
+ *   withAsyncContext,
+ * } from "@frontier/generators/context";
+ * import assert from "node:assert/strict";
+ *
+ * const log: string[] = [];
+ * const lease: AsyncEnterExitManager<number> = {
+ *   enter: () => Promise.resolve(7),
+ *   exit: async (error?: unknown) => {
+ *     log.push(error === undefined ? "returned" : "returned after an error");
+ *   },
+ * };
+ * assert.equal(await withAsyncContext(lease, (n) => n * 6), 42);
+ * assert.deepEqual(log, ["returned"]);
+ * ```
  *
  * @typeParam T The value `enter()` returns or promises.
  */
@@ -811,9 +889,18 @@ export async function enterAsyncContext<T>(
 // ---------------------------------------------------------------------------
 // Small helpers.
 
-/** A class of errors, for {@linkcode suppress}. */
-// deno-lint-ignore no-explicit-any
-export type ErrorClass = abstract new (...args: any[]) => unknown;
+/**
+ * A class of errors, for {@linkcode suppress}: any constructor, abstract
+ * ones included; an error matches it by `instanceof`.
+ *
+ * @example
+ * ```ts
+ * import type { ErrorClass } from "@frontier/generators/context";
+ *
+ * const classes: ErrorClass[] = [RangeError, Deno.errors.NotFound];
+ * ```
+ */
+export type ErrorClass = abstract new (...args: never[]) => unknown;
 
 class Suppress implements EnterExitManager<void> {
   #classes: readonly ErrorClass[];
