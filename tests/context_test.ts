@@ -1857,6 +1857,70 @@ Deno.test("cancelling a task exits every manager it holds, sync and async, in re
   ]);
 });
 
+Deno.test("a task cancelled at any point exits every manager it entered exactly once, in reverse order, before it ends", async () => {
+  type Kind = "using" | "sync" | "async";
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.constantFrom<Kind>("using", "sync", "async"), {
+        minLength: 1,
+        maxLength: 5,
+      }),
+      fc.nat({ max: 15 }),
+      fc.boolean(),
+      async (plan, cancelAfter, cancelTwice) => {
+        const log: string[] = [];
+        const syncCm = contextManager(function* (i: number) {
+          log.push(`enter ${i}`);
+          try {
+            yield i;
+          } finally {
+            log.push(`exit ${i}`);
+          }
+        });
+        const asyncCm = asyncContextManager(async function* (i: number) {
+          await turn();
+          log.push(`enter ${i}`);
+          try {
+            yield i;
+          } finally {
+            await turn();
+            log.push(`exit ${i}`);
+          }
+        });
+        function* level(i: number): Operation<void> {
+          if (i === plan.length) return yield* new Future<never>();
+          yield* Future.from(turn());
+          if (plan[i] === "using") {
+            using _ = syncCm(i);
+            return yield* level(i + 1);
+          }
+          const cm = plan[i] === "sync" ? syncCm(i) : asyncCm(i);
+          yield* withTaskContext(cm, () => level(i + 1));
+        }
+        const task = startInlineFuture(level(0));
+        for (let k = 0; k < cancelAfter; k++) await turn();
+        task.cancel();
+        if (cancelTwice) {
+          await turn();
+          task.cancel();
+        }
+        await assert.rejects(Promise.resolve(task), CancelledError);
+        const atEnd = log.length;
+        await turn();
+        await turn();
+        assert.equal(log.length, atEnd, "nothing exits after the task ended");
+        const entered = log.filter((e) => e.startsWith("enter"));
+        const exited = log.filter((e) => e.startsWith("exit"));
+        assert.deepEqual(
+          exited.map((e) => e.slice(5)),
+          entered.map((e) => e.slice(6)).reverse(),
+        );
+      },
+    ),
+    { numRuns: 60 },
+  );
+});
+
 Deno.test("cancelling a task again while an async exit waits does not cut the exit short", async () => {
   const log: string[] = [];
   const exitGate = new Future<void>();
