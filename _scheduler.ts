@@ -1,12 +1,14 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
 // The one run queue that every future callback and task resume goes through.
 //
-// Completing a future runs its callbacks at once, but when that happens while
-// callbacks are already running (a callback completes another future, a task
-// starts a task), the new work is queued instead of nested. One loop drains the
-// queue, so a chain of a million futures or tasks settles at constant stack
-// depth. The same loop hands control back to the event loop after a time slice,
-// so a long run of already-done work does not starve timers and I/O.
+// Completing a future runs its callbacks at once, and a task's step runs at
+// once. When that happens inside such work (a callback completes another
+// future, a task starts a task), it still runs at once, nested, up to a small
+// depth; deeper than that it is queued instead. One loop drains the queue, so
+// a chain of a million futures or tasks settles at bounded stack depth, while
+// the common shallow case (start a child, wait for it) costs no queue hop and
+// no suspension. The same loop hands control back to the event loop after a
+// time slice, so a long run of already-done work does not starve timers and I/O.
 
 type Job = (arg: never) => void;
 
@@ -15,6 +17,12 @@ type Job = (arg: never) => void;
 const realSetTimeout = globalThis.setTimeout;
 const now = performance.now.bind(performance);
 
+/**
+ * How deep work may nest before it is queued instead. Each level costs a few
+ * stack frames (more if the generators delegate deeply with `yield*`), so it
+ * stays small.
+ */
+export const MAX_NESTING = 16;
 /** Milliseconds of synchronous work after which the drain loop yields. */
 const SLICE_MS = 20;
 /** The clock is read once every this many steps (a power of two, minus one). */
@@ -27,6 +35,7 @@ let head = 0;
 let size = 0;
 
 let draining = false;
+let nesting = 0;
 let yielding = false;
 let steps = 0;
 let sliceEnd = 0;
@@ -54,13 +63,25 @@ function grow(capacity: number): void {
 }
 
 /**
- * Runs `job(arg)` now, or, when called from inside a running job, queues it to
- * run right after the current one. Either way it has run before the outermost
- * call returns (unless the time slice ran out, see {@linkcode tick}).
+ * Runs `job(arg)` now; from inside a running job, nested if the nesting is
+ * shallow, otherwise queued to run after the current one. Either way it has
+ * run before the outermost call returns (unless the time slice ran out, see
+ * {@linkcode tick}).
  */
 export function runJob<A>(job: (arg: A) => void, arg: A): void {
   if (draining) {
-    push(job as Job, arg);
+    if (nesting >= MAX_NESTING || yielding) {
+      push(job as Job, arg);
+      return;
+    }
+    nesting++;
+    try {
+      job(arg);
+    } catch (error) {
+      reportLater(error);
+    } finally {
+      nesting--;
+    }
     return;
   }
   draining = true;

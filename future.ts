@@ -30,7 +30,6 @@ import {
   internals,
   PENDING,
   RUNNING,
-  type Waiter,
 } from "./_internals.ts";
 import { checkMilliseconds, describe, isThenable } from "./_describe.ts";
 import { reportLater, runJob, tick } from "./_scheduler.ts";
@@ -105,14 +104,20 @@ export class TimeoutError extends Error {
 /** A done callback: called with the future once it is done. */
 export type DoneCallback<T> = (future: Future<T>) => void;
 
-// What a future keeps of its callbacks: none, one (function and context), or
-// an array of function, context pairs. User callbacks have context `USER`.
-const USER = Symbol("user callback");
-type AnyCallback = DoneCallback<never> | Waiter<never>;
+// What a future keeps of its callbacks: none, one, or an array. A callback is
+// a user's function, or a task waiting on the future (an object, woken through
+// `internals.wake`), so that waiting costs no closure per task.
+type Callback = DoneCallback<never> | object;
 
-// Flags.
-const OBSERVED = 1; // someone will see the error: no unhandled report
-const FLUSHING = 2; // done, callbacks queued or running: new ones wait in line
+// The state word holds the state in its low bits and these flags above.
+const STATE = 7;
+const OBSERVED = 8; // someone will see the error: no unhandled report
+const FLUSHING = 16; // done, callbacks queued or running: new ones wait in line
+const PROMISED = 32; // a promise for `then` (or the unhandled report) exists
+
+// The promise behind `then`, made on demand: most futures are never awaited,
+// so they do not carry a slot for it.
+const promises = new WeakMap<Future<unknown>, Promise<unknown>>();
 
 const STATE_NAMES = ["pending", "running", "finished", "failed", "cancelled"];
 
@@ -175,26 +180,29 @@ function noop(): void {}
  * ```
  */
 export class Future<T> implements PromiseLike<T> {
+  // Three fields only: a suspended task is a future plus a little, and a
+  // program may hold a million of them.
   #state = PENDING;
   #value: unknown = undefined;
-  #callbacks: AnyCallback | unknown[] | undefined = undefined;
-  #context: unknown = undefined;
-  #flags = 0;
-  #promise: Promise<T> | undefined = undefined;
+  #callbacks: Callback | Callback[] | undefined = undefined;
 
   static {
-    stateOf = (f) => f.#state;
+    stateOf = (f) => f.#state & STATE;
     peekValue = (f) => f.#value;
     internals.state = stateOf;
+    internals.peek = peekValue;
     internals.take = (f) => {
-      if (f.#state !== FINISHED) f.#observe();
+      if ((f.#state & STATE) !== FINISHED) f.#observe();
       return f.#value;
     };
     internals.settle = (f, state, value) => f.#settle(state, value);
     internals.markRunning = (f) => {
-      if (f.#state === PENDING) f.#state = RUNNING;
+      if ((f.#state & STATE) === PENDING) f.#state += RUNNING - PENDING;
     };
-    internals.addWaiter = (f, fn, ctx) => f.#add(fn as AnyCallback, ctx);
+    internals.addWaiter = (f, waiter) => f.#add(waiter);
+    internals.stash = (f, value) => {
+      f.#value = value;
+    };
     internals.format = (f, title, inspect, options) =>
       f.#format(title, inspect, options);
   }
@@ -224,7 +232,7 @@ export class Future<T> implements PromiseLike<T> {
     }
     const settle = (state: number, v: unknown) => {
       // A future cancelled while the promise was pending ignores its outcome.
-      if (future.#state < FINISHED) future.#settle(state, v);
+      if (!future.done()) future.#settle(state, v);
     };
     try {
       value.then(
@@ -252,7 +260,7 @@ export class Future<T> implements PromiseLike<T> {
    * ```
    */
   done(): boolean {
-    return this.#state >= FINISHED;
+    return (this.#state & STATE) >= FINISHED;
   }
 
   /**
@@ -269,7 +277,7 @@ export class Future<T> implements PromiseLike<T> {
    * ```
    */
   cancelled(): boolean {
-    return this.#state === CANCELLED;
+    return (this.#state & STATE) === CANCELLED;
   }
 
   /**
@@ -287,7 +295,7 @@ export class Future<T> implements PromiseLike<T> {
    * ```
    */
   running(): boolean {
-    return this.#state === RUNNING;
+    return (this.#state & STATE) === RUNNING;
   }
 
   /**
@@ -309,7 +317,7 @@ export class Future<T> implements PromiseLike<T> {
    * ```
    */
   result(): T {
-    const state = this.#state;
+    const state = this.#state & STATE;
     if (state === FINISHED) return this.#value as T;
     if (state < FINISHED) throw this.#notDone("result()");
     this.#observe();
@@ -334,7 +342,7 @@ export class Future<T> implements PromiseLike<T> {
    * ```
    */
   exception(): unknown {
-    const state = this.#state;
+    const state = this.#state & STATE;
     if (state === FINISHED) return undefined;
     if (state < FINISHED) throw this.#notDone("exception()");
     this.#observe();
@@ -372,7 +380,7 @@ export class Future<T> implements PromiseLike<T> {
         }`,
       );
     }
-    this.#add(fn as AnyCallback, USER);
+    this.#add(fn);
   }
 
   /**
@@ -397,21 +405,14 @@ export class Future<T> implements PromiseLike<T> {
    */
   removeDoneCallback(fn: DoneCallback<T>): number {
     const callbacks = this.#callbacks;
-    if (callbacks === undefined) return 0;
     if (!Array.isArray(callbacks)) {
-      if (callbacks !== fn || this.#context !== USER) return 0;
-      this.#callbacks = this.#context = undefined;
+      if (callbacks === undefined || callbacks !== fn) return 0;
+      this.#callbacks = undefined;
       return 1;
     }
-    let removed = 0;
-    for (let i = 0; i < callbacks.length; i += 2) {
-      if (callbacks[i] === fn && callbacks[i + 1] === USER) {
-        callbacks.splice(i, 2);
-        i -= 2;
-        removed++;
-      }
-    }
-    return removed;
+    const kept = callbacks.filter((cb) => cb !== fn);
+    this.#callbacks = kept;
+    return callbacks.length - kept.length;
   }
 
   /**
@@ -431,7 +432,7 @@ export class Future<T> implements PromiseLike<T> {
    * @returns `true` if this call moved the future to the cancelled state.
    */
   cancel(message?: string): boolean {
-    if (this.#state >= FINISHED) return false;
+    if (this.done()) return false;
     this.#settle(CANCELLED, new CancelledError(message));
     return true;
   }
@@ -454,15 +455,16 @@ export class Future<T> implements PromiseLike<T> {
    * @throws {InvalidStateError} If the future is already running or done.
    */
   setRunning(): boolean {
-    if (this.#state === CANCELLED) return false;
-    if (this.#state !== PENDING) {
+    const state = this.#state & STATE;
+    if (state === CANCELLED) return false;
+    if (state !== PENDING) {
       throw new InvalidStateError(
         `setRunning() on a future that is already ${
-          STATE_NAMES[this.#state]
+          STATE_NAMES[state]
         }: call it once, before the work starts`,
       );
     }
-    this.#state = RUNNING;
+    this.#state += RUNNING - PENDING;
     return true;
   }
 
@@ -483,7 +485,7 @@ export class Future<T> implements PromiseLike<T> {
    * @throws {InvalidStateError} If the future is already done.
    */
   setResult(value: T): void {
-    if (this.#state >= FINISHED) throw this.#alreadyDone("setResult", value);
+    if (this.done()) throw this.#alreadyDone("setResult", value);
     this.#settle(FINISHED, value);
   }
 
@@ -504,7 +506,7 @@ export class Future<T> implements PromiseLike<T> {
    * @throws {InvalidStateError} If the future is already done.
    */
   setException(error: unknown): void {
-    if (this.#state >= FINISHED) {
+    if (this.done()) {
       throw this.#alreadyDone("setException", error);
     }
     this.#settle(FAILED, error);
@@ -528,7 +530,7 @@ export class Future<T> implements PromiseLike<T> {
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    this.#flags |= OBSERVED;
+    this.#state |= OBSERVED;
     return this.#asPromise().then(onFulfilled, onRejected);
   }
 
@@ -575,45 +577,45 @@ export class Future<T> implements PromiseLike<T> {
   }
 
   #format(title: string, inspect: InspectFn, options: unknown): string {
-    switch (this.#state) {
+    const state = this.#state & STATE;
+    switch (state) {
       case FINISHED:
         return `${title} { ${inspect(this.#value, options)} }`;
       case FAILED:
         return `${title} { <failed> ${inspect(this.#value, options)} }`;
       default:
-        return `${title} { <${STATE_NAMES[this.#state]}> }`;
+        return `${title} { <${STATE_NAMES[state]}> }`;
     }
   }
 
-  #add(fn: AnyCallback, context: unknown): void {
-    if (this.#state >= FINISHED && !(this.#flags & FLUSHING)) {
+  #add(callback: Callback): void {
+    const state = this.#state;
+    if ((state & STATE) >= FINISHED && !(state & FLUSHING)) {
       this.#observe();
-      invoke(fn, context, this);
+      invoke(callback, this);
       return;
     }
-    this.#flags |= OBSERVED;
+    this.#state = state | OBSERVED;
     const callbacks = this.#callbacks;
-    if (callbacks === undefined) {
-      this.#callbacks = fn;
-      this.#context = context;
-    } else if (Array.isArray(callbacks)) {
-      callbacks.push(fn, context);
-    } else {
-      this.#callbacks = [callbacks, this.#context, fn, context];
-      this.#context = undefined;
-    }
+    if (callbacks === undefined) this.#callbacks = callback;
+    else if (Array.isArray(callbacks)) callbacks.push(callback);
+    else this.#callbacks = [callbacks, callback];
   }
 
   #settle(state: number, value: unknown): void {
-    this.#state = state;
+    const flags = this.#state & ~STATE;
     this.#value = value;
     if (this.#callbacks !== undefined) {
-      this.#flags |= FLUSHING;
+      this.#state = state | flags | FLUSHING;
       runJob(Future.#flush, this as Future<unknown>);
-    } else if (state === FAILED && !(this.#flags & OBSERVED)) {
+      return;
+    }
+    this.#state = state | flags;
+    if (state === FAILED && !(flags & OBSERVED)) {
       // A rejected promise nobody handles is what Deno reports as an unhandled
       // rejection; observing the future later hands it a handler in time.
-      this.#promise = Promise.reject(value);
+      this.#state |= PROMISED;
+      promises.set(this as Future<unknown>, Promise.reject(value));
     }
   }
 
@@ -621,45 +623,58 @@ export class Future<T> implements PromiseLike<T> {
     // Callbacks added while these run are appended and run in the next round.
     let callbacks = future.#callbacks;
     while (callbacks !== undefined) {
-      const context = future.#context;
-      future.#callbacks = future.#context = undefined;
+      future.#callbacks = undefined;
       if (Array.isArray(callbacks)) {
-        for (let i = 0; i < callbacks.length; i += 2) {
-          invoke(callbacks[i] as AnyCallback, callbacks[i + 1], future);
+        for (let i = 0; i < callbacks.length; i++) {
+          invoke(callbacks[i], future);
         }
       } else {
-        invoke(callbacks, context, future);
+        invoke(callbacks, future);
       }
       callbacks = future.#callbacks;
     }
-    future.#flags &= ~FLUSHING;
+    future.#state &= ~FLUSHING;
   }
 
   #observe(): void {
-    if (this.#flags & OBSERVED) return;
-    this.#flags |= OBSERVED;
+    const state = this.#state;
+    if (state & OBSERVED) return;
+    this.#state = state | OBSERVED;
     // Hand the pending unhandled-rejection report a handler.
-    this.#promise?.then(undefined, noop);
+    if (state & PROMISED) {
+      promises.get(this as Future<unknown>)!.then(undefined, noop);
+    }
   }
 
   #asPromise(): Promise<T> {
-    if (this.#promise !== undefined) return this.#promise;
-    switch (this.#state) {
+    const self = this as Future<unknown>;
+    if (this.#state & PROMISED) return promises.get(self) as Promise<T>;
+    this.#state |= PROMISED;
+    let promise: Promise<T>;
+    switch (this.#state & STATE) {
       case FINISHED:
-        return this.#promise = Promise.resolve(this.#value as T);
+        promise = Promise.resolve(this.#value as T);
+        break;
       case FAILED:
       case CANCELLED:
-        return this.#promise = Promise.reject(this.#value);
+        promise = Promise.reject(this.#value);
+        break;
+      default:
+        promise = new Promise<T>((resolve, reject) => {
+          this.#add(() => {
+            if ((this.#state & STATE) === FINISHED) resolve(this.#value as T);
+            else reject(this.#value);
+          });
+        });
     }
-    return this.#promise = new Promise<T>((resolve, reject) => {
-      this.#add(settlePromise as AnyCallback, { resolve, reject });
-    });
+    promises.set(self, promise);
+    return promise;
   }
 
   #notDone(what: string): InvalidStateError {
     return new InvalidStateError(
       `${what} of a ${
-        STATE_NAMES[this.#state]
+        STATE_NAMES[this.#state & STATE]
       } future: JavaScript cannot block until it is done; \`await\` it, add a done callback, or \`yield*\` it inside a task`,
     );
   }
@@ -667,46 +682,41 @@ export class Future<T> implements PromiseLike<T> {
   #alreadyDone(what: string, value: unknown): InvalidStateError {
     return new InvalidStateError(
       `${what}(${describe(value)}) on a future that is already ${
-        STATE_NAMES[this.#state]
+        STATE_NAMES[this.#state & STATE]
       }: a future completes once; check done() first or use a new future`,
     );
   }
 }
 
-function invoke(fn: AnyCallback, context: unknown, future: Future<unknown>) {
+function invoke(callback: Callback, future: Future<unknown>): void {
   try {
-    if (context === USER) (fn as DoneCallback<unknown>)(future);
-    else (fn as Waiter<unknown>)(context, future);
+    if (typeof callback === "function") {
+      (callback as DoneCallback<unknown>)(future);
+    } else internals.wake(callback, future);
   } catch (error) {
     reportLater(error);
   }
 }
 
-interface Settlers {
-  resolve(value: unknown): void;
-  reject(reason: unknown): void;
-}
-
-function settlePromise(settlers: Settlers, future: Future<unknown>): void {
-  if (stateOf(future) === FINISHED) settlers.resolve(peekValue(future));
-  else settlers.reject(peekValue(future));
-}
-
-// A hand-written one-shot iterator: `yield*` calls `next()` once, and once
-// more after the task resumes it. Faster than a generator method, and it does
-// not suspend at all when the future is already done.
+// A hand-written one-shot iterator, faster than a generator method: `yield*`
+// calls `next()` once, and once more after the task resumes it. It is also its
+// own result object, so a `yield*` on a done future allocates nothing more, and
+// a suspended one holds nothing more.
 class FutureIterator<T> implements Iterator<Future<T>, T, unknown> {
-  #future: Future<T>;
+  done = false;
+  value: Future<T> | T;
   constructor(future: Future<T>) {
-    this.#future = future;
+    this.value = future;
   }
   next(): IteratorResult<Future<T>, T> {
-    const future = this.#future;
+    const future = this.value as Future<T>;
     // A done future does not suspend, unless the time slice is used up: then
     // the task gets control back and lets the event loop run.
-    return future.done() && !tick()
-      ? { done: true, value: future.result() }
-      : { done: false, value: future };
+    if (future.done() && !tick()) {
+      this.value = future.result();
+      this.done = true;
+    }
+    return this as IteratorResult<Future<T>, T>;
   }
   throw(error: unknown): never {
     throw error;
@@ -928,14 +938,12 @@ export function wait<T>(
 }
 
 /**
- * The futures given to {@linkcode asCompleted}, in completion order, for
- * `for await`. (Its own interface rather than `AsyncIterableIterator`, so that
- * TypeScript types the loop variable as the future, not its awaited result.)
+ * A done future as {@linkcode asCompleted} hands it over: the future itself,
+ * typed without `then`. (TypeScript types a `for await` loop variable as the
+ * awaited value of a thenable; without `then` it stays the future.) Read it
+ * with `result()` or `exception()`.
  */
-export interface AsCompleted<T> extends AsyncIterator<Future<T>, undefined> {
-  /** Returns the iterator itself. */
-  [Symbol.asyncIterator](): AsCompleted<T>;
-}
+export type CompletedFuture<T> = Omit<Future<T>, "then">;
 
 /** Options of {@linkcode asCompleted}. */
 export interface AsCompletedOptions {
@@ -948,7 +956,8 @@ export interface AsCompletedOptions {
 
 /**
  * Iterates over `futures` in the order they complete, with `for await`.
- * Each item is a future that is done, so read it with `result()`.
+ * Each item is one of the futures, done, so read it with `result()` (see
+ * {@linkcode CompletedFuture}).
  *
  * @example
  * ```ts
@@ -970,7 +979,7 @@ export interface AsCompletedOptions {
 export function asCompleted<T>(
   futures: Iterable<Future<T>>,
   options: AsCompletedOptions = {},
-): AsCompleted<T> {
+): AsyncIterableIterator<CompletedFuture<T>, undefined> {
   const list = [...new Set(checkFutures<T>("asCompleted()", futures))];
   const timeout = options.timeout === undefined
     ? undefined
@@ -980,7 +989,8 @@ export function asCompleted<T>(
 
 // Hand-written rather than an async generator: an async generator awaits the
 // thenables it yields, and this one yields futures, not their results.
-class AsCompletedIterator<T> implements AsCompleted<T> {
+class AsCompletedIterator<T>
+  implements AsyncIterableIterator<CompletedFuture<T>, undefined> {
   #list: Future<T>[];
   #ready: Future<T>[] = [];
   #given = 0;

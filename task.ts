@@ -53,17 +53,24 @@ export interface TaskOptions {
   name?: string;
 }
 
-// Phases of a task; the future's own state says whether it is done.
+// The phase word of a task: a phase in the low bits, flags above.
 const NEW = 0; // made, step() not called
-const QUEUED = 1; // step() called inside other work, first step queued
+const QUEUED = 1; // step() called, first step running or queued
 const RUNNING = 2; // the generator is executing
 const SUSPENDED = 3; // waiting on a future
 const RESUMING = 4; // a resume is queued (the time slice ran out)
 const DONE = 5;
+const PHASE = 7;
+// What the next step sends in is stashed in the future's value slot (unused
+// until the task is done); these flags say how to send it.
+const SEND_ERROR = 8; // throw it in rather than send it
+const CANCEL = 16; // it is the CancelledError of a pending cancel()
 
 // Names of generator functions marked with `inlinedFuture`, by prototype:
 // a generator object's prototype is its function's `prototype`.
 const names = new WeakMap<object, string>();
+// Names given in the options (rare, so not a field of every task).
+const givenNames = new WeakMap<Task<unknown>, string>();
 
 /**
  * A future that drives a generator: each future the generator yields is
@@ -72,9 +79,12 @@ const names = new WeakMap<object, string>();
  * what it throws is the task's error.
  *
  * A task does not start until {@linkcode step} is called (as in the
- * tutorial); {@linkcode startInlineFuture} makes and starts one. A step taken
- * while other task or callback work is running is queued and runs right
- * after it, so tasks that start tasks never grow the call stack.
+ * tutorial); {@linkcode startInlineFuture} makes and starts one. The step
+ * runs at once, even from inside another task, so a child that finishes
+ * without waiting is already done when its parent `yield*`s it. Only work
+ * nested deeper than a few levels (a task that starts a task that starts a
+ * task...) is queued and run right after, so a million tasks that start each
+ * other never grow the call stack.
  *
  * Futures that are already done resume the generator in a loop, not by
  * recursion; after a time slice the task hands control back to the event
@@ -118,15 +128,15 @@ const names = new WeakMap<object, string>();
  * ```
  */
 export class Task<T> extends Future<T> {
+  // Few fields: a suspended task should weigh little more than its generator.
   #gen: Generator<unknown, T, unknown>;
-  #phase = NEW;
   #waiting: Future<unknown> | undefined = undefined;
-  #cancelling: CancelledError | undefined = undefined;
-  #name: string | undefined;
-  // What the next (queued) step sends in.
-  #value: unknown = undefined;
-  #error: unknown = undefined;
-  #isError = false;
+  #phase = NEW;
+
+  static {
+    internals.wake = (task, future) =>
+      Task.#wake(task as Task<unknown>, future);
+  }
 
   /**
    * Wraps a generator; it does not run until {@linkcode step} is called.
@@ -139,19 +149,21 @@ export class Task<T> extends Future<T> {
     super();
     checkGenerator("new Task(gen)", gen);
     this.#gen = gen;
-    this.#name = options?.name;
+    if (options?.name !== undefined) {
+      givenNames.set(this as Task<unknown>, String(options.name));
+    }
   }
 
   /** The task's name: from the options, or its marked generator function. */
   get name(): string {
-    return this.#name ??
+    return givenNames.get(this as Task<unknown>) ??
       names.get(Object.getPrototypeOf(this.#gen)) ?? "anonymous";
   }
 
   /**
    * Takes the first step: runs the generator to its first `yield`, sending in
-   * `value`, or throwing `error` at the start. Called while other task work
-   * runs (say, from inside a task), the step is queued and taken right after.
+   * `value`, or throwing `error` at the start. Called from deeply nested task
+   * work, the step is queued and taken right after (see {@linkcode Task}).
    *
    * @example
    * ```ts
@@ -177,11 +189,11 @@ export class Task<T> extends Future<T> {
         `step() on task ${this.name}, which has already started: a task resumes by itself when the future it waits on is done`,
       );
     }
-    this.#phase = QUEUED;
-    this.#value = value;
-    this.#error = error;
-    this.#isError = error !== undefined;
-    runJob(Task.#resume, this as Task<unknown>);
+    this.#queue(
+      QUEUED,
+      error === undefined ? value : error,
+      error !== undefined,
+    );
   }
 
   /**
@@ -218,7 +230,8 @@ export class Task<T> extends Future<T> {
     const error = new CancelledError(
       message ?? `task ${this.name} was cancelled`,
     );
-    if (this.#phase === NEW || this.#phase === QUEUED) {
+    const phase = this.#phase & PHASE;
+    if (phase === NEW || phase === QUEUED) {
       this.#phase = DONE;
       try {
         this.#gen.return(undefined as T);
@@ -227,11 +240,12 @@ export class Task<T> extends Future<T> {
       }
       return true;
     }
-    this.#cancelling = error;
-    // Delivered when the generator next resumes: at once if the waited-on
-    // future gives way, when it is done otherwise (a child task may need time
-    // for its own cleanup).
-    if (this.#phase === SUSPENDED) this.#waiting!.cancel(message);
+    // Delivered when the generator next resumes, instead of what it would
+    // have been sent: at once if the waited-on future gives way, when it is
+    // done otherwise (a child task may need time for its own cleanup).
+    this.#phase = phase | SEND_ERROR | CANCEL;
+    internals.stash(this as Task<unknown>, error);
+    if (phase === SUSPENDED) this.#waiting!.cancel(message);
     return true;
   }
 
@@ -322,36 +336,51 @@ export class Task<T> extends Future<T> {
   }
 
   static #resume(task: Task<unknown>): void {
-    task.#drive();
+    // A queued step: what it sends in was stashed in the future's value slot.
+    const flags = task.#phase;
+    if ((flags & PHASE) === DONE) return;
+    if ((flags & PHASE) === QUEUED) internals.markRunning(task);
+    const sent = internals.peek(task);
+    internals.stash(task, undefined);
+    task.#drive(sent, (flags & SEND_ERROR) !== 0);
   }
 
   static #wake(task: Task<unknown>, future: Future<unknown>): void {
     if (task.#waiting !== future) return;
     task.#waiting = undefined;
-    task.#isError = internals.state(future) !== FINISHED;
-    if (task.#isError) task.#error = internals.take(future);
-    else task.#value = internals.take(future);
-    task.#drive();
+    const failed = internals.state(future) !== FINISHED;
+    const outcome = internals.take(future);
+    if (!(task.#phase & CANCEL)) {
+      task.#drive(outcome, failed);
+      return;
+    }
+    // A pending cancel() wins; an error the future failed with meanwhile goes
+    // with it as its cause rather than being dropped.
+    const cancelled = internals.peek(task) as CancelledError;
+    internals.stash(task, undefined);
+    if (failed && !(outcome instanceof CancelledError)) {
+      cancelled.cause ??= outcome;
+    }
+    task.#drive(cancelled, true);
   }
 
-  #drive(): void {
-    if (this.#phase === DONE) return;
-    if (this.#phase === QUEUED) internals.markRunning(this as Task<unknown>);
+  /** Stashes what the next step sends in and queues that step. */
+  #queue(phase: number, sent: unknown, isError: boolean): void {
+    internals.stash(this as Task<unknown>, sent);
+    this.#phase = isError ? phase | SEND_ERROR : phase;
+    runJob(Task.#resume, this as Task<unknown>);
+  }
+
+  /** Runs the generator from its current yield, sending in `sent`. */
+  #drive(sent: unknown, isError: boolean): void {
+    const self = this as Task<unknown>;
+    let flags: number;
     this.#phase = RUNNING;
     const gen = this.#gen;
-    let value = this.#value;
-    let error = this.#error;
-    let isError = this.#isError;
-    this.#value = this.#error = undefined;
     for (;;) {
-      if (this.#cancelling !== undefined) {
-        error = this.#cancelling;
-        isError = true;
-        this.#cancelling = undefined;
-      }
       let next: IteratorResult<unknown, T>;
       try {
-        next = isError ? gen.throw(error) : gen.next(value);
+        next = isError ? gen.throw(sent) : gen.next(sent);
       } catch (thrown) {
         this.#finish(
           thrown instanceof CancelledError ? CANCELLED : FAILED,
@@ -360,35 +389,41 @@ export class Task<T> extends Future<T> {
         return;
       }
       if (next.done) {
-        this.#finish(FINISHED, next.value);
+        if (this.#phase & CANCEL) {
+          // cancel() was called while the generator ran, and it returned
+          // before reaching a yield: the request is not dropped.
+          this.#finish(CANCELLED, internals.peek(self));
+        } else this.#finish(FINISHED, next.value);
         return;
       }
       const future = next.value;
-      if (!(future instanceof Future) || future === this) {
-        error = this.#badYield(future);
+      flags = this.#phase;
+      if (flags & CANCEL) {
+        // cancel() was called while the generator ran: do not wait.
+        if (future instanceof Future && future !== this) future.cancel();
         isError = true;
-      } else if (future.done()) {
+        sent = internals.peek(self);
+        internals.stash(self, undefined);
+        this.#phase = RUNNING;
+      } else if (!(future instanceof Future) || future === this) {
+        sent = this.#badYield(future);
+        isError = true;
+      } else if (internals.state(future) >= FINISHED) {
         // The fast path: no suspension, no callback, no recursion.
         isError = internals.state(future) !== FINISHED;
-        if (isError) error = internals.take(future);
-        else value = internals.take(future);
-      } else if (this.#cancelling !== undefined) {
-        // Cancelled from inside its own step: do not start waiting.
-        future.cancel();
+        sent = internals.take(future);
       } else {
         this.#phase = SUSPENDED;
         this.#waiting = future;
-        internals.addWaiter(future, Task.#wake, this as Task<unknown>);
+        internals.addWaiter(future, this);
         return;
       }
       if (tick()) {
         // The time slice is used up: resume from the run queue, after the
         // event loop has had its turn.
-        this.#phase = RESUMING;
-        this.#value = value;
-        this.#error = error;
-        this.#isError = isError;
-        queueJob(Task.#resume, this as Task<unknown>);
+        internals.stash(self, sent);
+        this.#phase = isError ? RESUMING | SEND_ERROR : RESUMING;
+        queueJob(Task.#resume, self);
         return;
       }
     }
@@ -396,7 +431,7 @@ export class Task<T> extends Future<T> {
 
   #finish(state: number, value: unknown): void {
     this.#phase = DONE;
-    this.#cancelling = undefined;
+    this.#waiting = undefined;
     internals.settle(this as Task<unknown>, state, value);
   }
 
@@ -419,7 +454,17 @@ export class Task<T> extends Future<T> {
   }
 }
 
+// `next` of every native generator object: one cached property load tells a
+// native generator apart, which keeps spawning a task cheap.
+const nativeNext = Object.getPrototypeOf(
+  Object.getPrototypeOf((function* () {})()),
+).next;
+
 function checkGenerator(what: string, gen: unknown): void {
+  if (
+    typeof gen === "object" && gen !== null &&
+    (gen as Generator).next === nativeNext
+  ) return;
   if (isGeneratorLike(gen) && !isAsyncGenerator(gen)) return;
   const hint = isGeneratorFunction(gen)
     ? `; call it first: ${gen.name || "fn"}(...)`

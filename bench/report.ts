@@ -1,0 +1,206 @@
+// Copyright 2026 the @frontier/generators authors. MIT license.
+/**
+ * Runs every benchmark in `bench/` with `deno bench --json` and writes
+ * `bench/RESULTS.md` (each group's rows with their ratio to the group's
+ * baseline and to each peer, and the machine) and `bench/results.svg` (a bar
+ * chart of the ratios to the baselines). `deno task bench` runs it.
+ *
+ * `deno run -A bench/report.ts --from results.json` renders saved output of
+ * `deno bench --json` instead of running the benchmarks.
+ *
+ * @module
+ */
+
+import { renderChart } from "./_chart.ts";
+
+/** One benchmark's summary, in nanoseconds per iteration. */
+export interface Row {
+  file: string;
+  group: string;
+  name: string;
+  baseline: boolean;
+  avg: number;
+  min: number;
+  p75: number;
+}
+
+/** What `deno bench --json` prints (the parts used here). */
+interface BenchJson {
+  runtime: string;
+  cpu: string;
+  benches: {
+    origin: string;
+    group?: string | null;
+    name: string;
+    baseline: boolean;
+    results: { ok?: { avg: number; min: number; p75: number } }[];
+  }[];
+}
+
+// Rows measuring other libraries. Everything that is neither a baseline nor a
+// peer is this package, or a native reference point that the name says.
+const PEERS =
+  /^(co|effection|xstate|piscina|tinypool|moo|expr-eval|mathjs|bare worker)\b/i;
+const OURS =
+  /^(task|future|ours|pool|workerpool|worker pool|localexecutor|local executor|actor|system|context|generator manager|tokenize|lexer|parse|parser|visitor|evaluate|evaluator|calc)\b/i;
+
+/** Whether a row measures another library. */
+export function isPeer(row: Row): boolean {
+  return PEERS.test(row.name);
+}
+
+/** Whether a row measures this package. */
+export function isOurs(row: Row): boolean {
+  return !row.baseline && !isPeer(row) && OURS.test(row.name);
+}
+
+/** Flattens `deno bench --json` output into rows; failed benches are left out. */
+export function parseBenchJson(json: BenchJson): Row[] {
+  const rows: Row[] = [];
+  for (const bench of json.benches) {
+    const ok = bench.results[0]?.ok;
+    if (!ok) continue;
+    rows.push({
+      file: bench.origin.split("/").pop() ?? bench.origin,
+      group: bench.group ?? bench.name,
+      name: bench.name,
+      baseline: bench.baseline,
+      avg: ok.avg,
+      min: ok.min,
+      p75: ok.p75,
+    });
+  }
+  return rows;
+}
+
+/** Groups rows by file and group, keeping the order they ran in. */
+export function groupRows(rows: Row[]): Map<string, Row[]> {
+  const groups = new Map<string, Row[]>();
+  for (const row of rows) {
+    const key = `${row.file} › ${row.group}`;
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  return groups;
+}
+
+function formatTime(ns: number): string {
+  if (ns >= 1e9) return `${(ns / 1e9).toFixed(2)} s`;
+  if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
+  if (ns >= 1e3) return `${(ns / 1e3).toFixed(1)} µs`;
+  return `${ns.toFixed(1)} ns`;
+}
+
+/** `2.50x` for a ratio, with two significant digits below 10. */
+export function formatRatio(ratio: number): string {
+  return ratio >= 10 ? `${ratio.toFixed(0)}x` : `${ratio.toFixed(2)}x`;
+}
+
+/** The Markdown report. */
+export function renderMarkdown(
+  rows: Row[],
+  machine: { runtime: string; cpu: string; cores: number; date: string },
+): string {
+  const lines = [
+    "# Benchmark results",
+    "",
+    `Measured ${machine.date} on ${machine.cpu} (${machine.cores} cores), ${machine.runtime}.`,
+    "Each row is `deno bench`'s mean time per iteration; a ratio is that row's",
+    "time over the other's, so below 1 is faster. Rows of one group ran in the",
+    "same process, one after the other; the machines are shared, so read the",
+    "ratios, not the absolute times. Regenerate with `deno task bench`.",
+    "",
+    "![ratios to each group's baseline](./results.svg)",
+    "",
+  ];
+  for (const [key, group] of groupRows(rows)) {
+    const base = group.find((r) => r.baseline) ?? group[0];
+    const peers = group.filter(isPeer);
+    lines.push(`## ${key}`, "");
+    const header = ["benchmark", "time/iter", `vs ${base.name}`];
+    for (const peer of peers) header.push(`vs ${peer.name}`);
+    lines.push(`| ${header.join(" | ")} |`);
+    lines.push(
+      `|${header.map((_, i) => (i === 0 ? " --- " : " ---: ")).join("|")}|`,
+    );
+    for (const row of group) {
+      const cells = [
+        row.baseline ? `${row.name} (baseline)` : row.name,
+        formatTime(row.avg),
+        row === base ? "1.00x" : formatRatio(row.avg / base.avg),
+      ];
+      for (const peer of peers) {
+        cells.push(isOurs(row) ? formatRatio(row.avg / peer.avg) : "");
+      }
+      lines.push(`| ${cells.join(" | ")} |`);
+    }
+    lines.push("");
+  }
+  return lines.join("\n");
+}
+
+async function runBenches(): Promise<BenchJson> {
+  const dir = new URL(".", import.meta.url);
+  const files = [...Deno.readDirSync(dir)]
+    .filter((e) => e.isFile && e.name.endsWith("_bench.ts"))
+    .map((e) => new URL(e.name, dir).pathname)
+    .sort();
+  const merged: BenchJson = { runtime: "", cpu: "", benches: [] };
+  for (const file of files) {
+    console.error(`running ${file}`);
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["bench", "--allow-all", "--json", file],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(stdout);
+    if (code !== 0 && !text.trim()) {
+      throw new Error(
+        `deno bench ${file} failed:\n${new TextDecoder().decode(stderr)}`,
+      );
+    }
+    const json = JSON.parse(text) as BenchJson;
+    merged.runtime = json.runtime;
+    merged.cpu = json.cpu;
+    merged.benches.push(...json.benches);
+  }
+  return merged;
+}
+
+async function memoryProbe(): Promise<string> {
+  const probe = new URL("./task_memory.ts", import.meta.url).pathname;
+  const { stdout } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--v8-flags=--expose-gc", probe],
+    stdout: "piped",
+  }).output();
+  return new TextDecoder().decode(stdout).trim();
+}
+
+if (import.meta.main) {
+  const from = Deno.args.indexOf("--from");
+  const json: BenchJson = from >= 0
+    ? JSON.parse(await Deno.readTextFile(Deno.args[from + 1]))
+    : await runBenches();
+  const rows = parseBenchJson(json);
+  const machine = {
+    runtime: json.runtime,
+    cpu: json.cpu,
+    cores: navigator.hardwareConcurrency,
+    date: new Date().toISOString().slice(0, 10),
+  };
+  let markdown = renderMarkdown(rows, machine);
+  const memory = await memoryProbe();
+  markdown += [
+    "## Memory: bytes retained per suspended task",
+    "",
+    "`deno run --v8-flags=--expose-gc bench/task_memory.ts`",
+    "",
+    "```",
+    memory,
+    "```",
+    "",
+  ].join("\n");
+  const dir = new URL(".", import.meta.url);
+  await Deno.writeTextFile(new URL("RESULTS.md", dir), markdown);
+  await Deno.writeTextFile(new URL("results.svg", dir), renderChart(rows));
+  console.log(markdown);
+}

@@ -1,0 +1,101 @@
+// Copyright 2026 the @frontier/generators authors. MIT license.
+// Runs every example script as a user would (`deno run`) and checks the lines
+// the tutorial prints, so no example can rot.
+import assert from "node:assert/strict";
+
+const root = new URL("../", import.meta.url);
+
+interface Run {
+  code: number;
+  lines: string[];
+  stderr: string;
+}
+
+async function runExample(
+  file: string,
+  options: { args?: string[]; permissions?: string[] } = {},
+): Promise<Run> {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      ...(options.permissions ?? []),
+      new URL(file, root).pathname,
+      ...(options.args ?? []),
+    ],
+    cwd: root.pathname,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(stdout);
+  return {
+    code,
+    lines: text.split("\n").map((line) => line.trimEnd()),
+    stderr: new TextDecoder().decode(stderr),
+  };
+}
+
+/** Asserts that `expected` appear in `lines` in this order (others between). */
+function assertInOrder(lines: string[], expected: (string | RegExp)[]): void {
+  let at = 0;
+  for (const want of expected) {
+    const found = lines.findIndex((line, i) =>
+      i >= at && (typeof want === "string" ? line === want : want.test(line))
+    );
+    assert.ok(
+      found >= 0,
+      `expected ${want} after line ${at} in:\n${lines.join("\n")}`,
+    );
+    at = found + 1;
+  }
+}
+
+Deno.test("examples/generators_101.ts prints part 1 of the tutorial", async () => {
+  const { code, lines, stderr } = await runExample(
+    "examples/generators_101.ts",
+  );
+  assert.equal(code, 0, stderr);
+  assertInOrder(lines, [
+    "T-minus 10",
+    "T-minus 9",
+    "T-minus 1",
+    "{ value: 3, done: false } { value: 2, done: false } { value: 1, done: false }",
+    "{ value: undefined, done: true }",
+    "Got Hello",
+    "Got World",
+    "1 2 3 4 5 6",
+    "1 2 3 4 5 6 7 8 9",
+    "Shutting down",
+    "caught at the yield: boom",
+  ]);
+});
+
+Deno.test("examples/inlined_futures.ts prints parts 3 and 4 of the tutorial", async () => {
+  const { code, lines, stderr } = await runExample(
+    "examples/inlined_futures.ts",
+  );
+  assert.equal(code, 0, stderr);
+  assertInOrder(lines, [
+    "-- Task and step()",
+    "Got: 5",
+    "Got: 20",
+    "Got: 18",
+    "Got: 2",
+    "Failed: TypeError: unsupported operand type(s) for +: 'number' and 'string'",
+    "Tick: 0",
+    "Tick: 5",
+    "Tick: 1000000 (a million ticks on done futures)",
+    /^TypeError: task after yielded a generator object.*`yield\*` instead of `yield`$/,
+    "-- puzzler 2: iterate the generator by hand",
+    "Got: undefined",
+    "-- puzzler 3: send results back in by hand",
+    "Got: 5",
+    "-- puzzler 4: yield* (Python's yield from)",
+    "Got: 5",
+    "-- puzzler 5: yield* on a future too (iterable futures)",
+    "Got: 5",
+    "-- tasks as futures",
+    "Got: 5",
+    "results: 5 9 ticks: 1000000",
+  ]);
+});
