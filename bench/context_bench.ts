@@ -5,6 +5,8 @@
 // the "using" group.
 //
 //   deno bench -A bench/context_bench.ts
+//
+// `deno task bench` runs it with the others and writes bench/RESULTS.md.
 
 import {
   asyncContextManager,
@@ -78,7 +80,7 @@ const asyncHold = asyncContextManager(async function* asyncHold(n: number) {
   }
 });
 
-Deno.bench("class with [Symbol.dispose], using", {
+Deno.bench("hand-written class with [Symbol.dispose], using", {
   group: "using",
   baseline: true,
 }, () => {
@@ -86,33 +88,41 @@ Deno.bench("class with [Symbol.dispose], using", {
   sink += h.value;
 });
 
-Deno.bench("contextManager(function*), using", { group: "using" }, () => {
-  using h = hold(1);
-  sink += h.value;
-});
+Deno.bench(
+  "context: contextManager(function*), using",
+  { group: "using" },
+  () => {
+    using h = hold(1);
+    sink += h.value;
+  },
+);
 
-Deno.bench("enterContext(enter/exit class), using", { group: "using" }, () => {
-  using h = enterContext(new HoldManager(1));
-  sink += h.value;
-});
+Deno.bench(
+  "context: enterContext(enter/exit class), using",
+  { group: "using" },
+  () => {
+    using h = enterContext(new HoldManager(1));
+    sink += h.value;
+  },
+);
 
 // withContext lets the exit see the block's error; its baseline is the same
 // runner given a hand-written class, so the group measures the generator.
 // The try/finally line shows what the runner itself costs.
-Deno.bench("class with [Symbol.dispose], withContext", {
+Deno.bench("hand-written class with [Symbol.dispose], withContext", {
   group: "withContext",
   baseline: true,
 }, () => {
   sink += withContext(new Hold(1), (h) => h.value);
 });
 
-Deno.bench("contextManager(function*), withContext", {
+Deno.bench("context: contextManager(function*), withContext", {
   group: "withContext",
 }, () => {
   sink += withContext(hold(1), (value) => value)!;
 });
 
-Deno.bench("class with [Symbol.dispose], try/finally (no runner)", {
+Deno.bench("native: hand-written class in try/finally (no runner)", {
   group: "withContext",
 }, () => {
   const h = new Hold(1);
@@ -123,7 +133,7 @@ Deno.bench("class with [Symbol.dispose], try/finally (no runner)", {
   }
 });
 
-Deno.bench("class with [Symbol.asyncDispose], await using", {
+Deno.bench("hand-written class with [Symbol.asyncDispose], await using", {
   group: "await using",
   baseline: true,
 }, async () => {
@@ -131,7 +141,7 @@ Deno.bench("class with [Symbol.asyncDispose], await using", {
   sink += h.value;
 });
 
-Deno.bench("asyncContextManager(async function*), await using", {
+Deno.bench("context: asyncContextManager(async function*), await using", {
   group: "await using",
 }, async () => {
   await using h = await asyncHold(1);

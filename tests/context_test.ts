@@ -2160,37 +2160,3 @@ Deno.test("types: managers carry their value type into blocks", async () => {
   assert.throws(() => withContext(text(), () => Promise.resolve(1)), TypeError);
   void [s, length, doubled, fromTask, wrong];
 });
-
-// ---------------------------------------------------------------------------
-// The example.
-
-Deno.test("examples/context_managers.ts runs and prints what each manager did", async () => {
-  const { main } = await import("../examples/context_managers.ts");
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (...args: unknown[]) => lines.push(args.join(" "));
-  try {
-    await main();
-  } finally {
-    console.log = log;
-  }
-  assert.match(lines[0], /^counting: \d+\.\d{3}$/);
-  assert.deepEqual(lines.slice(1), [
-    "tempdir holds 1 file",
-    "tempdir removed: true",
-    "inside: locked true",
-    "after the block failed: locked false",
-    "commit",
-    "rollback: out of stock",
-    'store: {"apples":3,"pears":2}',
-    "entering",
-    "with value",
-    "exiting",
-    "entering",
-    "exiting, handling a problem",
-    "open db",
-    "using db",
-    "closed db",
-    "task: CancelledError",
-  ]);
-});
