@@ -422,10 +422,11 @@ async function disposeAsync(disposable: AsyncDisposable): Promise<boolean> {
 }
 
 function notAManager(what: string, cm: unknown): TypeError {
+  const hint = typeof cm === "function"
+    ? `; call it first: ${cm.name || "factory"}(...)`
+    : "; pass what a contextManager() factory returns, an object with enter() and exit(error) methods, or a disposable";
   return new TypeError(
-    `${what} needs a context manager, got ${
-      describe(cm)
-    }; pass what a contextManager() factory returns, an object with enter() and exit(error) methods, or a disposable`,
+    `${what} needs a context manager, got ${describe(cm)}${hint}`,
   );
 }
 

@@ -624,6 +624,14 @@ Deno.test("withContext rejects async managers, promises and non-managers with cl
     isTypeError(/got a Promise.*await it first/),
   );
   await (await pending)[Symbol.asyncDispose]();
+  const tempdir = contextManager(function* tempdir() {
+    yield "/tmp/x";
+  });
+  assert.throws(
+    // @ts-expect-error: the factory, not what it returns
+    () => withContext(tempdir, body),
+    isTypeError(/got the function tempdir; call it first: tempdir\(\.\.\.\)/),
+  );
   assert.throws(
     // @ts-expect-error: not a manager
     () => withContext(42, body),
