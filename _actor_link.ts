@@ -10,7 +10,7 @@
 // on their own, after flushing the batch in progress: one port keeps order,
 // so a control message never overtakes the operations written before it.
 
-import { Future } from "./future.ts";
+import type { Future } from "./future.ts";
 import { describe } from "./_describe.ts";
 import { runJob } from "./_scheduler.ts";
 import type { ActorSystem } from "./actor.ts";

@@ -81,7 +81,9 @@ const handler: LinkHandler = {
 const link = new Link(scope, handler);
 
 actorInternals.attachParent(defaultSystem, link, (name) => {
-  if (name === hosted) link.control({ type: "stopped" } satisfies WorkerControl);
+  if (name === hosted) {
+    link.control({ type: "stopped" } satisfies WorkerControl);
+  }
 });
 
 async function spawnActor(control: SpawnControl): Promise<void> {

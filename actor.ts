@@ -61,9 +61,6 @@ import {
  */
 export type ActorGenerator<M = unknown> = Generator<void, void, M>;
 
-// What actor() and spawn() accept: like ActorGenerator, whatever it returns.
-type AnyActorGenerator<M> = Generator<void, unknown, M>;
-
 /**
  * A generator function that makes an actor from its arguments `A`.
  *
@@ -79,10 +76,12 @@ export type MessageOf<F> = F extends
   (...args: never[]) => Generator<unknown, unknown, infer M> ? M : never;
 
 /** The names of a module's exports that are actor functions. */
-export type ActorExports<Mod> = {
-  [K in keyof Mod]: Mod[K] extends
-    (...args: never[]) => Generator<void, unknown, never> ? K : never;
-}[keyof Mod] & string;
+export type ActorExports<Mod> =
+  & {
+    [K in keyof Mod]: Mod[K] extends
+      (...args: never[]) => Generator<void, unknown, never> ? K : never;
+  }[keyof Mod]
+  & string;
 
 /** The arguments of a function type. */
 export type ArgsOf<F> = F extends (...args: infer A) => unknown ? A : never;
@@ -280,9 +279,6 @@ export interface WorkerActorSpec<Mod, K> {
   export: K;
 }
 
-/** A module whose type is not known: any export, any arguments. */
-type UnknownModule = Record<string, ActorFunction>;
-
 type AskSlot = Future<unknown> | RemoteReply;
 
 const ALIVE = 0;
@@ -345,7 +341,9 @@ class Cell<M = unknown> implements ActorRef<M> {
   readonly system: ActorSystem;
   state = ALIVE;
   gen: Generator<unknown, unknown, unknown> | undefined = undefined;
-  fn: ((...args: unknown[]) => Generator<unknown, unknown, unknown>) | undefined;
+  fn:
+    | ((...args: unknown[]) => Generator<unknown, unknown, unknown>)
+    | undefined;
   args: unknown[];
   policy: Policy | undefined;
   host: WorkerHost | undefined = undefined;
@@ -358,7 +356,9 @@ class Cell<M = unknown> implements ActorRef<M> {
   constructor(
     system: ActorSystem,
     name: string,
-    fn: ((...args: unknown[]) => Generator<unknown, unknown, unknown>) | undefined,
+    fn:
+      | ((...args: unknown[]) => Generator<unknown, unknown, unknown>)
+      | undefined,
     args: unknown[],
     policy: Policy | undefined,
   ) {
@@ -429,8 +429,9 @@ function failAsk(slot: AskSlot, error: unknown): void {
 // Passes the outcome of a relayed question back to where it came from.
 function relay(future: Future<unknown>, slot: AskSlot): void {
   future.addDoneCallback((f) => {
-    if (f.cancelled()) failAsk(slot, new ActorError("the question was cancelled", ""));
-    else {
+    if (f.cancelled()) {
+      failAsk(slot, new ActorError("the question was cancelled", ""));
+    } else {
       const error = f.exception();
       if (error === undefined) answer(slot, f.result());
       else failAsk(slot, error);
@@ -612,7 +613,7 @@ export class ActorSystem {
    * @throws {TypeError} If `genFn` is not a generator function or has no name.
    */
   actor<A extends unknown[], M>(
-    genFn: (...args: A) => AnyActorGenerator<M>,
+    genFn: ActorFunction<A, M>,
     options: RestartOptions = {},
   ): (...args: A) => ActorRef<M> {
     const name = actorName("actor()", genFn);
@@ -674,7 +675,7 @@ export class ActorSystem {
    */
   spawn<A extends unknown[], M>(
     name: string | SpawnOptions,
-    genFn: (...args: A) => AnyActorGenerator<M>,
+    genFn: ActorFunction<A, M>,
     ...args: A
   ): ActorRef<M> {
     const { actorName, policy } = checkSpawnName("spawn()", name);
@@ -737,7 +738,7 @@ export class ActorSystem {
    * cannot be copied to a Worker.
    */
   spawnWorker<
-    Mod = UnknownModule,
+    Mod = Record<string, ActorFunction>,
     K extends ActorExports<Mod> = ActorExports<Mod>,
   >(
     name: string | SpawnOptions,
@@ -1254,7 +1255,9 @@ export class ActorSystem {
           continue;
         }
         cell.running = false;
-        if (ask !== undefined && !replied) this.#unanswered(cell, message, ask, result.done);
+        if (ask !== undefined && !replied) {
+          this.#unanswered(cell, message, ask, result.done);
+        }
         if (result.done) {
           cell.gen = undefined;
           this.#setStopped(cell);
@@ -1905,7 +1908,7 @@ function current(): ActorSystem {
  * @returns A function that starts the actor and returns its handle.
  */
 export function actor<A extends unknown[], M>(
-  genFn: (...args: A) => AnyActorGenerator<M>,
+  genFn: ActorFunction<A, M>,
   options: RestartOptions = {},
 ): (...args: A) => ActorRef<M> {
   const name = actorName("actor()", genFn);
@@ -1950,7 +1953,7 @@ function policyOptions(policy: Policy | undefined): RestartOptions {
  */
 export function spawn<A extends unknown[], M>(
   name: string | SpawnOptions,
-  genFn: (...args: A) => AnyActorGenerator<M>,
+  genFn: ActorFunction<A, M>,
   ...args: A
 ): ActorRef<M> {
   return current().spawn(name, genFn, ...args);
@@ -1978,7 +1981,7 @@ export function spawn<A extends unknown[], M>(
  * @param args The function's arguments.
  */
 export function spawnWorker<
-  Mod = UnknownModule,
+  Mod = Record<string, ActorFunction>,
   K extends ActorExports<Mod> = ActorExports<Mod>,
 >(
   name: string | SpawnOptions,

@@ -20,3 +20,4 @@
 
 export * from "./future.ts";
 export * from "./task.ts";
+export * from "./actor.ts";

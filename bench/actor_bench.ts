@@ -74,16 +74,16 @@ Deno.bench("ActorSystem ping-pong", {
 });
 
 type Ball = { type: "ball"; n: number };
-let xstatePong: { send(event: Ball): void } | undefined;
+const pongRef: { actor?: { send(event: Ball): void } } = {};
 let xstateDone = 0;
 const xstatePing = createActor(
   fromTransition((count: number, event: Ball) => {
     if (event.n >= N) xstateDone = event.n;
-    else xstatePong!.send({ type: "ball", n: event.n + 1 });
+    else pongRef.actor!.send({ type: "ball", n: event.n + 1 });
     return count + 1;
   }, 0),
 ).start();
-xstatePong = createActor(
+pongRef.actor = createActor(
   fromTransition((count: number, event: Ball) => {
     xstatePing.send({ type: "ball", n: event.n + 1 });
     return count + 1;

@@ -138,7 +138,9 @@ function scheduler(): void {
   console.log(
     `${delivered.toLocaleString("en")} more messages in ${
       ms.toFixed(0)
-    } ms, last ball ${last.toLocaleString("en")}: no stack growth, no "already running"`,
+    } ms, last ball ${
+      last.toLocaleString("en")
+    }: no stack growth, no "already running"`,
   );
 }
 
@@ -179,7 +181,9 @@ async function acrossWorkers(): Promise<void> {
   const last = await done;
   const ms = performance.now() - started;
   console.log(
-    `... ${rounds.toLocaleString("en")} round trips across the Worker boundary in ${
+    `... ${
+      rounds.toLocaleString("en")
+    } round trips across the Worker boundary in ${
       ms.toFixed(0)
     } ms (last ball ${last.toLocaleString("en")})`,
   );

@@ -89,7 +89,7 @@ export function* stubborn(): ActorGenerator<string> {
   while (true) {
     const message = yield;
     // deno-lint-ignore no-empty
-    if (message === "hang") while (true) {}
+    if (message === "hang") { while (true) {} }
     reply(message);
   }
 }

@@ -315,7 +315,8 @@ Deno.test("arguments are checked, with messages that say what to do", () => {
     () => system.spawnWorker("w", { module: "./relative.ts", export: "x" }),
     {
       name: "TypeError",
-      message: /must be an absolute URL.*new URL\("\.\/relative\.ts", import\.meta\.url\)/,
+      message:
+        /must be an absolute URL.*new URL\("\.\/relative\.ts", import\.meta\.url\)/,
     },
   );
   assert.throws(
@@ -491,7 +492,14 @@ Deno.test("an actor that throws is stopped, its error goes to onError, and the o
   system.spawn("steady", function* (): ActorGenerator<string> {
     while (true) got.push(`steady:${yield}`);
   });
-  for (const [to, msg] of [["fragile", "a"], ["fragile", "boom"], ["steady", "b"], ["fragile", "c"]]) {
+  for (
+    const [to, msg] of [
+      ["fragile", "a"],
+      ["fragile", "boom"],
+      ["steady", "b"],
+      ["fragile", "c"],
+    ]
+  ) {
     system.send(to, msg);
   }
   assert.equal(system.run(), 3);
@@ -627,7 +635,9 @@ Deno.test("an actor that fails as it restarts counts against its limit and does 
   system.run();
   assert.equal(starts, 4);
   assert.deepEqual(
-    log.errors.map((e) => [(e.error as Error).message, e.info.message, e.info.restarting]),
+    log.errors.map((
+      e,
+    ) => [(e.error as Error).message, e.info.message, e.info.restarting]),
     [
       ["first crash", 1, true],
       ["start 2", undefined, true],
@@ -704,7 +714,10 @@ Deno.test("an actor that yields a value gets a TypeError at that yield, with a h
           closed.push("finally");
         }
       }),
-    { name: "TypeError", message: /yielded 1 \(a number\) again after the TypeError/ },
+    {
+      name: "TypeError",
+      message: /yielded 1 \(a number\) again after the TypeError/,
+    },
   );
   assert.deepEqual(closed, ["finally"]);
   assert.equal(system.has("stubborn"), false);
@@ -840,7 +853,10 @@ Deno.test("ask({ timeout }) fails with a TimeoutError when no reply comes in tim
     clock.tick(1);
     await assert.rejects(Promise.resolve(answer), (error: unknown) => {
       assert.ok(error instanceof TimeoutError);
-      assert.match(error.message, /ask\("slow", "ping" \(a string\)\): no reply within 100 ms/);
+      assert.match(
+        error.message,
+        /ask\("slow", "ping" \(a string\)\): no reply within 100 ms/,
+      );
       return true;
     });
     assert.equal(clock.countTimers(), 0);
@@ -917,7 +933,12 @@ Deno.test("an endless exchange in automatic mode leaves the event loop its turn"
 });
 
 Deno.test("batchSize bounds how many messages are delivered before woken tasks run", async () => {
-  for (const [batchSize, expected] of [[1, "task,m1,m2,m3"], [1024, "m1,m2,m3,task"]] as const) {
+  for (
+    const [batchSize, expected] of [[1, "task,m1,m2,m3"], [
+      1024,
+      "m1,m2,m3,task",
+    ]] as const
+  ) {
     await using system = new ActorSystem({ batchSize });
     const order: string[] = [];
     system.spawn("answerer", function* () {
@@ -984,10 +1005,11 @@ Deno.test("handles and spawn() are typed by the actor function", async () => {
   // @ts-expect-error: numbers() takes a number
   const badArgs = () => system.spawn("n2", numbers, "two");
   void badArgs;
-  // @ts-expect-error: an actor yields nothing
-  const yielding = () => system.spawn("y", function* () {
+  function* yieldsNumbers() {
     yield 5;
-  });
+  }
+  // @ts-expect-error: an actor yields nothing
+  const yielding = () => system.spawn("y", yieldsNumbers);
   void yielding;
   const answer: Future<number> = ref.ask<number>(21);
   system.run();
@@ -1001,7 +1023,11 @@ Deno.test("handles and spawn() are typed by the actor function", async () => {
     system.spawnWorker("w", { module: fixtures, export: "missing" });
     // @ts-expect-error: not an actor function
     system.spawnWorker("w", { module: fixtures, export: "notAnActor" });
-    const f = system.spawnWorker("w", { module: fixtures, export: "fragile" }, 0);
+    const f = system.spawnWorker(
+      "w",
+      { module: fixtures, export: "fragile" },
+      0,
+    );
     // @ts-expect-error: fragile takes strings
     f.send(1);
   };
@@ -1023,7 +1049,10 @@ Deno.test("a Worker actor answers questions and takes messages sent before its W
 
 Deno.test("messages to a Worker actor arrive complete and in order", async () => {
   await using system = new ActorSystem({ onError: () => {} });
-  const seq = system.spawnWorker("seq", { module: fixtures, export: "sequence" });
+  const seq = system.spawnWorker("seq", {
+    module: fixtures,
+    export: "sequence",
+  });
   const count = 200_000;
   for (let i = 0; i < count; i++) seq.send(i);
   assert.deepEqual(await seq.ask("report"), { count, outOfOrder: 0 });
@@ -1118,13 +1147,20 @@ Deno.test("a Worker actor that throws is reported with its error's name, message
   assert.equal(error.message, "boom after 11");
   assert.match(error.stack!, /_actor_fixtures\.ts/);
   assert.equal((error as RangeError & { code: string }).code, "E_BOOM");
-  assert.deepEqual(info, { name: "fragile", message: "boom", restarting: false });
+  assert.deepEqual(info, {
+    name: "fragile",
+    message: "boom",
+    restarting: false,
+  });
   await until("the actor is stopped", () => fragile.stopped);
   fragile.send("after");
-  assert.deepEqual(system.deadLetters.at(-1), { name: "fragile", message: "after" });
+  assert.deepEqual(system.deadLetters.at(-1), {
+    name: "fragile",
+    message: "after",
+  });
 });
 
-Deno.test("a Worker actor with restart: \"always\" is restarted inside its Worker", async () => {
+Deno.test('a Worker actor with restart: "always" is restarted inside its Worker', async () => {
   const log = errorLog();
   await using system = new ActorSystem({ onError: log.onError });
   const fragile = system.spawnWorker(
@@ -1240,7 +1276,10 @@ Deno.test("an error thrown outside a Worker actor's generator is reported and st
 Deno.test("what cannot be copied to or from a Worker is reported or fails its question, never lost", async () => {
   const log = errorLog();
   await using system = new ActorSystem({ onError: log.onError });
-  const echo = system.spawnWorker("echo2", { module: fixtures, export: "echo" });
+  const echo = system.spawnWorker("echo2", {
+    module: fixtures,
+    export: "echo",
+  });
   const fn = () => 1;
   echo.send(fn);
   const question = echo.ask(Symbol("not clonable"));
@@ -1271,7 +1310,10 @@ Deno.test("what cannot be copied to or from a Worker is reported or fails its qu
         "x",
         (() => "y") as unknown as string,
       ),
-    { name: "TypeError", message: /its arguments cannot be copied to a Worker/ },
+    {
+      name: "TypeError",
+      message: /its arguments cannot be copied to a Worker/,
+    },
   );
   assert.equal(system.has("bad-args"), false);
 });
@@ -1304,4 +1346,35 @@ Deno.test("stopping the system terminates its Workers: a script that does so exi
   const stderr = new TextDecoder().decode(output.stderr);
   assert.equal(output.code, 0, stderr);
   assert.equal(stdout.trim(), "answers: 0,1,2; stopped");
+});
+
+Deno.test("examples/actors.ts shows the naive failure, the scheduler, ask, and a Worker ping-pong", async () => {
+  const example = new URL("../examples/actors.ts", import.meta.url);
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", example.href],
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(120_000),
+  }).output();
+  const stdout = new TextDecoder().decode(output.stdout);
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  const lines = stdout.split("\n");
+  const at = (line: string) => {
+    const i = lines.indexOf(line);
+    assert.notEqual(i, -1, `missing line ${JSON.stringify(line)}`);
+    return i;
+  };
+  // The naive registry: the printer works, ping-pong fails as in the tutorial.
+  assert.ok(at("printer: 10") < at("printer: 1"));
+  assert.ok(at("pong 1") < at("TypeError: Generator is already running"));
+  // The scheduler: ten messages by maxMessages, then a million more.
+  assert.ok(at("ping 8") < at("pong 9"));
+  assert.equal(lines.indexOf("ping 10"), -1);
+  assert.match(
+    stdout,
+    /^1,000,000 more messages in \d+ ms, last ball 1,000,009/m,
+  );
+  at("deposited 100, withdrew 30: balance 70");
+  at("ping 4 (main thread)");
+  assert.match(stdout, /10,000 round trips across the Worker boundary/);
 });
