@@ -905,6 +905,8 @@ export class ActorSystem {
     const job: RunJob = { system: this, limit, ran: false, count: 0 };
     runJob(runNow, job);
     runNow(job);
+    // In automatic mode, what is left is delivered by itself.
+    if (this.#started && this.#size > 0 && !this.#scheduled) this.#schedule();
     return job.count;
   }
 

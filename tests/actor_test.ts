@@ -22,6 +22,12 @@ import {
 import { Future, sleep, TimeoutError } from "@frontier/generators/future";
 import { runInlineFuture } from "@frontier/generators/task";
 import type * as Fixtures from "./_actor_fixtures.ts";
+import {
+  deserializeError,
+  Link,
+  type LinkHandler,
+  serializeError,
+} from "../_actor_link.ts";
 
 // Collects what a system reports, and lets a test wait for the next report.
 function errorLog() {
@@ -1238,6 +1244,25 @@ Deno.test("a Worker actor that cannot start is reported, and its messages become
   assert.ok(system.deadLetters.some((d) => d.message === "hello?"));
 });
 
+Deno.test("a Worker actor stopped before its Worker is up still closes, and what was sent is answered or kept", async () => {
+  const system = new ActorSystem({ onError: () => {} });
+  const echo = system.spawnWorker("early", {
+    module: fixtures,
+    export: "echo",
+  });
+  const answer = echo.ask("a");
+  await system.stop();
+  assert.equal(echo.stopped, true);
+  assert.equal(answer.done(), true);
+  if (answer.exception() === undefined) assert.equal(answer.result(), "a");
+  else assert.deepEqual(system.deadLetters, [{ name: "early", message: "a" }]);
+  echo.send("late");
+  assert.deepEqual(system.deadLetters.at(-1), {
+    name: "early",
+    message: "late",
+  });
+});
+
 Deno.test("a Worker actor stuck in a loop is terminated after stopTimeout, and that is reported", async () => {
   const log = errorLog();
   const system = new ActorSystem({ onError: log.onError, stopTimeout: 200 });
@@ -1331,6 +1356,175 @@ Deno.test("a Worker actor's message to an unknown name is reported and kept as a
   assert.deepEqual(system.deadLetters, [
     { name: "nobody-has-this-name", message: "hello" },
   ]);
+});
+
+// ---------------------------------------------------------------------------
+// The wire to a Worker
+
+// A port that copies what is posted the way postMessage does, and keeps it.
+class RecordingPort {
+  posts: unknown[][] = [];
+  postMessage(message: unknown): void {
+    this.posts.push(structuredClone(message) as unknown[]);
+  }
+}
+
+function recordingHandler() {
+  const events: unknown[][] = [];
+  const handler: LinkHandler = {
+    onSend: (name, message) => events.push(["send", name, message]),
+    onAsk: (name, message, id) => events.push(["ask", name, message, id]),
+    onDead: (name, message) => events.push(["dead", name, message]),
+    onUnsendable: (name, message, error, asked) =>
+      events.push(["unsendable", name, message, (error as Error).name, asked]),
+  };
+  return { events, handler };
+}
+
+Deno.test("a burst of sends crosses in a few large batches, not one postMessage per message", async () => {
+  const port = new RecordingPort();
+  const link = new Link(port, recordingHandler().handler);
+  link.send("a", 0);
+  link.send("a", 1);
+  assert.equal(
+    port.posts.length,
+    0,
+    "posted at the end of the synchronous work",
+  );
+  await Promise.resolve();
+  assert.deepEqual(
+    port.posts,
+    [[0, "a", 1, 0, 1, 1]],
+    "the name is written once",
+  );
+
+  port.posts = [];
+  const count = 100_000;
+  for (let i = 0; i < count; i++) link.send("b", i);
+  link.flush();
+  assert.ok(
+    port.posts.length <= count / 1000,
+    `${port.posts.length} posts for ${count} messages`,
+  );
+  const { events, handler } = recordingHandler();
+  const receiver = new Link(new RecordingPort(), handler);
+  for (const batch of port.posts) receiver.receiveNow(batch);
+  assert.deepEqual(
+    events,
+    Array.from({ length: count }, (_, i) => ["send", "b", i]),
+  );
+});
+
+Deno.test("whatever is written to a link arrives on the other side, in order (property)", () => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.tuple(
+          fc.constantFrom("send", "dead", "ask"),
+          fc.constantFrom("a", "b", "c"),
+          fc.jsonValue(),
+        ),
+        { maxLength: 60 },
+      ),
+      (writes) => {
+        const port = new RecordingPort();
+        const link = new Link(port, recordingHandler().handler);
+        const pending: Future<unknown>[] = [];
+        for (const [op, name, message] of writes) {
+          if (op === "send") link.send(name, message);
+          else if (op === "dead") link.dead(name, message);
+          else {
+            const future = new Future<unknown>();
+            pending.push(future);
+            link.ask(name, message, future);
+          }
+        }
+        link.flush();
+        const { events, handler } = recordingHandler();
+        const receiver = new Link(new RecordingPort(), handler);
+        for (const batch of port.posts) receiver.receiveNow(batch);
+        let id = 0;
+        assert.deepEqual(
+          events,
+          writes.map(([op, name, message]) =>
+            op === "ask"
+              ? ["ask", name, structuredClone(message), ++id]
+              : [op, name, structuredClone(message)]
+          ),
+        );
+        // Answers go back to the right questions.
+        const backPort = new RecordingPort();
+        const answering = new Link(backPort, recordingHandler().handler);
+        pending.forEach((_, i) => answering.reply(i + 1, `answer ${i + 1}`));
+        answering.flush();
+        for (const batch of backPort.posts) link.receiveNow(batch);
+        pending.forEach((future, i) => {
+          assert.equal(future.result(), `answer ${i + 1}`);
+        });
+      },
+    ),
+  );
+});
+
+Deno.test("an operation structured clone refuses fails alone; the rest of its batch goes through in order", async () => {
+  const port = new RecordingPort();
+  const { events, handler } = recordingHandler();
+  const link = new Link(port, handler);
+  const question = new Future<unknown>();
+  link.send("a", 1);
+  link.send("a", () => "a function");
+  link.ask("a", Symbol("no"), question);
+  link.send("a", 3);
+  link.reply(7, () => "an unclonable reply");
+  link.flush();
+  assert.deepEqual(port.posts, [
+    [0, "a", 1, 1],
+    [0, "a", 1, 3],
+    [4, 7, port.posts[2][2]],
+  ]);
+  assert.deepEqual(events.map((e) => e.slice(0, 2).concat(e.slice(3))), [
+    ["unsendable", "a", "TypeError", false],
+    ["unsendable", "a", "TypeError", true],
+  ]);
+  await assert.rejects(Promise.resolve(question), {
+    name: "TypeError",
+    message: /structured clone refused it/,
+  });
+  // The asker of the unclonable reply gets the reason instead.
+  const reason = deserializeError(port.posts[2][2]) as Error;
+  assert.match(reason.message, /structured clone refused it/);
+});
+
+Deno.test("errors cross a Worker boundary with their class, name, message, stack, cause and fields", () => {
+  const inner = new TypeError("inner", { cause: "just a string" });
+  const error = new RangeError("outer", { cause: inner });
+  Object.assign(error, {
+    code: "E_OUTER",
+    detail: { at: [1, 2] },
+    fn: () => 1,
+  });
+  const copy = deserializeError(
+    structuredClone(serializeError(error)),
+  ) as RangeError & { code: string; detail: unknown; fn: unknown };
+  assert.ok(copy instanceof RangeError);
+  assert.equal(copy.message, "outer");
+  assert.equal(copy.stack, error.stack);
+  assert.equal(copy.code, "E_OUTER");
+  assert.deepEqual(copy.detail, { at: [1, 2] });
+  assert.equal(copy.fn, "the function fn");
+  assert.ok(copy.cause instanceof TypeError);
+  assert.equal((copy.cause as Error).cause, "just a string");
+
+  class QuotaError extends Error {
+    override name = "QuotaError";
+  }
+  const custom = deserializeError(
+    structuredClone(serializeError(new QuotaError("over quota"))),
+  ) as Error;
+  assert.ok(custom instanceof Error);
+  assert.equal(custom.name, "QuotaError");
+  assert.equal(custom.message, "over quota");
+  assert.equal(deserializeError(structuredClone(serializeError(42))), 42);
 });
 
 Deno.test("stopping the system terminates its Workers: a script that does so exits by itself", async () => {
