@@ -427,10 +427,16 @@ function failAsk(slot: AskSlot, error: unknown): void {
 }
 
 // Passes the outcome of a relayed question back to where it came from.
-function relay(future: Future<unknown>, slot: AskSlot): void {
+function relay(future: Future<unknown>, slot: AskSlot, name: string): void {
   future.addDoneCallback((f) => {
     if (f.cancelled()) {
-      failAsk(slot, new ActorError("the question was cancelled", ""));
+      failAsk(
+        slot,
+        new ActorError(
+          `the question to actor ${JSON.stringify(name)} was cancelled`,
+          name,
+        ),
+      );
     } else {
       const error = f.exception();
       if (error === undefined) answer(slot, f.result());
@@ -1365,7 +1371,7 @@ export class ActorSystem {
 
   #stopCell(cell: Cell): Promise<void> {
     if (cell.host !== undefined) {
-      cell.state = STOPPED;
+      this.#setStopped(cell);
       return cell.host.close();
     }
     this.#close(cell);
@@ -1718,7 +1724,7 @@ class WorkerHost implements LinkHandler {
     else {
       // A question from another Worker, passed on to this one.
       const future = new Future<unknown>();
-      relay(future, ask);
+      relay(future, ask, this.cell.name);
       this.link.ask(this.cell.name, message, future);
     }
   }
