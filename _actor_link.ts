@@ -10,7 +10,8 @@
 // on their own, after flushing the batch in progress: one port keeps order,
 // so a control message never overtakes the operations written before it.
 
-import type { Future } from "./future.ts";
+import { Future } from "./future.ts";
+import { ActorError } from "./_actor_error.ts";
 import { describe } from "./_describe.ts";
 import { runJob } from "./_scheduler.ts";
 import type { ActorSystem } from "./actor.ts";
@@ -266,6 +267,50 @@ export class Link {
     }
     // A FAIL carries a serialized error made of clonable parts only.
   }
+}
+
+/** Where the answer to a question goes: its future, or back over a link. */
+export type AskSlot = Future<unknown> | RemoteReply;
+
+/** Answers a question: finishes its future, or posts the reply back. */
+export function answer(slot: AskSlot, value: unknown): void {
+  if (slot instanceof Future) {
+    if (!slot.done()) slot.setResult(value);
+  } else {
+    slot.link.reply(slot.id, value);
+  }
+}
+
+/** Fails a question: fails its future, or posts the failure back. */
+export function failAsk(slot: AskSlot, error: unknown): void {
+  if (slot instanceof Future) {
+    if (!slot.done()) slot.setException(error);
+  } else {
+    slot.link.fail(slot.id, error);
+  }
+}
+
+/** Passes the outcome of a relayed question back to where it came from. */
+export function relay(
+  future: Future<unknown>,
+  slot: AskSlot,
+  name: string,
+): void {
+  future.addDoneCallback((f) => {
+    if (f.cancelled()) {
+      failAsk(
+        slot,
+        new ActorError(
+          `the question to actor ${JSON.stringify(name)} was cancelled`,
+          name,
+        ),
+      );
+    } else {
+      const error = f.exception();
+      if (error === undefined) answer(slot, f.result());
+      else failAsk(slot, error);
+    }
+  });
 }
 
 const ERROR_TAG = "@frontier/generators/actor error";

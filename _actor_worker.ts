@@ -9,7 +9,8 @@
 // the actor's `finally` blocks, posts what is left, and says "closed"; the
 // other side then terminates the Worker.
 
-import { ActorError, type ActorFunction, defaultSystem } from "./actor.ts";
+import { type ActorFunction, defaultSystem } from "./actor.ts";
+import { ActorError } from "./_actor_error.ts";
 import {
   actorInternals,
   Link,

@@ -41,16 +41,20 @@ import {
   isGeneratorFunction,
 } from "./_describe.ts";
 import { queueJob, reportLater, runJob, tick } from "./_scheduler.ts";
+import { ActorError } from "./_actor_error.ts";
+import { type HostSide, WorkerHost } from "./_actor_host.ts";
 import {
   actorInternals,
-  deserializeError,
-  Link,
-  type LinkHandler,
-  RemoteReply,
+  answer,
+  type AskSlot,
+  failAsk,
+  type Link,
   serializeError,
   type SpawnControl,
   type WorkerControl,
 } from "./_actor_link.ts";
+
+export { ActorError };
 
 /**
  * The generator of an actor that takes messages of type `M`: it receives
@@ -85,37 +89,6 @@ export type ActorExports<Mod> =
 
 /** The arguments of a function type. */
 export type ArgsOf<F> = F extends (...args: infer A) => unknown ? A : never;
-
-/**
- * Thrown or reported for what goes wrong between actors: a name nobody has,
- * a name taken twice, a question left without a reply, an actor that failed.
- *
- * @example
- * ```ts
- * import { ActorError, ActorSystem } from "@frontier/generators/actor";
- * import assert from "node:assert/strict";
- *
- * const system = new ActorSystem();
- * assert.throws(() => system.send("nobody", 1), ActorError);
- * ```
- */
-export class ActorError extends Error {
-  /** The name of the actor concerned. */
-  readonly actor: string;
-
-  /**
-   * Makes an `ActorError`.
-   *
-   * @param message What went wrong.
-   * @param actor The name of the actor concerned.
-   * @param options The `cause`, if any.
-   */
-  constructor(message: string, actor: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "ActorError";
-    this.actor = actor;
-  }
-}
 
 /** A message that could not be delivered, kept in `system.deadLetters`. */
 export interface DeadLetter {
@@ -279,8 +252,6 @@ export interface WorkerActorSpec<Mod, K> {
   export: K;
 }
 
-type AskSlot = Future<unknown> | RemoteReply;
-
 const ALIVE = 0;
 const STOPPED = 1;
 
@@ -288,8 +259,6 @@ const DEFAULT_BATCH = 1024;
 const DEFAULT_STOP_TIMEOUT = 5000;
 const DEFAULT_MAX_RESTARTS = 3;
 const DEFAULT_RESTART_WINDOW = 10_000;
-
-const WORKER_URL = new URL("./_actor_worker.ts", import.meta.url);
 
 interface Policy {
   max: number;
@@ -304,7 +273,7 @@ let currentCell: Cell | undefined = undefined;
 let currentAsk: AskSlot | undefined = undefined;
 let replied = false;
 
-// Filled in by the static block of `ActorSystem`, for `Cell` and `WorkerHost`.
+// Filled in by the static block of `ActorSystem`, for `Cell`.
 let postTo!: (
   system: ActorSystem,
   cell: Cell,
@@ -318,19 +287,6 @@ let askTo!: (
   options: AskOptions | undefined,
 ) => Future<unknown>;
 let stopTo!: (system: ActorSystem, cell: Cell) => Promise<void>;
-let reportTo!: (
-  system: ActorSystem,
-  error: unknown,
-  info: ActorErrorInfo,
-) => void;
-let deadLetterTo!: (
-  system: ActorSystem,
-  name: string,
-  message: unknown,
-) => void;
-let stoppedTo!: (system: ActorSystem, cell: Cell) => void;
-let lookup!: (system: ActorSystem, name: string) => Cell | undefined;
-let hostClosed!: (system: ActorSystem, host: WorkerHost) => void;
 let batchOf!: (system: ActorSystem) => void;
 let deliverOf!: (system: ActorSystem, limit: number) => number;
 
@@ -408,41 +364,6 @@ class AskFuture<T> extends Future<T> {
     clearTimeout(this.timer);
     return super.cancel(message);
   }
-}
-
-function answer(slot: AskSlot, value: unknown): void {
-  if (slot instanceof Future) {
-    if (!slot.done()) slot.setResult(value);
-  } else {
-    slot.link.reply(slot.id, value);
-  }
-}
-
-function failAsk(slot: AskSlot, error: unknown): void {
-  if (slot instanceof Future) {
-    if (!slot.done()) slot.setException(error);
-  } else {
-    slot.link.fail(slot.id, error);
-  }
-}
-
-// Passes the outcome of a relayed question back to where it came from.
-function relay(future: Future<unknown>, slot: AskSlot, name: string): void {
-  future.addDoneCallback((f) => {
-    if (f.cancelled()) {
-      failAsk(
-        slot,
-        new ActorError(
-          `the question to actor ${JSON.stringify(name)} was cancelled`,
-          name,
-        ),
-      );
-    } else {
-      const error = f.exception();
-      if (error === undefined) answer(slot, f.result());
-      else failAsk(slot, error);
-    }
-  });
 }
 
 function batchJob(system: ActorSystem): void {
@@ -534,12 +455,6 @@ export class ActorSystem {
     askTo = (system, cell, message, options) =>
       system.#ask(cell, message, options);
     stopTo = (system, cell) => system.#stopCell(cell);
-    reportTo = (system, error, info) => system.#report(error, info);
-    deadLetterTo = (system, name, message) =>
-      system.#deadLetter(name, message, undefined, "");
-    stoppedTo = (system, cell) => system.#setStopped(cell);
-    lookup = (system, name) => system.#cells.get(name);
-    hostClosed = (system, host) => system.#hosts.delete(host);
     batchOf = (system) => system.#batch();
     deliverOf = (system, limit) => system.#deliver(limit, false);
     actorInternals.attachParent = (system, link, onStopped) => {
@@ -782,7 +697,20 @@ export class ActorSystem {
       maxRestarts: policy?.max ?? 0,
       restartWindow: policy?.window ?? 0,
     };
-    const host = new WorkerHost(this, cell, control, this.#stopTimeout);
+    const side: HostSide = {
+      post: (name, message, ask) => {
+        const target = this.#cells.get(name);
+        if (target === undefined) return false;
+        this.#post(target, message, ask);
+        return true;
+      },
+      deadLetter: (name, message) =>
+        this.#deadLetter(name, message, undefined, ""),
+      report: (error, info) => this.#report(error, info),
+      stopped: () => this.#setStopped(cell),
+      closed: () => this.#hosts.delete(host),
+    };
+    const host = new WorkerHost(side, control, this.#stopTimeout);
     cell.host = host;
     this.#hosts.add(host);
     this.#cells.set(actorName, cell);
@@ -1645,220 +1573,6 @@ function describeForReport(message: unknown): unknown {
     return message;
   } catch {
     return describe(message);
-  }
-}
-
-// ---------------------------------------------------------------------------
-// Actors in Workers: the main side.
-
-// One Worker running one actor. It posts the actor's messages and questions
-// over a link, hands what the actor sends back to the system, and closes the
-// Worker (the actor's `finally` blocks run there first) when the actor stops.
-class WorkerHost implements LinkHandler {
-  readonly system: ActorSystem;
-  readonly cell: Cell;
-  readonly worker: Worker;
-  readonly link: Link;
-  #stopTimeout: number;
-  #closing: Promise<void> | undefined = undefined;
-  #closed: (() => void) | undefined = undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  #terminated = false;
-
-  constructor(
-    system: ActorSystem,
-    cell: Cell,
-    control: SpawnControl,
-    stopTimeout: number,
-  ) {
-    this.system = system;
-    this.cell = cell;
-    this.#stopTimeout = stopTimeout;
-    const worker = new Worker(WORKER_URL, {
-      type: "module",
-      name: `actor ${cell.name}`,
-    });
-    this.worker = worker;
-    this.link = new Link(worker, this);
-    worker.onmessage = (event) => this.#onMessage(event.data);
-    worker.onerror = (event) => {
-      event.preventDefault();
-      this.#lost(
-        new ActorError(
-          `the Worker of actor ${
-            JSON.stringify(cell.name)
-          } failed: ${event.message}`,
-          cell.name,
-        ),
-      );
-    };
-    worker.onmessageerror = () => {
-      this.#report(
-        new ActorError(
-          `a message from the Worker of actor ${
-            JSON.stringify(cell.name)
-          } could not be read`,
-          cell.name,
-        ),
-        undefined,
-      );
-    };
-    try {
-      worker.postMessage(control);
-    } catch (error) {
-      worker.terminate();
-      throw new TypeError(
-        `spawnWorker(${
-          JSON.stringify(cell.name)
-        }): its arguments cannot be copied to a Worker (structured clone refused them): ${
-          error instanceof Error ? error.message : String(error)
-        }`,
-        { cause: error },
-      );
-    }
-  }
-
-  post(message: unknown, ask: AskSlot | undefined): void {
-    if (ask === undefined) this.link.send(this.cell.name, message);
-    else if (ask instanceof Future) this.link.ask(this.cell.name, message, ask);
-    else {
-      // A question from another Worker, passed on to this one.
-      const future = new Future<unknown>();
-      relay(future, ask, this.cell.name);
-      this.link.ask(this.cell.name, message, future);
-    }
-  }
-
-  // What the actor in the Worker sends to names of this system.
-  onSend(name: string, message: unknown): void {
-    const target = lookup(this.system, name);
-    if (target !== undefined) {
-      postTo(this.system, target, message, undefined);
-      return;
-    }
-    deadLetterTo(this.system, name, message);
-    this.#report(
-      new ActorError(
-        `actor ${JSON.stringify(this.cell.name)} (in a Worker) sent ${
-          describe(message)
-        } to ${
-          JSON.stringify(name)
-        }, but no actor of its Worker or of this system has that name; the message is in deadLetters`,
-        name,
-      ),
-      message,
-    );
-  }
-
-  onAsk(name: string, message: unknown, id: number): void {
-    const slot = new RemoteReply(this.link, id);
-    const target = lookup(this.system, name);
-    if (target !== undefined) postTo(this.system, target, message, slot);
-    else {
-      failAsk(
-        slot,
-        new ActorError(
-          `ask(${JSON.stringify(name)}, ${
-            describe(message)
-          }): no actor of this Worker or of the main system has that name`,
-          name,
-        ),
-      );
-    }
-  }
-
-  onDead(name: string, message: unknown): void {
-    deadLetterTo(this.system, name, message);
-  }
-
-  onUnsendable(
-    name: string,
-    message: unknown,
-    error: unknown,
-    asked: boolean,
-  ): void {
-    deadLetterTo(this.system, name, message);
-    if (!asked) this.#report(error, message);
-  }
-
-  #onMessage(data: unknown): void {
-    if (Array.isArray(data)) {
-      this.link.receive(data);
-      return;
-    }
-    const control = data as WorkerControl;
-    switch (control.type) {
-      case "error":
-        reportTo(this.system, deserializeError(control.error), {
-          name: control.name,
-          message: control.message,
-          restarting: control.restarting,
-        });
-        break;
-      case "stopped":
-        stoppedTo(this.system, this.cell);
-        void this.close();
-        break;
-      case "closed":
-        this.#terminate();
-        break;
-    }
-  }
-
-  #report(error: unknown, message: unknown): void {
-    reportTo(this.system, error, {
-      name: this.cell.name,
-      message,
-      restarting: false,
-    });
-  }
-
-  // The Worker died without closing: what was on its way is lost.
-  #lost(error: ActorError): void {
-    this.cell.state = STOPPED;
-    stoppedTo(this.system, this.cell);
-    this.#report(error, undefined);
-    if (this.#closing === undefined) {
-      this.#closing = Promise.resolve();
-    }
-    this.#terminate();
-  }
-
-  close(): Promise<void> {
-    if (this.#closing !== undefined) return this.#closing;
-    this.cell.state = STOPPED;
-    this.#closing = new Promise<void>((resolve) => this.#closed = resolve);
-    this.link.control({ type: "close" });
-    this.#timer = setTimeout(() => {
-      this.#report(
-        new ActorError(
-          `actor ${
-            JSON.stringify(this.cell.name)
-          } did not stop within ${this.#stopTimeout} ms (is its handler stuck in a loop?); its Worker was terminated without running its finally blocks`,
-          this.cell.name,
-        ),
-        undefined,
-      );
-      this.#terminate();
-    }, this.#stopTimeout);
-    return this.#closing;
-  }
-
-  #terminate(): void {
-    if (this.#terminated) return;
-    this.#terminated = true;
-    clearTimeout(this.#timer);
-    this.worker.terminate();
-    this.link.close(
-      new ActorError(
-        `actor ${
-          JSON.stringify(this.cell.name)
-        } stopped before it replied (its Worker was closed)`,
-        this.cell.name,
-      ),
-    );
-    hostClosed(this.system, this);
-    this.#closed?.();
   }
 }
 
