@@ -21,3 +21,4 @@
 export * from "./future.ts";
 export * from "./task.ts";
 export * from "./context.ts";
+export * from "./actor.ts";

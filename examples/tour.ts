@@ -21,6 +21,7 @@ const parts: Part[] = [
     title: "Parts 3 and 4: Inlined futures",
     module: "./inlined_futures.ts",
   },
+  { title: "Part 6: Actors", module: "./actors.ts" },
 ];
 
 for (const [i, part] of parts.entries()) {
