@@ -79,11 +79,15 @@ export function describe(value: unknown): string {
   const tag = Object.prototype.toString.call(value).slice(8, -1);
   if (tag === "Generator") return "a generator object";
   if (tag === "AsyncGenerator") return "an async generator object";
-  if (isThenable(value)) return "a thenable (promise-like) object";
   const ctor = (value as { constructor?: { name?: string } }).constructor;
-  if (ctor === Object || ctor === undefined) return "a plain object";
-  const name = ctor?.name;
-  return name ? `an object of class ${name}` : "an object";
+  const name = ctor === Object ? undefined : ctor?.name;
+  if (name) {
+    return `an object of class ${name}${
+      isThenable(value) ? " (promise-like)" : ""
+    }`;
+  }
+  if (isThenable(value)) return "a thenable (promise-like) object";
+  return ctor === Object || ctor === undefined ? "a plain object" : "an object";
 }
 
 /**

@@ -1,14 +1,19 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
 // The one run queue that every future callback and task resume goes through.
 //
-// Completing a future runs its callbacks at once, and a task's step runs at
-// once. When that happens inside such work (a callback completes another
-// future, a task starts a task), it still runs at once, nested, up to a small
-// depth; deeper than that it is queued instead. One loop drains the queue, so
-// a chain of a million futures or tasks settles at bounded stack depth, while
-// the common shallow case (start a child, wait for it) costs no queue hop and
-// no suspension. The same loop hands control back to the event loop after a
-// time slice, so a long run of already-done work does not starve timers and I/O.
+// Completing a future runs its callbacks at once, and starting a task runs its
+// first step at once. Inside such work the two differ:
+// - a future completed from inside a callback or a task has its callbacks
+//   queued, to run right after the current work: a task is never resumed in
+//   the middle of someone else's code (the re-entrancy the tutorial's actors
+//   trip over);
+// - a task started from inside a task still starts at once, nested, up to a
+//   small depth, so a child that finishes without waiting is already done when
+//   its parent `yield*`s it. Deeper than that, the start is queued too.
+// One loop drains the queue, so a chain of a million futures or tasks settles
+// at bounded stack depth. The same loop hands control back to the event loop
+// after a time slice, so a long run of already-done work does not starve
+// timers and I/O.
 
 type Job = (arg: never) => void;
 
@@ -63,30 +68,45 @@ function grow(capacity: number): void {
 }
 
 /**
- * Runs `job(arg)` now; from inside a running job, nested if the nesting is
- * shallow, otherwise queued to run after the current one. Either way it has
- * run before the outermost call returns (unless the time slice ran out, see
- * {@linkcode tick}).
+ * Runs `job(arg)` now, or, from inside a running job, queues it to run right
+ * after the current one. Either way it has run before the outermost call
+ * returns (unless the time slice ran out, see {@linkcode tick}).
  */
 export function runJob<A>(job: (arg: A) => void, arg: A): void {
   if (draining) {
-    if (nesting >= MAX_NESTING || yielding) {
-      push(job as Job, arg);
-      return;
-    }
-    nesting++;
-    try {
-      job(arg);
-    } catch (error) {
-      reportLater(error);
-    } finally {
-      nesting--;
-    }
+    push(job as Job, arg);
     return;
   }
-  draining = true;
+  startDrain(job as Job, arg);
+}
+
+/**
+ * Like {@linkcode runJob}, but from inside a running job it still runs now,
+ * nested, while the nesting is shallow.
+ */
+export function runNested<A>(job: (arg: A) => void, arg: A): void {
+  if (!draining) {
+    startDrain(job as Job, arg);
+    return;
+  }
+  if (nesting >= MAX_NESTING || yielding) {
+    push(job as Job, arg);
+    return;
+  }
+  nesting++;
   try {
     job(arg);
+  } catch (error) {
+    reportLater(error);
+  } finally {
+    nesting--;
+  }
+}
+
+function startDrain(job: Job, arg: unknown): void {
+  draining = true;
+  try {
+    job(arg as never);
   } catch (error) {
     reportLater(error);
   }

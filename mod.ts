@@ -20,4 +20,6 @@
 
 export * from "./future.ts";
 export * from "./task.ts";
+export * from "./context.ts";
+export * from "./actor.ts";
 export * from "./compiler/mod.ts";

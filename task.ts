@@ -35,7 +35,7 @@ import {
   isGeneratorLike,
   isThenable,
 } from "./_describe.ts";
-import { queueJob, runJob, tick } from "./_scheduler.ts";
+import { queueJob, runNested, tick } from "./_scheduler.ts";
 
 /**
  * What a task runs: a generator that yields futures (through `yield*`) and
@@ -368,7 +368,7 @@ export class Task<T> extends Future<T> {
   #queue(phase: number, sent: unknown, isError: boolean): void {
     internals.stash(this as Task<unknown>, sent);
     this.#phase = isError ? phase | SEND_ERROR : phase;
-    runJob(Task.#resume, this as Task<unknown>);
+    runNested(Task.#resume, this as Task<unknown>);
   }
 
   /** Runs the generator from its current yield, sending in `sent`. */

@@ -16,10 +16,12 @@ interface Part {
 
 const parts: Part[] = [
   { title: "Part 1: Generators 101", module: "./generators_101.ts" },
+  { title: "Part 2: Context managers", module: "./context_managers.ts" },
   {
     title: "Parts 3 and 4: Inlined futures",
     module: "./inlined_futures.ts",
   },
+  { title: "Part 6: Actors", module: "./actors.ts" },
   { title: "Part 7: A terrifying visitor", module: "./compiler.ts" },
 ];
 

@@ -99,3 +99,30 @@ Deno.test("examples/inlined_futures.ts prints parts 3 and 4 of the tutorial", as
     "results: 5 9 ticks: 1000000",
   ]);
 });
+
+Deno.test("examples/context_managers.ts prints part 2 of the tutorial", async () => {
+  const { code, lines, stderr } = await runExample(
+    "examples/context_managers.ts",
+    { permissions: ["--allow-read", "--allow-write"] },
+  );
+  assert.equal(code, 0, stderr);
+  assertInOrder(lines, [
+    /^counting: \d+\.\d{3}$/,
+    "tempdir holds 1 file",
+    "tempdir removed: true",
+    "inside: locked true",
+    "after the block failed: locked false",
+    "commit",
+    "rollback: out of stock",
+    'store: {"apples":3,"pears":2}',
+    "entering",
+    "with value",
+    "exiting",
+    "entering",
+    "exiting, handling a problem",
+    "open db",
+    "using db",
+    "closed db",
+    "task: CancelledError",
+  ]);
+});

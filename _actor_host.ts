@@ -1,0 +1,244 @@
+// Copyright 2026 the @frontier/generators authors. MIT license.
+// The main side of an actor in a Web Worker: one Worker running one actor.
+// It posts the actor's messages and questions over a link, hands what the
+// actor sends back to its system, and closes the Worker when the actor stops
+// (the actor's `finally` blocks run there first, then the Worker says
+// "closed" and is terminated; after `stopTimeout` it is terminated anyway).
+
+import { Future } from "./future.ts";
+import { describe } from "./_describe.ts";
+import { ActorError } from "./_actor_error.ts";
+import {
+  type AskSlot,
+  deserializeError,
+  failAsk,
+  Link,
+  type LinkHandler,
+  relay,
+  RemoteReply,
+  type SpawnControl,
+  type WorkerControl,
+} from "./_actor_link.ts";
+
+// Loaded from this package's own URL, so it works from JSR or any host.
+const WORKER_URL = new URL("./_actor_worker.ts", import.meta.url);
+
+/** What a host needs from the system that spawned it. */
+export interface HostSide {
+  /** Posts to the actor `name` of the system; `false` if there is none. */
+  post(name: string, message: unknown, ask: AskSlot | undefined): boolean;
+  /** Keeps a dead letter. */
+  deadLetter(name: string, message: unknown): void;
+  /** Reports an error to the system's `onError`. */
+  report(
+    error: unknown,
+    info: { name: string; message: unknown; restarting: boolean },
+  ): void;
+  /** The actor has stopped: mark it so. */
+  stopped(): void;
+  /** The Worker is gone. */
+  closed(): void;
+}
+
+/** One Worker running one actor, seen from the system that spawned it. */
+export class WorkerHost implements LinkHandler {
+  readonly name: string;
+  readonly link: Link;
+  #side: HostSide;
+  #worker: Worker;
+  #stopTimeout: number;
+  #closing: Promise<void> | undefined = undefined;
+  #closed: (() => void) | undefined = undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #terminated = false;
+
+  /**
+   * Starts the Worker and posts `control` to it.
+   *
+   * @throws {TypeError} If the arguments in `control` cannot be copied.
+   */
+  constructor(side: HostSide, control: SpawnControl, stopTimeout: number) {
+    this.name = control.name;
+    this.#side = side;
+    this.#stopTimeout = stopTimeout;
+    const worker = new Worker(WORKER_URL, {
+      type: "module",
+      name: `actor ${control.name}`,
+    });
+    this.#worker = worker;
+    this.link = new Link(worker, this);
+    worker.onmessage = (event) => this.#onMessage(event.data);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      this.#lost(
+        new ActorError(
+          `the Worker of actor ${
+            JSON.stringify(this.name)
+          } failed: ${event.message}`,
+          this.name,
+        ),
+      );
+    };
+    worker.onmessageerror = () => {
+      this.#report(
+        new ActorError(
+          `a message from the Worker of actor ${
+            JSON.stringify(this.name)
+          } could not be read`,
+          this.name,
+        ),
+        undefined,
+      );
+    };
+    try {
+      worker.postMessage(control);
+    } catch (error) {
+      worker.terminate();
+      throw new TypeError(
+        `spawnWorker(${
+          JSON.stringify(this.name)
+        }): its arguments cannot be copied to a Worker (structured clone refused them): ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+        { cause: error },
+      );
+    }
+  }
+
+  /** Posts a message, or a question, to the actor. */
+  post(message: unknown, ask: AskSlot | undefined): void {
+    if (ask === undefined) this.link.send(this.name, message);
+    else if (ask instanceof Future) this.link.ask(this.name, message, ask);
+    else {
+      // A question from another Worker, passed on to this one.
+      const future = new Future<unknown>();
+      relay(future, ask, this.name);
+      this.link.ask(this.name, message, future);
+    }
+  }
+
+  /** What the actor in the Worker sends to names of this system. */
+  onSend(name: string, message: unknown): void {
+    if (this.#side.post(name, message, undefined)) return;
+    this.#side.deadLetter(name, message);
+    this.#report(
+      new ActorError(
+        `actor ${JSON.stringify(this.name)} (in a Worker) sent ${
+          describe(message)
+        } to ${
+          JSON.stringify(name)
+        }, but no actor of its Worker or of this system has that name; the message is in deadLetters`,
+        name,
+      ),
+      message,
+    );
+  }
+
+  /** A question the actor in the Worker asks an actor of this system. */
+  onAsk(name: string, message: unknown, id: number): void {
+    const slot = new RemoteReply(this.link, id);
+    if (this.#side.post(name, message, slot)) return;
+    failAsk(
+      slot,
+      new ActorError(
+        `ask(${JSON.stringify(name)}, ${
+          describe(message)
+        }): no actor of this Worker or of the main system has that name`,
+        name,
+      ),
+    );
+  }
+
+  /** A message the Worker could not deliver. */
+  onDead(name: string, message: unknown): void {
+    this.#side.deadLetter(name, message);
+  }
+
+  /** A message that could not be copied to the Worker. */
+  onUnsendable(
+    name: string,
+    message: unknown,
+    error: unknown,
+    asked: boolean,
+  ): void {
+    this.#side.deadLetter(name, message);
+    // The asker of a question already has the error.
+    if (!asked) this.#report(error, message);
+  }
+
+  /**
+   * Asks the Worker to close: the actor's `finally` blocks run there, what
+   * it sends meanwhile still arrives, then the Worker is terminated.
+   */
+  close(): Promise<void> {
+    if (this.#closing !== undefined) return this.#closing;
+    this.#side.stopped();
+    this.#closing = new Promise<void>((resolve) => this.#closed = resolve);
+    this.link.control({ type: "close" });
+    this.#timer = setTimeout(() => {
+      this.#report(
+        new ActorError(
+          `actor ${
+            JSON.stringify(this.name)
+          } did not stop within ${this.#stopTimeout} ms (is its handler stuck in a loop?); its Worker was terminated without running its finally blocks`,
+          this.name,
+        ),
+        undefined,
+      );
+      this.#terminate();
+    }, this.#stopTimeout);
+    return this.#closing;
+  }
+
+  #onMessage(data: unknown): void {
+    if (Array.isArray(data)) {
+      this.link.receive(data);
+      return;
+    }
+    const control = data as WorkerControl;
+    switch (control.type) {
+      case "error":
+        this.#side.report(deserializeError(control.error), {
+          name: control.name,
+          message: control.message,
+          restarting: control.restarting,
+        });
+        break;
+      case "stopped":
+        void this.close();
+        break;
+      case "closed":
+        this.#terminate();
+        break;
+    }
+  }
+
+  #report(error: unknown, message: unknown): void {
+    this.#side.report(error, { name: this.name, message, restarting: false });
+  }
+
+  // The Worker died without closing: what was on its way is lost.
+  #lost(error: ActorError): void {
+    this.#side.stopped();
+    this.#report(error, undefined);
+    this.#closing ??= Promise.resolve();
+    this.#terminate();
+  }
+
+  #terminate(): void {
+    if (this.#terminated) return;
+    this.#terminated = true;
+    clearTimeout(this.#timer);
+    this.#worker.terminate();
+    this.link.close(
+      new ActorError(
+        `actor ${
+          JSON.stringify(this.name)
+        } stopped before it replied (its Worker was closed)`,
+        this.name,
+      ),
+    );
+    this.#side.closed();
+    this.#closed?.();
+  }
+}

@@ -1,0 +1,170 @@
+// Copyright 2026 the @frontier/generators authors. MIT license.
+// The entry script of a Worker that runs one actor, loaded by
+// `ActorSystem.prototype.spawnWorker` from this package's own URL (so it
+// works when the package is imported from JSR or any other URL).
+//
+// The actor runs in this Worker's default system, started in the automatic
+// mode; names it does not know are sent back over the link to the system
+// that spawned it, and so are its dead letters and its errors. Closing runs
+// the actor's `finally` blocks, posts what is left, and says "closed"; the
+// other side then terminates the Worker.
+
+import { type ActorFunction, defaultSystem } from "./actor.ts";
+import { ActorError } from "./_actor_error.ts";
+import {
+  actorInternals,
+  Link,
+  type LinkHandler,
+  RemoteReply,
+  serializeError,
+  type SpawnControl,
+  type WorkerControl,
+} from "./_actor_link.ts";
+import { describe, isGeneratorFunction } from "./_describe.ts";
+
+interface WorkerScope {
+  postMessage(message: unknown): void;
+  onmessage: ((event: MessageEvent) => void) | null;
+  addEventListener(
+    type: "error" | "unhandledrejection",
+    listener: (event: Event) => void,
+  ): void;
+}
+
+const scope = globalThis as unknown as WorkerScope;
+
+let hosted = "";
+let ready = false;
+let early: unknown[][] = [];
+let spawning: Promise<void> = Promise.resolve();
+
+function report(error: unknown, message: unknown): void {
+  link.control(
+    {
+      type: "error",
+      error: serializeError(error),
+      name: hosted,
+      message: message === undefined ? undefined : describe(message),
+      restarting: false,
+    } satisfies WorkerControl,
+  );
+}
+
+const handler: LinkHandler = {
+  onSend(name, message) {
+    if (!actorInternals.deliver(defaultSystem, name, message, undefined)) {
+      link.dead(name, message);
+    }
+  },
+  onAsk(name, message, id) {
+    const slot = new RemoteReply(link, id);
+    if (!actorInternals.deliver(defaultSystem, name, message, slot)) {
+      link.fail(
+        id,
+        new ActorError(
+          `ask(${JSON.stringify(name)}, ${
+            describe(message)
+          }): the actor did not start in its Worker; the message is in deadLetters`,
+          name,
+        ),
+      );
+      link.dead(name, message);
+    }
+  },
+  onDead(name, message) {
+    defaultSystem.deadLetters.push({ name, message });
+  },
+  onUnsendable(_name, message, error) {
+    report(error, message);
+  },
+};
+
+const link = new Link(scope, handler);
+
+actorInternals.attachParent(defaultSystem, link, (name) => {
+  if (name === hosted) {
+    link.control({ type: "stopped" } satisfies WorkerControl);
+  }
+});
+
+async function spawnActor(control: SpawnControl): Promise<void> {
+  hosted = control.name;
+  try {
+    const mod = await import(control.module);
+    const fn = mod[control.export];
+    if (!isGeneratorFunction(fn)) {
+      const exports = Object.keys(mod).filter((k) =>
+        isGeneratorFunction(mod[k])
+      );
+      throw new TypeError(
+        `spawnWorker(${JSON.stringify(control.name)}): the export ${
+          JSON.stringify(control.export)
+        } of ${control.module} is ${
+          describe(fn)
+        }, not a generator function; its generator function exports are ${
+          exports.length === 0
+            ? "none"
+            : exports.map((k) => JSON.stringify(k)).join(", ")
+        }`,
+      );
+    }
+    const policy = control.restart === "always"
+      ? {
+        restart: "always" as const,
+        maxRestarts: control.maxRestarts,
+        restartWindow: control.restartWindow,
+      }
+      : {};
+    defaultSystem.spawn(
+      { name: control.name, ...policy },
+      fn as ActorFunction,
+      ...control.args,
+    );
+  } catch (error) {
+    report(error, undefined);
+  }
+  defaultSystem.start();
+  ready = true;
+  for (const batch of early) link.receive(batch);
+  early = [];
+  // It failed to start, or returned at once: say so, so the host closes.
+  if (!defaultSystem.has(hosted)) {
+    link.control({ type: "stopped" } satisfies WorkerControl);
+  }
+}
+
+async function close(): Promise<void> {
+  await spawning;
+  await defaultSystem.stop();
+  link.control({ type: "closed" } satisfies WorkerControl);
+}
+
+// An error that escaped the actor's generator (a callback or a task it
+// started): the actor cannot be trusted to go on, as the main thread would
+// not be. Report it and stop the actor, which closes the Worker.
+function fatal(error: unknown): void {
+  report(error, undefined);
+  if (defaultSystem.has(hosted)) void defaultSystem.stop(hosted);
+}
+
+scope.addEventListener("error", (event) => {
+  event.preventDefault();
+  const e = event as ErrorEvent;
+  fatal(e.error ?? new Error(e.message));
+});
+scope.addEventListener("unhandledrejection", (event) => {
+  event.preventDefault();
+  fatal((event as PromiseRejectionEvent).reason);
+});
+
+scope.onmessage = (event) => {
+  const data = event.data;
+  if (Array.isArray(data)) {
+    if (ready) link.receive(data);
+    else early.push(data);
+    return;
+  }
+  const control = data as SpawnControl | { type: "close" };
+  if (control.type === "spawn") spawning = spawnActor(control);
+  else if (control.type === "close") void close();
+};
