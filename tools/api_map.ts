@@ -66,7 +66,22 @@ export async function apiMap(): Promise<string> {
     }
     lines.push("");
   }
-  return lines.join("\n").trimEnd();
+  return (await formatMarkdown(lines.join("\n"))).trimEnd();
+}
+
+/** Formats Markdown as `deno fmt` does in the README, so the copy matches. */
+async function formatMarkdown(text: string): Promise<string> {
+  const fmt = new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--ext=md", "-"],
+    cwd: root.pathname,
+    stdin: "piped",
+    stdout: "piped",
+  }).spawn();
+  const writer = fmt.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(text));
+  await writer.close();
+  const { stdout } = await fmt.output();
+  return new TextDecoder().decode(stdout);
 }
 
 /** `readme` with its API map section replaced by `map`. */
