@@ -20,3 +20,5 @@
 
 export * from "./future.ts";
 export * from "./task.ts";
+export * from "./executor.ts";
+export * from "./worker_pool.ts";

@@ -16,10 +16,12 @@ interface Part {
 
 const parts: Part[] = [
   { title: "Part 1: Generators 101", module: "./generators_101.ts" },
+  { title: "Part 3: Futures from a pool", module: "./thread_pool.ts" },
   {
     title: "Parts 3 and 4: Inlined futures",
     module: "./inlined_futures.ts",
   },
+  { title: "Part 5: Parallel compute_fibs", module: "./parallel_fibs.ts" },
 ];
 
 for (const [i, part] of parts.entries()) {
