@@ -38,7 +38,9 @@ type Source =
   | { isAsync: true; it: AsyncIterator<unknown> };
 
 function sourceOf(what: string, items: unknown): Source {
-  if (typeof items === "object" && items !== null || typeof items === "string") {
+  if (
+    typeof items === "object" && items !== null || typeof items === "string"
+  ) {
     const obj = items as Partial<AsyncIterable<unknown> & Iterable<unknown>>;
     if (typeof obj[Symbol.asyncIterator] === "function") {
       return { isAsync: true, it: obj[Symbol.asyncIterator]!() };
@@ -132,7 +134,7 @@ async function* run<R>(
       const results = head.done() ? head.result() : await until(head);
       pending.shift();
       if (!runner.chunked) yield results as R;
-      else { for (const result of results as R[]) yield result; }
+      else for (const result of results as R[]) yield result;
     }
   } finally {
     clearTimeout(timer);

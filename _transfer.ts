@@ -134,4 +134,3 @@ function findBuffers(value: unknown): Transferable[] {
   }
   return [...found];
 }
-

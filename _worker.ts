@@ -15,7 +15,6 @@ import {
   CLOSED,
   CRASHED,
   ENTRY_SIZE,
-  STATUS_ERROR,
   FINISHED,
   INIT,
   MODE_CHUNK,
@@ -27,6 +26,7 @@ import {
   serializeError,
   STARTED,
   STATUS_CANCELLED,
+  STATUS_ERROR,
   STATUS_OK,
   STATUS_SKIPPED,
 } from "./_pool_protocol.ts";
@@ -174,7 +174,9 @@ function resolve(key: number | string): AnyFunction {
       );
     }
     throw new TypeError(
-      `call(${JSON.stringify(key)}): the pool's module ${moduleUrl} failed to load in the worker: ${
+      `call(${
+        JSON.stringify(key)
+      }): the pool's module ${moduleUrl} failed to load in the worker: ${
         moduleError instanceof Error ? moduleError.message : String(moduleError)
       }`,
       { cause: moduleError },
@@ -263,7 +265,13 @@ function settle(
 ): void {
   if (!ok) {
     if (value !== EXIT) {
-      push(slot, STATUS_ERROR, serializeError(explain(value, key)), cost, false);
+      push(
+        slot,
+        STATUS_ERROR,
+        serializeError(explain(value, key)),
+        cost,
+        false,
+      );
     }
   } else if (value instanceof Future) {
     const future = value;
@@ -279,11 +287,23 @@ function settle(
         (v) => push(slot, STATUS_OK, v, cost, chunk),
         (e) => {
           if (e === EXIT) return;
-          push(slot, STATUS_ERROR, serializeError(explain(e, key)), cost, false);
+          push(
+            slot,
+            STATUS_ERROR,
+            serializeError(explain(e, key)),
+            cost,
+            false,
+          );
         },
       );
     } catch (error) {
-      push(slot, STATUS_ERROR, serializeError(explain(error, key)), cost, false);
+      push(
+        slot,
+        STATUS_ERROR,
+        serializeError(explain(error, key)),
+        cost,
+        false,
+      );
     }
   } else {
     push(slot, STATUS_OK, value, cost, chunk);
@@ -305,7 +325,13 @@ function settleFuture(
     if (future.cancelled()) {
       push(slot, STATUS_CANCELLED, (error as Error).message, cost, false);
     } else {
-      push(slot, STATUS_ERROR, serializeError(explain(error, key)), cost, false);
+      push(
+        slot,
+        STATUS_ERROR,
+        serializeError(explain(error, key)),
+        cost,
+        false,
+      );
     }
     return;
   }

@@ -252,7 +252,8 @@ class LocalFuture<T> extends Future<T> {
 }
 
 function isAsyncGeneratorFunction(fn: unknown): boolean {
-  return Object.prototype.toString.call(fn) === "[object AsyncGeneratorFunction]";
+  return Object.prototype.toString.call(fn) ===
+    "[object AsyncGeneratorFunction]";
 }
 
 /**
@@ -395,7 +396,12 @@ export class LocalExecutor implements Executor {
     fn: (...args: A) => R,
     ...args: WithTransfer<A>
   ): Future<TaskResult<R>> {
-    return this.#submit("submit()", fn as AnyFunction, args, undefined) as Future<
+    return this.#submit(
+      "submit()",
+      fn as AnyFunction,
+      args,
+      undefined,
+    ) as Future<
       TaskResult<R>
     >;
   }
@@ -482,10 +488,12 @@ export class LocalExecutor implements Executor {
    * @example
    * ```ts
    * import { LocalExecutor } from "@frontier/generators/executor";
+   * import { sleep } from "@frontier/generators/future";
    * import assert from "node:assert/strict";
    *
    * const pool = new LocalExecutor({ maxConcurrency: 1 });
-   * const first = pool.submit(() => "first");
+   * const first = pool.submit(() => sleep(5, "first"));
+   * await sleep(1); // `first` is running
    * const second = pool.submit(() => "second");
    * await pool.shutdown({ cancelPending: true });
    * assert.equal(first.result(), "first");
@@ -506,7 +514,9 @@ export class LocalExecutor implements Executor {
     if (cancelPending) {
       for (const job of [...this.#queue, ...this.#ready]) {
         if (job !== undefined && job.phase < STARTED) {
-          job.future.cancel("the executor was shut down before the task started");
+          job.future.cancel(
+            "the executor was shut down before the task started",
+          );
         }
       }
     }
@@ -584,7 +594,13 @@ export class LocalExecutor implements Executor {
       );
     }
     const signal = limits?.signal;
-    const job = new LocalJob(fn, unwrapArgs(args), what, signal, this.#onCancel);
+    const job = new LocalJob(
+      fn,
+      unwrapArgs(args),
+      what,
+      signal,
+      this.#onCancel,
+    );
     if (signal?.aborted) {
       // Never queued: settle it as it is.
       job.phase = RELEASED;

@@ -73,8 +73,8 @@ import {
   type MapOptions,
   QueueFullError,
   type ShutdownOptions,
-  type Submitter,
   type SubmitOptions,
+  type Submitter,
   type TaskResult,
   type WithTransfer,
 } from "./executor.ts";
@@ -90,8 +90,8 @@ export type {
   Executor,
   MapOptions,
   ShutdownOptions,
-  Submitter,
   SubmitOptions,
+  Submitter,
   TaskResult,
   Untransfer,
   WithTransfer,
@@ -99,9 +99,11 @@ export type {
 export { QueueFullError } from "./executor.ts";
 
 /** The names of the function exports of a module type `M`. */
-export type FunctionKeys<M> = {
-  [K in keyof M]-?: M[K] extends (...args: never[]) => unknown ? K : never;
-}[keyof M] & string;
+export type FunctionKeys<M> =
+  & {
+    [K in keyof M]-?: M[K] extends (...args: never[]) => unknown ? K : never;
+  }[keyof M]
+  & string;
 
 /** The parameter types of a function type. */
 export type ArgsOf<F> = F extends (...args: infer A) => unknown ? A : never;
@@ -285,7 +287,9 @@ function findWorkerRef(): ((worker: Worker, ref: boolean) => void) | undefined {
 function unrefTimer(timer: ReturnType<typeof setTimeout>): void {
   const t = timer as unknown as { unref?: () => void };
   if (typeof t.unref === "function") t.unref();
-  else if (typeof Deno === "object") Deno.unrefTimer(timer as unknown as number);
+  else if (typeof Deno === "object") {
+    Deno.unrefTimer(timer as unknown as number);
+  }
 }
 
 type Key = number | string;
@@ -560,8 +564,9 @@ export class WorkerPool<M extends object = Record<never, never>>
    * import assert from "node:assert/strict";
    *
    * await using pool = new WorkerPool({ maxWorkers: 2, minWorkers: 1 });
-   * await pool.warm(); // the started worker is ready
+   * await pool.warm(1); // the worker the constructor started is ready
    * assert.equal(pool.stats().workers, 1);
+   * assert.equal(pool.stats().idleWorkers, 1);
    * ```
    *
    * @param options Limits, the module for `call`, and more.
@@ -608,7 +613,11 @@ export class WorkerPool<M extends object = Record<never, never>>
     this.#perWorker = options.tasksPerWorker === undefined
       ? undefined
       : Math.min(
-        checkCount("WorkerPool option tasksPerWorker", options.tasksPerWorker, 1),
+        checkCount(
+          "WorkerPool option tasksPerWorker",
+          options.tasksPerWorker,
+          1,
+        ),
         MAX_IN_FLIGHT,
       );
     this.#ensureWorkers();
@@ -840,7 +849,9 @@ export class WorkerPool<M extends object = Record<never, never>>
       if (this.#startWorker() === undefined) break;
     }
     const waiting = this.#workers.filter((w) => !w.ready).map((w) =>
-      new Promise<void>((resolve, reject) => w.waiters.push({ resolve, reject }))
+      new Promise<void>((resolve, reject) =>
+        w.waiters.push({ resolve, reject })
+      )
     );
     return Promise.all(waiting).then(noop);
   }
@@ -882,7 +893,9 @@ export class WorkerPool<M extends object = Record<never, never>>
       }
       for (const w of [...this.#workers]) {
         for (const job of w.jobs) {
-          if (job !== undefined && Atomics.load(w.states, job.slot) === PENDING) {
+          if (
+            job !== undefined && Atomics.load(w.states, job.slot) === PENDING
+          ) {
             this.#release(job.future);
           }
         }
@@ -994,7 +1007,9 @@ export class WorkerPool<M extends object = Record<never, never>>
     args: unknown[],
     how: { limits: TaskLimits | undefined; bounded: boolean },
   ): Future<unknown> {
-    if (this.#closed) throw this.#closedError(mode === MODE_CHUNK ? "map()" : "submit()");
+    if (this.#closed) {
+      throw this.#closedError(mode === MODE_CHUNK ? "map()" : "submit()");
+    }
     let transfers: Transferable[] | undefined;
     const values = mode === MODE_CHUNK ? args[0] as unknown[] : args;
     for (let i = 0; i < values.length; i++) {
@@ -1003,7 +1018,14 @@ export class WorkerPool<M extends object = Record<never, never>>
         values[i] = unwrapTransfer(values[i], transfers);
       }
     }
-    const job = new Job(++this.#seq, key, mode, args, transfers, this.#onCancel);
+    const job = new Job(
+      ++this.#seq,
+      key,
+      mode,
+      args,
+      transfers,
+      this.#onCancel,
+    );
     const { limits } = how;
     const signal = limits?.signal;
     if (signal?.aborted) {
@@ -1145,7 +1167,7 @@ export class WorkerPool<M extends object = Record<never, never>>
       if (transfers === undefined) w.worker.postMessage(message);
       else w.worker.postMessage(message, transfers);
     } catch {
-      if (fresh !== undefined) for (const key of fresh) w.known.delete(key);
+      if (fresh !== undefined) { for (const key of fresh) w.known.delete(key); }
       this.#sendOneByOne(w, sending);
       return;
     }
@@ -1326,7 +1348,9 @@ export class WorkerPool<M extends object = Record<never, never>>
       return;
     }
     const slot = job.slot;
-    if (Atomics.compareExchange(w.states, slot, PENDING, CANCELLED) === PENDING) {
+    if (
+      Atomics.compareExchange(w.states, slot, PENDING, CANCELLED) === PENDING
+    ) {
       return; // skipped by the worker, or not sent at all
     }
     if (Atomics.compareExchange(w.states, slot, STARTED, KILLED) === STARTED) {

@@ -11,10 +11,7 @@
  */
 
 import { gather } from "@frontier/generators/future";
-import {
-  runInlineFuture,
-  startInlineFuture,
-} from "@frontier/generators/task";
+import { runInlineFuture, startInlineFuture } from "@frontier/generators/task";
 import { WorkerPool } from "@frontier/generators/worker-pool";
 
 function fib(n: number): number {
@@ -52,7 +49,11 @@ export async function main(n = Number(Deno.args[0] ?? 34)): Promise<void> {
   const parallel = performance.now() - t;
   console.log(`two inlined futures in parallel:  ${ms(t)}`);
   console.log(`speedup: ${(sequential / parallel).toFixed(2)}x`);
-  console.log(`fib(${n - 1}) = ${result1[n - 1]} (both: ${result1[n - 1] === result2[n - 1]})`);
+  console.log(
+    `fib(${n - 1}) = ${result1[n - 1]} (both: ${
+      result1[n - 1] === result2[n - 1]
+    })`,
+  );
 
   // The whole generator inside one worker: it steps through its futures
   // there, and the two run in parallel on two workers.

@@ -220,7 +220,9 @@ Deno.test("the timeout option fails a task with TimeoutError and stops it (fake 
 Deno.test("an AbortSignal cancels a task; AbortSignal.timeout() times it out; an aborted one never starts", async () => {
   const pool = new LocalExecutor();
   const controller = new AbortController();
-  const task = pool.with({ signal: controller.signal }).submit(() => sleep(60_000));
+  const task = pool.with({ signal: controller.signal }).submit(() =>
+    sleep(60_000)
+  );
   await Promise.resolve();
   controller.abort(new Error("stop"));
   await assert.rejects(Promise.resolve(task), {
@@ -271,7 +273,10 @@ Deno.test("map() keeps input order, reads lazily, and cancels what has not start
     yield 1;
     yield 2;
   }
-  assert.deepEqual(await Array.fromAsync(pool.map((n: number) => -n, fromAsync())), [-1, -2]);
+  assert.deepEqual(
+    await Array.fromAsync(pool.map((n: number) => -n, fromAsync())),
+    [-1, -2],
+  );
   await assert.rejects(
     Array.fromAsync(pool.map((n: number) => {
       if (n === 2) throw new RangeError("two");
@@ -279,7 +284,10 @@ Deno.test("map() keeps input order, reads lazily, and cancels what has not start
     }, [1, 2, 3])),
     RangeError,
   );
-  assert.throws(() => pool.map((n: number) => n, 5 as unknown as number[]), /iterable/);
+  assert.throws(
+    () => pool.map((n: number) => n, 5 as unknown as number[]),
+    /iterable/,
+  );
   await closed(pool);
 });
 
@@ -292,7 +300,9 @@ Deno.test("map() with a timeout or a signal stops the work", async () => {
   const controller = new AbortController();
   controller.abort();
   await assert.rejects(
-    Array.fromAsync(pool.map((n: number) => n, [1], { signal: controller.signal })),
+    Array.fromAsync(
+      pool.map((n: number) => n, [1], { signal: controller.signal }),
+    ),
     CancelledError,
   );
   await closed(pool);
@@ -301,7 +311,10 @@ Deno.test("map() with a timeout or a signal stops the work", async () => {
 Deno.test("transfer markers are unwrapped: nothing crosses an isolate here", async () => {
   const pool = new LocalExecutor();
   const buffer = new ArrayBuffer(4);
-  const got = await pool.submit((b: ArrayBuffer) => transfer(b), transfer(buffer));
+  const got = await pool.submit(
+    (b: ArrayBuffer) => transfer(b),
+    transfer(buffer),
+  );
   assert.equal(got, buffer, "the same buffer, not detached");
   assert.equal(buffer.byteLength, 4);
   await closed(pool);
@@ -345,14 +358,21 @@ Deno.test("await using shuts the executor down, and it fits the Executor interfa
 Deno.test("yield* executor.submit() inside tasks", async () => {
   const pool = new LocalExecutor({ maxConcurrency: 2 });
   function* doFunc(x: number, y: number) {
-    const result = yield* pool.submit(async (a: number, b: number) => {
-      await sleep(1);
-      return a + b;
-    }, x, y);
+    const result = yield* pool.submit(
+      async (a: number, b: number) => {
+        await sleep(1);
+        return a + b;
+      },
+      x,
+      y,
+    );
     return `Got: ${result}`;
   }
   assert.deepEqual(
-    await gather([startInlineFuture(doFunc(2, 3)), startInlineFuture(doFunc(4, 5))]),
+    await gather([
+      startInlineFuture(doFunc(2, 3)),
+      startInlineFuture(doFunc(4, 5)),
+    ]),
     ["Got: 5", "Got: 9"],
   );
   assert.deepEqual(pool.stats(), {
