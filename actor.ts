@@ -53,6 +53,7 @@ import {
   type SpawnControl,
   type WorkerControl,
 } from "./_actor_link.ts";
+import type { ArgsOf } from "./_types.ts";
 
 export { ActorError };
 
@@ -87,8 +88,7 @@ export type ActorExports<Mod> =
   }[keyof Mod]
   & string;
 
-/** The arguments of a function type. */
-export type ArgsOf<F> = F extends (...args: infer A) => unknown ? A : never;
+export type { ArgsOf };
 
 /** A message that could not be delivered, kept in `system.deadLetters`. */
 export interface DeadLetter {

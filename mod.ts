@@ -21,5 +21,7 @@
 export * from "./future.ts";
 export * from "./task.ts";
 export * from "./context.ts";
+export * from "./executor.ts";
+export * from "./worker_pool.ts";
 export * from "./actor.ts";
 export * from "./compiler/mod.ts";

@@ -14,6 +14,8 @@ import * as compiler from "./compiler.ts";
 import * as contextManagers from "./context_managers.ts";
 import * as generators101 from "./generators_101.ts";
 import * as inlinedFutures from "./inlined_futures.ts";
+import * as parallelFibs from "./parallel_fibs.ts";
+import * as threadPool from "./thread_pool.ts";
 
 interface Part {
   title: string;
@@ -23,7 +25,9 @@ interface Part {
 const parts: Part[] = [
   { title: "Part 1: Generators 101", main: generators101.main },
   { title: "Part 2: Context managers", main: contextManagers.main },
+  { title: "Part 3: Futures from a pool", main: threadPool.main },
   { title: "Parts 3 and 4: Inlined futures", main: inlinedFutures.main },
+  { title: "Part 5: Parallel compute_fibs", main: parallelFibs.main },
   { title: "Part 6: Actors", main: actors.main },
   { title: "Part 7: A terrifying visitor", main: compiler.main },
 ];

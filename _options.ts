@@ -1,0 +1,90 @@
+// Copyright 2026 the @frontier/generators authors. MIT license.
+// Checks of the options executors share, and how an aborted signal ends a
+// future.
+
+import { checkMilliseconds, describe } from "./_describe.ts";
+import { TimeoutError } from "./future.ts";
+
+/** The per-task options both executors take (see `SubmitOptions`). */
+export interface TaskLimits {
+  timeout?: number;
+  signal?: AbortSignal;
+}
+
+/** Checks `timeout` and `signal`; returns them. */
+export function checkLimits(what: string, options: unknown): TaskLimits {
+  if (options === undefined) return {};
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(
+      `${what} takes an options object, got ${describe(options)}`,
+    );
+  }
+  const { timeout, signal } = options as TaskLimits;
+  if (timeout !== undefined) {
+    checkMilliseconds(`${what} option timeout`, timeout);
+  }
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(
+      `${what} option signal must be an AbortSignal, got ${describe(signal)}`,
+    );
+  }
+  return { timeout, signal };
+}
+
+/**
+ * Checks a count option: a whole number >= `min`, or `Infinity` when
+ * `infinite` allows it.
+ */
+export function checkCount(
+  what: string,
+  value: unknown,
+  min: number,
+  infinite = false,
+): number {
+  if (
+    typeof value !== "number" ||
+    !(Number.isInteger(value) || (infinite && value === Infinity)) ||
+    value < min
+  ) {
+    throw new RangeError(
+      `${what} must be a whole number >= ${min}${
+        infinite ? " (or Infinity)" : ""
+      }, got ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+/** The message of the `TimeoutError` a `timeout` option ends a task with. */
+export function timeoutError(what: string, ms: number): TimeoutError {
+  return new TimeoutError(
+    `${what} did not finish within ${ms} ms (its timeout option)`,
+  );
+}
+
+/**
+ * What an aborted `signal` means for a task: a `TimeoutError` when the
+ * signal timed out (`AbortSignal.timeout()`), otherwise `undefined`, which
+ * means cancel it.
+ */
+export function abortTimeout(
+  what: string,
+  signal: AbortSignal,
+): TimeoutError | undefined {
+  const reason = signal.reason;
+  if (reason instanceof DOMException && reason.name === "TimeoutError") {
+    return new TimeoutError(`${what} timed out: its AbortSignal timed out`, {
+      cause: reason,
+    });
+  }
+  return undefined;
+}
+
+/** The message of the `CancelledError` an aborted signal cancels a task with. */
+export function abortMessage(what: string, signal: AbortSignal): string {
+  const reason = signal.reason;
+  const text = reason instanceof Error
+    ? `${reason.name}: ${reason.message}`
+    : describe(reason);
+  return `${what} was cancelled: its AbortSignal was aborted (${text})`;
+}

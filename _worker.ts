@@ -1,0 +1,443 @@
+// Copyright 2026 the @frontier/generators authors. MIT license.
+// The script each WorkerPool worker runs. It receives batches of tasks, runs
+// each one that the main thread has not cancelled in the meantime (decided
+// with compare-and-exchange on a shared array, so a task starts at most
+// once), and posts results back in batches. A generator function runs as a
+// Task here, so it can `yield*` futures inside the worker.
+//
+// If the worker's own code calls `close()` or `Deno.exit()`, or an error goes
+// uncaught, it tells the main thread before it stops, so the main thread can
+// fail the tasks that were running here, rerun those that never started, and
+// start a new worker.
+
+import { isAsyncGenerator, isGeneratorLike, isThenable } from "./_describe.ts";
+import {
+  CLOSED,
+  CRASHED,
+  ENTRY_SIZE,
+  FINISHED,
+  INIT,
+  MODE_CHUNK,
+  PENDING,
+  READY,
+  RESULT_SIZE,
+  RESULTS,
+  RUN,
+  serializeError,
+  STARTED,
+  STATUS_CANCELLED,
+  STATUS_ERROR,
+  STATUS_OK,
+  STATUS_SKIPPED,
+} from "./_pool_protocol.ts";
+import { transfer, unwrapTransfer } from "./_transfer.ts";
+import { Future } from "./future.ts";
+import { Task } from "./task.ts";
+
+interface WorkerScope {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent) => void) | null;
+  close(): void;
+  addEventListener(type: string, listener: (event: Event) => void): void;
+}
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+const scope = globalThis as unknown as WorkerScope;
+const realClose = scope.close.bind(scope);
+
+/** After this many milliseconds of running a batch, results are sent early. */
+const FLUSH_MS = 1;
+
+let states: Int32Array;
+let moduleUrl: string | null = null;
+let moduleExports: Record<string, unknown> | undefined;
+let moduleError: unknown;
+
+// Submitted functions by id, compiled once; a compile error is kept too.
+const compiled = new Map<number, AnyFunction | Error>();
+
+// Results not posted yet: RESULT_SIZE values each, the objects to transfer,
+// and each result's own transfer list (by result index) for the fallback.
+let out: unknown[] = [RESULTS];
+let outTransfer: Transferable[] = [];
+let outLists: (Transferable[] | undefined)[] = [];
+let flushQueued = false;
+let inBatch = false;
+let closing = false;
+
+scope.onmessage = (event: MessageEvent) => {
+  const message = event.data as unknown[];
+  if (message[0] === RUN) runBatch(message);
+  else if (message[0] === INIT) init(message);
+};
+
+scope.addEventListener("error", (event) => {
+  event.preventDefault();
+  const e = event as ErrorEvent;
+  crash(e.error ?? new Error(e.message));
+});
+
+scope.addEventListener("unhandledrejection", (event) => {
+  event.preventDefault();
+  crash((event as PromiseRejectionEvent).reason);
+});
+
+// The worker's code closing the worker must not leave its tasks hanging.
+(globalThis as { close: () => void }).close = () => closeWorker();
+
+// Thrown by Deno.exit(), which must not return, to unwind the task that
+// called it; that task then fails as its worker's death, like the others.
+const EXIT = new Error("Deno.exit() was called in a WorkerPool worker");
+if (typeof Deno === "object") {
+  (Deno as { exit: (code?: number) => never }).exit = () => {
+    closeWorker();
+    throw EXIT;
+  };
+}
+
+function init(message: unknown[]): void {
+  states = message[1] as Int32Array;
+  moduleUrl = message[2] as string | null;
+  if (moduleUrl === null) {
+    post([READY], []);
+    return;
+  }
+  import(moduleUrl).then(
+    (exports) => moduleExports = exports,
+    (error) => moduleError = error,
+  ).finally(() => post([READY], []));
+}
+
+// `entries` is [RUN, ...entries], ENTRY_SIZE values each.
+function runBatch(entries: unknown[]): void {
+  inBatch = true;
+  let t0 = performance.now();
+  let lastFlush = t0;
+  for (let i = 1; i < entries.length && !closing; i += ENTRY_SIZE) {
+    const slot = entries[i] as number;
+    const key = entries[i + 1] as number | string;
+    const source = entries[i + 2] as string | null;
+    // The first entry of a function carries its source: compile it even if
+    // that entry is skipped, for the entries after it.
+    if (source !== null && !compiled.has(key as number)) {
+      compiled.set(key as number, compile(source));
+    }
+    if (Atomics.compareExchange(states, slot, PENDING, STARTED) !== PENDING) {
+      // Cancelled by the main thread before it could start.
+      push(slot, STATUS_SKIPPED, undefined, 0, false);
+      continue;
+    }
+    const chunk = entries[i + 3] === MODE_CHUNK;
+    let value: unknown;
+    let ok = true;
+    try {
+      const fn = resolve(key);
+      const args = entries[i + 4] as unknown[];
+      value = chunk ? runChunk(fn, args[0] as unknown[]) : fn(...args);
+      value = asTask(value);
+    } catch (error) {
+      ok = false;
+      value = error;
+    }
+    const t1 = performance.now();
+    settle(slot, key, chunk, ok, value, t1 - t0);
+    t0 = t1;
+    if (out.length > 1 && t1 - lastFlush >= FLUSH_MS) {
+      flush();
+      lastFlush = t1;
+    }
+  }
+  inBatch = false;
+  flush();
+  if (closing) {
+    post([CLOSED], []);
+    realClose();
+  }
+}
+
+function resolve(key: number | string): AnyFunction {
+  if (typeof key === "number") {
+    const fn = compiled.get(key) ??
+      new Error(
+        "internal error in WorkerPool: a function arrived without its source",
+      );
+    if (fn instanceof Error) throw fn;
+    return fn;
+  }
+  if (moduleExports === undefined) {
+    if (moduleUrl === null) {
+      throw new TypeError(
+        `call(${
+          JSON.stringify(key)
+        }) on a WorkerPool made without a module: pass new WorkerPool({ module: new URL("./tasks.ts", import.meta.url) })`,
+      );
+    }
+    throw new TypeError(
+      `call(${
+        JSON.stringify(key)
+      }): the pool's module ${moduleUrl} failed to load in the worker: ${
+        moduleError instanceof Error ? moduleError.message : String(moduleError)
+      }`,
+      { cause: moduleError },
+    );
+  }
+  const fn = moduleExports[key];
+  if (typeof fn !== "function") {
+    const names = Object.keys(moduleExports).filter((name) =>
+      typeof moduleExports![name] === "function"
+    );
+    throw new TypeError(
+      `call(${JSON.stringify(key)}): the pool's module ${moduleUrl} has no ${
+        Object.hasOwn(moduleExports, key) ? "function " : ""
+      }export named ${JSON.stringify(key)}; its function exports are: ${
+        names.length > 0 ? names.join(", ") : "(none)"
+      }`,
+    );
+  }
+  return fn as AnyFunction;
+}
+
+function compile(source: string): AnyFunction | Error {
+  try {
+    // `transfer` is in scope, so a submitted function can use it unimported.
+    const fn = new Function(
+      "transfer",
+      `"use strict";\nreturn (${source}\n);`,
+    )(transfer);
+    if (typeof fn === "function") return fn;
+  } catch (error) {
+    return new SyntaxError(
+      `the function given to submit() could not be compiled in the worker from its source: ${
+        (error as Error).message
+      }. Its source was: ${source.slice(0, 200)}`,
+      { cause: error },
+    );
+  }
+  return new TypeError(
+    `the source given to submit() is not a function: ${source.slice(0, 200)}`,
+  );
+}
+
+// A generator object (a generator function was called) runs as a task.
+function asTask(value: unknown): unknown {
+  if (!isGeneratorLike(value)) return value;
+  if (isAsyncGenerator(value)) {
+    throw new TypeError(
+      "an async generator cannot run as a task: use a generator function (function*) that yield*s futures, or an async function",
+    );
+  }
+  const task = new Task(value as Generator<unknown, unknown, unknown>);
+  task.step();
+  return task;
+}
+
+// Runs `fn` on each item in turn; a promise of the array once one is async.
+function runChunk(fn: AnyFunction, items: unknown[]): unknown {
+  const results = new Array(items.length);
+  for (let j = 0; j < items.length; j++) {
+    const value = asTask(fn(items[j]));
+    if (isThenable(value)) return finishChunk(fn, items, results, j, value);
+    results[j] = value;
+  }
+  return results;
+}
+
+async function finishChunk(
+  fn: AnyFunction,
+  items: unknown[],
+  results: unknown[],
+  j: number,
+  first: PromiseLike<unknown>,
+): Promise<unknown[]> {
+  results[j] = await first;
+  for (j++; j < items.length; j++) results[j] = await asTask(fn(items[j]));
+  return results;
+}
+
+function settle(
+  slot: number,
+  key: number | string,
+  chunk: boolean,
+  ok: boolean,
+  value: unknown,
+  cost: number,
+): void {
+  if (!ok) {
+    if (value !== EXIT) {
+      push(
+        slot,
+        STATUS_ERROR,
+        serializeError(explain(value, key)),
+        cost,
+        false,
+      );
+    }
+  } else if (value instanceof Future) {
+    const future = value;
+    if (future.done()) settleFuture(slot, key, chunk, future, cost);
+    else {
+      future.addDoneCallback(() =>
+        settleFuture(slot, key, chunk, future, cost)
+      );
+    }
+  } else if (isThenable(value)) {
+    try {
+      value.then(
+        (v) => push(slot, STATUS_OK, v, cost, chunk),
+        (e) => {
+          if (e === EXIT) return;
+          push(
+            slot,
+            STATUS_ERROR,
+            serializeError(explain(e, key)),
+            cost,
+            false,
+          );
+        },
+      );
+    } catch (error) {
+      push(
+        slot,
+        STATUS_ERROR,
+        serializeError(explain(error, key)),
+        cost,
+        false,
+      );
+    }
+  } else {
+    push(slot, STATUS_OK, value, cost, chunk);
+  }
+}
+
+function settleFuture(
+  slot: number,
+  key: number | string,
+  chunk: boolean,
+  future: Future<unknown>,
+  cost: number,
+): void {
+  let value: unknown;
+  try {
+    value = future.result();
+  } catch (error) {
+    if (error === EXIT) return;
+    if (future.cancelled()) {
+      push(slot, STATUS_CANCELLED, (error as Error).message, cost, false);
+    } else {
+      push(
+        slot,
+        STATUS_ERROR,
+        serializeError(explain(error, key)),
+        cost,
+        false,
+      );
+    }
+    return;
+  }
+  push(slot, STATUS_OK, value, cost, chunk);
+}
+
+// A submitted function that reads a variable from around it, where it was
+// written, fails here with "x is not defined": say why, and what to do.
+function explain(error: unknown, key: number | string): unknown {
+  if (typeof key !== "number" || !(error instanceof ReferenceError)) {
+    return error;
+  }
+  const match = /^(\S+) is not defined$/.exec(error.message);
+  if (match === null) return error;
+  const name = match[1];
+  const better = new ReferenceError(
+    `${name} is not defined in the worker: a function given to submit() is sent as source code and runs in another isolate, so it cannot use variables from the code around it (here \`${name}\`). Pass ${name} as an argument, or export the function from a module and run it with new WorkerPool({ module }) and pool.call("name", ...args)`,
+    { cause: error },
+  );
+  const frames = (error.stack ?? "").split("\n").slice(1).join("\n");
+  better.stack = `ReferenceError: ${better.message}\n${frames}`;
+  return better;
+}
+
+function push(
+  slot: number,
+  status: number,
+  value: unknown,
+  cost: number,
+  chunk: boolean,
+): void {
+  Atomics.compareExchange(states, slot, STARTED, FINISHED);
+  if (status === STATUS_OK) {
+    const into: Transferable[] = [];
+    if (chunk) {
+      const values = value as unknown[];
+      for (let j = 0; j < values.length; j++) {
+        values[j] = unwrapTransfer(values[j], into);
+      }
+    } else value = unwrapTransfer(value, into);
+    if (into.length > 0) {
+      outLists[(out.length - 1) / RESULT_SIZE] = into;
+      for (const item of into) outTransfer.push(item);
+    }
+  }
+  out.push(slot, status, value, cost);
+  if (!inBatch && !flushQueued) {
+    flushQueued = true;
+    queueMicrotask(flush);
+  }
+}
+
+function flush(): void {
+  flushQueued = false;
+  if (out.length === 1) return;
+  const results = out;
+  const transfers = outTransfer;
+  const lists = outLists;
+  out = [RESULTS];
+  outTransfer = [];
+  outLists = [];
+  try {
+    post(results, transfers);
+  } catch {
+    // Something in the batch cannot be cloned: send the results one by one,
+    // and fail those that cannot go, instead of losing the whole batch.
+    for (let i = 1; i < results.length; i += RESULT_SIZE) {
+      const one = [RESULTS, ...results.slice(i, i + RESULT_SIZE)];
+      try {
+        post(one, lists[(i - 1) / RESULT_SIZE] ?? []);
+      } catch (error) {
+        one[2] = STATUS_ERROR;
+        one[3] = serializeError(
+          new DOMException(
+            `the task's result could not be copied back from the worker: ${
+              (error as Error).message
+            }. Return data that structured clone can copy (no functions, symbols or class instances with private state)`,
+            "DataCloneError",
+          ),
+        );
+        post(one, []);
+      }
+    }
+  }
+}
+
+// Without a transfer list, Deno takes its fast path for postMessage.
+function post(message: unknown[], transfers: Transferable[]): void {
+  if (transfers.length > 0) scope.postMessage(message, transfers);
+  else scope.postMessage(message);
+}
+
+function closeWorker(): void {
+  if (closing) return;
+  closing = true;
+  // Inside a batch, the batch stops after the current task, then closes.
+  if (inBatch) return;
+  flush();
+  post([CLOSED], []);
+  realClose();
+}
+
+function crash(error: unknown): void {
+  if (closing) return;
+  closing = true;
+  flush();
+  post([CRASHED, serializeError(error)], []);
+  realClose();
+}

@@ -1,0 +1,790 @@
+// Copyright 2026 the @frontier/generators authors. MIT license.
+/**
+ * Executors run functions and hand back {@linkcode Future}s: the tutorial's
+ * `fut = pool.submit(func, 2, 3)`. The {@linkcode Executor} interface is
+ * shared by {@linkcode LocalExecutor}, which runs work in the calling isolate
+ * with bounded concurrency (the counterpart of the tutorial's thread pool, for
+ * I/O-bound work), and by `WorkerPool` (`@frontier/generators/worker-pool`),
+ * which runs it in parallel on Web Workers.
+ *
+ * A function may be sync, async, or a generator function: a generator runs
+ * as a {@linkcode Task}, so it can `yield*` futures.
+ *
+ * ```ts
+ * import { LocalExecutor } from "@frontier/generators/executor";
+ * import { sleep } from "@frontier/generators/future";
+ * import assert from "node:assert/strict";
+ *
+ * await using pool = new LocalExecutor({ maxConcurrency: 8 });
+ * const fut = pool.submit(async (x: number, y: number) => {
+ *   await sleep(5);
+ *   return x + y;
+ * }, 2, 3);
+ * fut.addDoneCallback((f) => console.log("Got:", f.result()));
+ * assert.equal(await fut, 5);
+ * ```
+ *
+ * @module
+ */
+
+import { describe, isGeneratorLike, isThenable } from "./_describe.ts";
+import { CANCELLED, FINISHED, internals } from "./_internals.ts";
+import { type ChunkRunner, orderedMap } from "./_ordered_map.ts";
+import {
+  abortMessage,
+  abortTimeout,
+  checkCount,
+  checkLimits,
+  timeoutError,
+} from "./_options.ts";
+import { isTransfer, type Transfer } from "./_transfer.ts";
+import { Future, InvalidStateError } from "./future.ts";
+import { Task } from "./task.ts";
+
+export { Transfer, transfer } from "./_transfer.ts";
+
+/** `T`, or the value inside a {@linkcode Transfer} marker. */
+export type Untransfer<T> = T extends Transfer<infer U> ? U : T;
+
+/**
+ * What a task's future settles to, for a function returning `R`: the return
+ * value of a generator (which runs as a task), the value of a promise, or the
+ * value itself, with a {@linkcode Transfer} marker unwrapped.
+ */
+export type TaskResult<R> = R extends Generator<unknown, infer T, never>
+  ? Untransfer<T>
+  : Untransfer<Awaited<R>>;
+
+/** Argument types `A`, each of which may also be passed as a {@linkcode Transfer} marker. */
+export type WithTransfer<A extends readonly unknown[]> = {
+  [K in keyof A]: A[K] | Transfer<A[K]>;
+};
+
+/** Limits for one task; see the `with()` method of each executor. */
+export interface SubmitOptions {
+  /**
+   * Milliseconds, counted from the call, after which the task's future fails
+   * with a `TimeoutError` and its work is stopped.
+   */
+  timeout?: number;
+  /** Aborting it cancels the task (a `TimeoutError` if it timed out). */
+  signal?: AbortSignal;
+}
+
+/** Options of `map`. */
+export interface MapOptions {
+  /**
+   * Milliseconds, counted from the call, that the whole map may take; after
+   * that, iterating throws a `TimeoutError` and the work still going on is
+   * stopped.
+   */
+  timeout?: number;
+  /** Aborting it stops the map, like the timeout. */
+  signal?: AbortSignal;
+}
+
+/** Options of `shutdown`. */
+export interface ShutdownOptions {
+  /**
+   * Whether the returned promise waits until the work already submitted is
+   * done and everything is released (default `true`). Either way no new work
+   * is accepted, and the work already submitted still runs.
+   */
+  wait?: boolean;
+  /** Cancel the work that has not started yet (default `false`). */
+  cancelPending?: boolean;
+}
+
+/** What an executor's `with()` returns: `submit` under the given limits. */
+export interface Submitter {
+  /**
+   * Runs `fn(...args)` under the limits given to `with()`.
+   *
+   * @param fn The function.
+   * @param args Its arguments.
+   * @returns A future of its result.
+   */
+  submit<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    ...args: WithTransfer<A>
+  ): Future<TaskResult<R>>;
+}
+
+/**
+ * Something that runs functions and returns futures of their results, after
+ * Python's `concurrent.futures.Executor`.
+ */
+export interface Executor {
+  /**
+   * Runs `fn(...args)` and returns a future of its result.
+   *
+   * @param fn The function; a generator function runs as a task.
+   * @param args Its arguments.
+   */
+  submit<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    ...args: WithTransfer<A>
+  ): Future<TaskResult<R>>;
+  /**
+   * Runs `fn` on every item and yields the results in the order of the
+   * items, while later items are still being worked on.
+   *
+   * @param fn The function.
+   * @param items The items, read lazily.
+   * @param options A time limit and a signal.
+   */
+  map<T, R>(
+    fn: (item: T) => R,
+    items: Iterable<T | Transfer<T>> | AsyncIterable<T | Transfer<T>>,
+    options?: MapOptions,
+  ): AsyncIterableIterator<TaskResult<R>>;
+  /**
+   * Stops accepting work and releases the executor's resources once the
+   * work already submitted is done.
+   *
+   * @param options Whether to wait, and whether to cancel pending work.
+   */
+  shutdown(options?: ShutdownOptions): Promise<void>;
+  /** `shutdown()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * Thrown by `submit` when the executor's queue already holds `maxQueue`
+ * tasks waiting to start: the caller is producing work faster than it is
+ * done, and should wait for some of it (or raise `maxQueue`).
+ *
+ * @example
+ * ```ts
+ * import { LocalExecutor, QueueFullError } from "@frontier/generators/executor";
+ * import { sleep } from "@frontier/generators/future";
+ * import assert from "node:assert/strict";
+ *
+ * await using pool = new LocalExecutor({ maxConcurrency: 1, maxQueue: 1 });
+ * const running = pool.submit(() => sleep(5));
+ * const waiting = pool.submit(() => sleep(5));
+ * assert.throws(() => pool.submit(() => sleep(5)), QueueFullError);
+ * await Promise.all([running, waiting]);
+ * ```
+ */
+export class QueueFullError extends Error {
+  /** Makes a `QueueFullError`. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "QueueFullError";
+  }
+}
+
+/** Options of {@linkcode LocalExecutor}. */
+export interface LocalExecutorOptions {
+  /** How many tasks may run at once (default `Infinity`). */
+  maxConcurrency?: number;
+  /**
+   * How many tasks may wait for a free slot (default `Infinity`); past it
+   * `submit` throws a {@linkcode QueueFullError}.
+   */
+  maxQueue?: number;
+}
+
+/** Counts from {@linkcode LocalExecutor.stats}. */
+export interface LocalExecutorStats {
+  /** Tasks holding a slot: started, or about to start. */
+  running: number;
+  /** Tasks waiting for a slot. */
+  queued: number;
+  /** Tasks that finished with a result. */
+  completed: number;
+  /** Tasks that failed, timeouts included. */
+  failed: number;
+  /** Tasks that were cancelled. */
+  cancelled: number;
+}
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+// Phases of a local job.
+const QUEUED = 0; // waiting for a slot
+const CLAIMED = 1; // holds a slot, starts in a microtask
+const STARTED = 2; // its function was called
+const RELEASED = 3; // its slot is free again
+
+class LocalJob {
+  phase = QUEUED;
+  // Whether the outcome of `future` is decided (it may still be settling).
+  settled = false;
+  // A future the work returned (a task, say): cancelled with the job.
+  inner: Future<unknown> | undefined = undefined;
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  onAbort: (() => void) | undefined = undefined;
+  readonly future: LocalFuture<unknown>;
+  constructor(
+    readonly fn: AnyFunction,
+    readonly args: unknown[],
+    readonly what: string,
+    readonly signal: AbortSignal | undefined,
+    onCancel: (job: LocalJob) => void,
+  ) {
+    this.future = new LocalFuture(this, onCancel);
+  }
+}
+
+// A future whose `cancel()` also stops the job behind it.
+class LocalFuture<T> extends Future<T> {
+  readonly #job: LocalJob;
+  #onCancel: (job: LocalJob) => void;
+  constructor(job: LocalJob, onCancel: (job: LocalJob) => void) {
+    super();
+    this.#job = job;
+    this.#onCancel = onCancel;
+  }
+  get job(): LocalJob {
+    return this.#job;
+  }
+  override cancel(message?: string): boolean {
+    if (this.done()) return false;
+    const job = this.#job;
+    if (!job.settled) {
+      job.settled = true;
+      this.#onCancel(job);
+    }
+    return super.cancel(message);
+  }
+}
+
+function isAsyncGeneratorFunction(fn: unknown): boolean {
+  return Object.prototype.toString.call(fn) ===
+    "[object AsyncGeneratorFunction]";
+}
+
+/**
+ * Checks what `submit` was given: a function that is not an async generator
+ * function.
+ */
+export function checkTaskFunction(what: string, fn: unknown): void {
+  if (typeof fn !== "function") {
+    throw new TypeError(`${what} takes a function to run, got ${describe(fn)}`);
+  }
+  if (isAsyncGeneratorFunction(fn)) {
+    throw new TypeError(
+      `${what} cannot run ${
+        describe(fn)
+      }: async generators are not tasks; use a generator function (function*) that yields* futures, or an async function`,
+    );
+  }
+}
+
+function unwrapArgs(args: unknown[]): unknown[] {
+  for (let i = 0; i < args.length; i++) {
+    if (isTransfer(args[i])) args[i] = (args[i] as Transfer<unknown>).value;
+  }
+  return args;
+}
+
+/**
+ * Runs sync and async functions in the calling isolate, at most
+ * `maxConcurrency` at a time; the rest wait in order. Functions may close
+ * over anything (nothing is copied), and a generator function runs as a
+ * {@linkcode Task}.
+ *
+ * Work starts in a microtask after `submit`, so the caller can add callbacks
+ * first. Cancelling a task that has not started removes it; cancelling a
+ * running generator task cancels the task (its `finally` blocks run), and a
+ * future the function returned is cancelled with it. A running async
+ * function cannot be stopped from outside: its future is cancelled at once,
+ * and its slot is freed when the function really ends.
+ *
+ * @example The tutorial's futures, with a done callback
+ * ```ts
+ * import { LocalExecutor } from "@frontier/generators/executor";
+ * import assert from "node:assert/strict";
+ *
+ * await using pool = new LocalExecutor({ maxConcurrency: 8 });
+ * const seen: string[] = [];
+ * const fut = pool.submit((x: number, y: number) => x + y, 2, 3);
+ * fut.addDoneCallback((f) => seen.push(`Got: ${f.result()}`));
+ * await fut;
+ * assert.deepEqual(seen, ["Got: 5"]);
+ * ```
+ *
+ * @example Bounded concurrency for I/O
+ * ```ts
+ * import { LocalExecutor } from "@frontier/generators/executor";
+ * import { sleep } from "@frontier/generators/future";
+ * import assert from "node:assert/strict";
+ *
+ * await using pool = new LocalExecutor({ maxConcurrency: 2 });
+ * let now = 0;
+ * let peak = 0;
+ * const fetchOne = async (id: number) => {
+ *   peak = Math.max(peak, ++now);
+ *   await sleep(2);
+ *   now--;
+ *   return id * 10;
+ * };
+ * const results: number[] = [];
+ * for await (const r of pool.map(fetchOne, [1, 2, 3, 4, 5])) results.push(r);
+ * assert.deepEqual(results, [10, 20, 30, 40, 50]);
+ * assert.equal(peak, 2);
+ * ```
+ */
+export class LocalExecutor implements Executor {
+  #max: number;
+  #maxQueue: number;
+  #queue: (LocalJob | undefined)[] = [];
+  #head = 0;
+  #queued = 0;
+  #running = 0;
+  #ready: LocalJob[] = [];
+  #startQueued = false;
+  #closed = false;
+  #drained: Promise<void> | undefined = undefined;
+  #resolveDrained: (() => void) | undefined = undefined;
+  #completed = 0;
+  #failed = 0;
+  #cancelled = 0;
+  #onCancel = (job: LocalJob) => this.#withdraw(job, true);
+
+  /**
+   * Makes an executor.
+   *
+   * @param options How many tasks may run at once, and may wait.
+   * @throws {RangeError} If a count is not a whole number >= 1 (or 0 for
+   * `maxQueue`), or `Infinity`.
+   */
+  constructor(options: LocalExecutorOptions = {}) {
+    this.#max = checkCount(
+      "LocalExecutor option maxConcurrency",
+      options.maxConcurrency ?? Infinity,
+      1,
+      true,
+    );
+    this.#maxQueue = checkCount(
+      "LocalExecutor option maxQueue",
+      options.maxQueue ?? Infinity,
+      0,
+      true,
+    );
+  }
+
+  /**
+   * Runs `fn(...args)` and returns a future of its result. A generator
+   * function runs as a task; a promise or future it returns is waited for.
+   *
+   * @example
+   * ```ts
+   * import { LocalExecutor } from "@frontier/generators/executor";
+   * import { sleep } from "@frontier/generators/future";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new LocalExecutor();
+   * const fut = pool.submit(function* (ms: number) {
+   *   yield* sleep(ms);
+   *   return "slept";
+   * }, 5);
+   * assert.equal(await fut, "slept");
+   * ```
+   *
+   * @param fn The function.
+   * @param args Its arguments ({@linkcode transfer} markers are unwrapped).
+   * @returns A future of the result.
+   * @throws {InvalidStateError} After `shutdown()`.
+   * @throws {QueueFullError} If `maxQueue` tasks are already waiting.
+   * @throws {TypeError} If `fn` is not a function, or an async generator
+   * function.
+   */
+  submit<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    ...args: WithTransfer<A>
+  ): Future<TaskResult<R>> {
+    return this.#submit(
+      "submit()",
+      fn as AnyFunction,
+      args,
+      undefined,
+    ) as Future<
+      TaskResult<R>
+    >;
+  }
+
+  /**
+   * Returns a {@linkcode Submitter} whose `submit` applies a `timeout` and a
+   * `signal` to each task.
+   *
+   * @example A time limit
+   * ```ts
+   * import { LocalExecutor } from "@frontier/generators/executor";
+   * import { sleep, TimeoutError } from "@frontier/generators/future";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new LocalExecutor();
+   * const slow = pool.with({ timeout: 5 }).submit(function* () {
+   *   yield* sleep(60_000);
+   * });
+   * await assert.rejects(Promise.resolve(slow), TimeoutError);
+   * ```
+   *
+   * @param options The limits.
+   * @throws {TypeError} For a `signal` that is not an `AbortSignal`.
+   * @throws {RangeError} For a `timeout` that is not a number >= 0.
+   */
+  with(options: SubmitOptions): Submitter {
+    const limits = checkLimits("with()", options);
+    const submit = (fn: AnyFunction, ...args: unknown[]) =>
+      this.#submit("submit()", fn, args, limits);
+    return { submit } as Submitter;
+  }
+
+  /**
+   * Runs `fn` on every item, at most `maxConcurrency` at a time, and yields
+   * the results in the order of the items. Items are read lazily. Breaking
+   * out of the loop (or an item failing) cancels the items not started yet.
+   *
+   * @example
+   * ```ts
+   * import { LocalExecutor } from "@frontier/generators/executor";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new LocalExecutor({ maxConcurrency: 4 });
+   * const squares = await Array.fromAsync(pool.map((n: number) => n * n, [1, 2, 3]));
+   * assert.deepEqual(squares, [1, 4, 9]);
+   * ```
+   *
+   * @param fn The function.
+   * @param items The items (an iterable or async iterable).
+   * @param options A time limit for the whole map, and a signal.
+   * @throws {TypeError} If `fn` is not a function or `items` not iterable.
+   */
+  map<T, R>(
+    fn: (item: T) => R,
+    items: Iterable<T | Transfer<T>> | AsyncIterable<T | Transfer<T>>,
+    options: MapOptions = {},
+  ): AsyncIterableIterator<TaskResult<R>> {
+    checkTaskFunction("map(fn, items)", fn);
+    const { timeout, signal } = checkLimits("map()", options);
+    if (this.#closed) throw this.#closedError("map()");
+    const runner: ChunkRunner<TaskResult<R>> = {
+      chunked: false,
+      start: (chunk) => this.#submit("map()", fn as AnyFunction, chunk, {}),
+      release: (future) => {
+        // Work that has started runs on; nobody reads its outcome.
+        const job = (future as LocalFuture<unknown>).job;
+        if (job.phase >= STARTED) future.addDoneCallback(noop);
+        else future.cancel();
+      },
+    };
+    return orderedMap(runner, items, {
+      what: "map()",
+      chunkSize: 1,
+      window: Number.isFinite(this.#max) ? this.#max * 2 : 1024,
+      timeout,
+      signal,
+    });
+  }
+
+  /**
+   * Stops accepting work. The work already submitted still runs, unless
+   * `cancelPending` cancels what has not started.
+   *
+   * @example
+   * ```ts
+   * import { LocalExecutor } from "@frontier/generators/executor";
+   * import { sleep } from "@frontier/generators/future";
+   * import assert from "node:assert/strict";
+   *
+   * const pool = new LocalExecutor({ maxConcurrency: 1 });
+   * const first = pool.submit(() => sleep(5, "first"));
+   * await sleep(1); // `first` is running
+   * const second = pool.submit(() => "second");
+   * await pool.shutdown({ cancelPending: true });
+   * assert.equal(first.result(), "first");
+   * assert.equal(second.cancelled(), true);
+   * ```
+   *
+   * @param options `wait` (default `true`): whether the promise waits for
+   * the work to end; `cancelPending` (default `false`).
+   */
+  shutdown(options: ShutdownOptions = {}): Promise<void> {
+    const { wait = true, cancelPending = false } = options;
+    if (!this.#closed) {
+      this.#closed = true;
+      const { promise, resolve } = Promise.withResolvers<void>();
+      this.#drained = promise;
+      this.#resolveDrained = resolve;
+    }
+    if (cancelPending) {
+      for (const job of [...this.#queue, ...this.#ready]) {
+        if (job !== undefined && job.phase < STARTED) {
+          job.future.cancel(
+            "the executor was shut down before the task started",
+          );
+        }
+      }
+    }
+    this.#checkDrained();
+    return wait ? this.#drained! : Promise.resolve();
+  }
+
+  /**
+   * `shutdown()`: waits for the submitted work, for `await using`.
+   *
+   * @example
+   * ```ts
+   * import { LocalExecutor } from "@frontier/generators/executor";
+   * import assert from "node:assert/strict";
+   *
+   * let fut;
+   * {
+   *   await using pool = new LocalExecutor();
+   *   fut = pool.submit(() => 42);
+   * }
+   * assert.equal(fut.result(), 42);
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown();
+  }
+
+  /**
+   * Counts of running, waiting and finished tasks.
+   *
+   * @example
+   * ```ts
+   * import { LocalExecutor } from "@frontier/generators/executor";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new LocalExecutor();
+   * await pool.submit(() => 1);
+   * assert.deepEqual(pool.stats(), {
+   *   running: 0,
+   *   queued: 0,
+   *   completed: 1,
+   *   failed: 0,
+   *   cancelled: 0,
+   * });
+   * ```
+   */
+  stats(): LocalExecutorStats {
+    return {
+      running: this.#running,
+      queued: this.#queued,
+      completed: this.#completed,
+      failed: this.#failed,
+      cancelled: this.#cancelled,
+    };
+  }
+
+  #closedError(what: string): InvalidStateError {
+    return new InvalidStateError(
+      `${what} on a LocalExecutor that was shut down: submit work before shutdown(), or make a new executor`,
+    );
+  }
+
+  #submit(
+    what: string,
+    fn: AnyFunction,
+    args: unknown[],
+    limits: { timeout?: number; signal?: AbortSignal } | undefined,
+  ): Future<unknown> {
+    if (this.#closed) throw this.#closedError(what);
+    checkTaskFunction(what, fn);
+    const hasSlot = this.#running < this.#max && this.#queued === 0;
+    if (!hasSlot && this.#queued >= this.#maxQueue) {
+      throw new QueueFullError(
+        `${what}: the LocalExecutor queue is full (maxQueue ${this.#maxQueue}, all ${this.#max} slots busy); wait for some work to finish before submitting more`,
+      );
+    }
+    const signal = limits?.signal;
+    const job = new LocalJob(
+      fn,
+      unwrapArgs(args),
+      what,
+      signal,
+      this.#onCancel,
+    );
+    if (signal?.aborted) {
+      // Never queued: settle it as it is.
+      job.phase = RELEASED;
+      this.#abort(job);
+      return job.future;
+    }
+    if (hasSlot) this.#claim(job);
+    else {
+      this.#queue.push(job);
+      this.#queued++;
+    }
+    if (limits?.timeout !== undefined) {
+      const ms = limits.timeout;
+      job.timer = setTimeout(() => this.#timeOut(job, ms), ms);
+    }
+    if (signal !== undefined) {
+      job.onAbort = () => this.#abort(job);
+      signal.addEventListener("abort", job.onAbort, { once: true });
+    }
+    return job.future;
+  }
+
+  #claim(job: LocalJob): void {
+    this.#running++;
+    job.phase = CLAIMED;
+    this.#ready.push(job);
+    if (!this.#startQueued) {
+      this.#startQueued = true;
+      queueMicrotask(this.#startReady);
+    }
+  }
+
+  #startReady = (): void => {
+    // Jobs claimed while these start (a sync job ends, the next claims its
+    // slot) are appended and started in the same loop.
+    const ready = this.#ready;
+    for (let i = 0; i < ready.length; i++) this.#start(ready[i]);
+    ready.length = 0;
+    this.#startQueued = false;
+  };
+
+  #start(job: LocalJob): void {
+    if (job.phase !== CLAIMED) return;
+    job.phase = STARTED;
+    // Settled from outside (setResult by hand): nothing to do.
+    if (job.future.done() || !job.future.setRunning()) {
+      this.#release(job);
+      return;
+    }
+    let value: unknown;
+    try {
+      value = job.fn(...job.args);
+      if (isGeneratorLike(value)) {
+        const task = new Task(value as Generator<unknown, unknown, unknown>);
+        task.step();
+        value = task;
+      }
+    } catch (error) {
+      this.#end(job, false, error);
+      return;
+    }
+    if (value instanceof Future) {
+      job.inner = value;
+      const inner = value;
+      inner.addDoneCallback(() => this.#innerDone(job, inner));
+    } else if (isThenable(value)) {
+      try {
+        value.then(
+          (v) => this.#end(job, true, v),
+          (e) => this.#end(job, false, e),
+        );
+      } catch (error) {
+        this.#end(job, false, error);
+      }
+    } else {
+      this.#end(job, true, value);
+    }
+  }
+
+  #innerDone(job: LocalJob, inner: Future<unknown>): void {
+    const state = internals.state(inner);
+    if (state === CANCELLED) {
+      this.#release(job);
+      if (!job.settled) {
+        job.settled = true;
+        this.#cancelled++;
+        job.future.cancel((internals.take(inner) as Error).message);
+      }
+      return;
+    }
+    this.#end(job, state === FINISHED, internals.take(inner));
+  }
+
+  // The work ended with a value or an error: free the slot, settle.
+  #end(job: LocalJob, ok: boolean, value: unknown): void {
+    this.#release(job);
+    if (job.settled) return;
+    job.settled = true;
+    this.#cleanup(job);
+    if (job.future.done()) return;
+    if (ok) {
+      this.#completed++;
+      job.future.setResult(isTransfer(value) ? value.value : value);
+    } else {
+      this.#failed++;
+      job.future.setException(value);
+    }
+  }
+
+  // Stops the job's work as far as it can; `cancelled` counts it.
+  #withdraw(job: LocalJob, cancelled: boolean): void {
+    if (cancelled) this.#cancelled++;
+    this.#cleanup(job);
+    if (job.phase === QUEUED) {
+      job.phase = RELEASED;
+      this.#queued--;
+      this.#checkDrained();
+    } else if (job.phase === CLAIMED) {
+      this.#release(job);
+    } else if (job.phase === STARTED) {
+      // The slot is freed when the work really ends.
+      job.inner?.cancel();
+    }
+  }
+
+  #timeOut(job: LocalJob, ms: number): void {
+    job.timer = undefined;
+    if (job.settled) return;
+    job.settled = true;
+    this.#failed++;
+    this.#withdraw(job, false);
+    job.future.setException(timeoutError(job.what, ms));
+  }
+
+  #abort(job: LocalJob): void {
+    const signal = job.signal!;
+    const timedOut = abortTimeout(job.what, signal);
+    if (timedOut === undefined) {
+      job.future.cancel(abortMessage(job.what, signal));
+      return;
+    }
+    if (job.settled) return;
+    job.settled = true;
+    this.#failed++;
+    this.#withdraw(job, false);
+    job.future.setException(timedOut);
+  }
+
+  #cleanup(job: LocalJob): void {
+    clearTimeout(job.timer);
+    if (job.onAbort !== undefined) {
+      job.signal!.removeEventListener("abort", job.onAbort);
+      job.onAbort = undefined;
+    }
+  }
+
+  #release(job: LocalJob): void {
+    if (job.phase === RELEASED || job.phase === QUEUED) return;
+    job.phase = RELEASED;
+    this.#running--;
+    this.#pump();
+  }
+
+  #pump(): void {
+    const queue = this.#queue;
+    while (this.#running < this.#max && this.#queued > 0) {
+      const job = queue[this.#head];
+      queue[this.#head++] = undefined;
+      if (job === undefined || job.phase !== QUEUED) continue;
+      this.#queued--;
+      this.#claim(job);
+    }
+    if (this.#queued === 0 || this.#head > 1024) {
+      queue.splice(0, this.#head);
+      this.#head = 0;
+    }
+    this.#checkDrained();
+  }
+
+  #checkDrained(): void {
+    if (this.#closed && this.#running === 0 && this.#queued === 0) {
+      this.#resolveDrained?.();
+    }
+  }
+}
+
+function noop(): void {}

@@ -1,0 +1,952 @@
+// Copyright 2026 the @frontier/generators authors. MIT license.
+
+import assert from "node:assert/strict";
+import {
+  CancelledError,
+  Future,
+  gather,
+  InvalidStateError,
+  TimeoutError,
+} from "../future.ts";
+import { startInlineFuture } from "../task.ts";
+import {
+  QueueFullError,
+  type Transfer,
+  transfer,
+  WorkerDiedError,
+  WorkerPool,
+  type WorkerPoolOptions,
+} from "../worker_pool.ts";
+import { meet } from "./fixtures/pool_tasks.ts";
+
+type Tasks = typeof import("./fixtures/pool_tasks.ts");
+const TASKS = new URL("./fixtures/pool_tasks.ts", import.meta.url);
+
+// Runs `body` with a pool, then shuts it down and checks that nothing is
+// left behind: no worker, nothing running or queued.
+async function withPool<M extends object = Tasks>(
+  options: WorkerPoolOptions,
+  body: (pool: WorkerPool<M>) => Promise<void>,
+): Promise<void> {
+  const pool = new WorkerPool<M>(options);
+  try {
+    await body(pool);
+  } finally {
+    // A failed assertion must not leave a blocked task holding the pool.
+    for (const f of blocking.splice(0)) release(f);
+    await pool.shutdown();
+  }
+  const stats = pool.stats();
+  assert.equal(stats.workers, 0, "no worker is left");
+  assert.equal(stats.running, 0, "nothing is left running");
+  assert.equal(stats.queued, 0, "nothing is left queued");
+}
+
+const blocking: Int32Array[] = [];
+
+/** A shared array for tasks that block or meet; `[0]` releases blockers. */
+function flags(length = 4): Int32Array {
+  const f = new Int32Array(new SharedArrayBuffer(length * 4));
+  blocking.push(f);
+  return f;
+}
+
+function release(f: Int32Array): void {
+  Atomics.store(f, 0, 1);
+  Atomics.notify(f, 0);
+}
+
+/** Waits until a worker has marked `f[index]` (a task has started). */
+async function started(f: Int32Array, index: number): Promise<void> {
+  while (Atomics.load(f, index) === 0) {
+    const waiting = Atomics.waitAsync(f, index, 0, 30_000);
+    if (waiting.async) await waiting.value;
+  }
+}
+
+/** Settles to the future's outcome without throwing: for `assert.rejects`. */
+function outcome<T>(future: Future<T>): Promise<T> {
+  return Promise.resolve(future);
+}
+
+// --- submit ---------------------------------------------------------------
+
+Deno.test("submit() runs a function with its arguments in a worker and returns this package's Future", async () => {
+  await withPool({ maxWorkers: 2 }, async (pool) => {
+    await pool.warm();
+    const fut = pool.submit((x: number, y: number) => x + y, 2, 3);
+    assert.ok(fut instanceof Future);
+    assert.equal(fut.running(), true, "handed to a ready worker at once");
+    const seen: string[] = [];
+    fut.addDoneCallback((f) => seen.push(`Got: ${f.result()}`));
+    assert.equal(await fut, 5);
+    assert.deepEqual(seen, ["Got: 5"]);
+    assert.equal(pool.stats().completed, 1);
+  });
+});
+
+Deno.test("submit() compiles a function once per worker and caches it, also across copies of the same source", async () => {
+  await withPool({ maxWorkers: 1 }, async (pool) => {
+    const counts: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      // A new function object each time, with the same source.
+      const probe = function probe(): number {
+        const seen =
+          ((globalThis as { seen?: Set<unknown> }).seen ??= new Set());
+        seen.add(probe);
+        return seen.size;
+      };
+      counts.push(await pool.submit(probe));
+    }
+    assert.deepEqual(counts, [1, 1, 1, 1, 1]);
+  });
+});
+
+Deno.test("submit() of a function that uses a variable from around it fails, saying so and pointing to module and call", async () => {
+  await withPool({ maxWorkers: 1 }, async (pool) => {
+    const factor = 10;
+    const error = await outcome(pool.submit((x: number) => x * factor, 2))
+      .then(() => undefined, (e) => e);
+    assert.ok(error instanceof ReferenceError);
+    assert.match(error.message, /^factor is not defined in the worker/);
+    assert.match(error.message, /new WorkerPool\(\{ module \}\)/);
+    assert.match(error.message, /pool\.call\(/);
+    assert.ok(
+      error.cause instanceof ReferenceError,
+      "the original is the cause",
+    );
+  });
+});
+
+Deno.test("submit() refuses at once what it cannot send: built-in and bound functions, classes, async generators", async () => {
+  await withPool({ maxWorkers: 1 }, (pool) => {
+    assert.throws(() => pool.submit(Math.max, 1, 2), {
+      name: "TypeError",
+      message: /built in or bound.*wrap it in a function/,
+    });
+    const bound = ((x: number) => x).bind(null);
+    assert.throws(() => pool.submit(bound, 1), TypeError);
+    class Point {}
+    assert.throws(
+      () => pool.submit(Point as unknown as () => void),
+      /takes a function to call, got the class Point/,
+    );
+    assert.throws(
+      () => pool.submit(async function* () {}),
+      /async generators are not tasks/,
+    );
+    assert.equal(pool.stats().workersStarted, 0, "no worker was needed");
+    return Promise.resolve();
+  });
+});
+
+Deno.test("submit() sends methods and generator functions as what they are", async () => {
+  await withPool({ maxWorkers: 1 }, async (pool) => {
+    const shapes = {
+      double(x: number) {
+        return x * 2;
+      },
+      *count(n: number) {
+        let total = 0;
+        for (let i = 1; i <= n; i++) total += i;
+        // A task's generator may yield futures; this one needs none.
+        yield* [];
+        return total;
+      },
+    };
+    assert.equal(await pool.submit(shapes.double, 21), 42);
+    // A generator function runs as a task in the worker.
+    assert.equal(await pool.submit(shapes.count, 4), 10);
+    assert.equal(
+      await pool.submit(async (s: string) => (await s).toUpperCase(), "a"),
+      "A",
+    );
+  });
+});
+
+Deno.test("yield* pool.submit(fn, i) works inside a task, and two tasks on one pool run in parallel", async () => {
+  await withPool({ maxWorkers: 2 }, async (pool) => {
+    function fib(n: number): number {
+      return n <= 2 ? 1 : fib(n - 1) + fib(n - 2);
+    }
+    function* computeFibs(n: number) {
+      const result: number[] = [];
+      for (let i = 1; i <= n; i++) result.push(yield* pool.submit(fib, i));
+      return result;
+    }
+    assert.deepEqual(
+      await startInlineFuture(computeFibs(10)),
+      [1, 1, 2, 3, 5, 8, 13, 21, 34, 55],
+    );
+    // Each task reaches `meet` and waits there for the other: they meet only
+    // if the pool runs them at the same time, in two workers.
+    const place = flags(1);
+    function* meeting() {
+      return yield* pool.submit(meet, place, 20_000);
+    }
+    const met = await gather([
+      startInlineFuture(meeting()),
+      startInlineFuture(meeting()),
+    ]);
+    assert.deepEqual(met, [true, true]);
+  });
+});
+
+// --- call -------------------------------------------------------------------
+
+Deno.test("call() runs exports of the module: sync, async, and generators as tasks that yield* futures in the worker", async () => {
+  await withPool({ maxWorkers: 2, module: TASKS }, async (pool) => {
+    assert.equal(await pool.call("add", 2, 3), 5);
+    assert.equal(await pool.call("echoLater", "later", 1), "later");
+    assert.deepEqual(await pool.call("countdown", 3, 1), [
+      "3",
+      "2",
+      "1",
+      "liftoff",
+    ]);
+  });
+});
+
+Deno.test("call() of a generator that runs a pool of its own inside the worker", async () => {
+  await withPool({ maxWorkers: 1, module: TASKS }, async (pool) => {
+    assert.deepEqual(await pool.call("nestedFibs", 6), [1, 1, 2, 3, 5, 8]);
+  });
+});
+
+Deno.test("call() is checked by TypeScript against the module: wrong names and argument types do not compile", () => {
+  // Never called: the checks are the type errors expected below.
+  const typeChecks = (pool: WorkerPool<Tasks>, plain: WorkerPool) => {
+    const _sum: Future<number> = pool.call("add", 1, 2);
+    const _said: Future<string[]> = pool.call("countdown", 3, 1);
+    const _echo: Future<string> = pool.call("echoLater", "x", 1);
+    const _moved: Future<Uint8Array> = pool.call(
+      "double",
+      transfer(new Uint8Array(1)),
+    );
+    // @ts-expect-error: the module has no export named "nope"
+    pool.call("nope");
+    // @ts-expect-error: notAFunction is not a function
+    pool.call("notAFunction");
+    // @ts-expect-error: a string where a number goes
+    pool.call("add", 1, "2");
+    // @ts-expect-error: an argument is missing
+    pool.call("add", 1);
+    // @ts-expect-error: the result is a number, not a string
+    const _wrong: Future<string> = pool.call("add", 1, 2);
+    const _product: Future<number> = pool.submit(
+      (a: number, b: number) => a * b,
+      2,
+      3,
+    );
+    // @ts-expect-error: the function takes a number
+    pool.submit((a: number) => a, "x");
+    // @ts-expect-error: a pool without a module has nothing to call
+    plain.call("add", 1, 2);
+    const _squares: AsyncIterableIterator<number> = pool.map("fib", [1, 2]);
+    // @ts-expect-error: fib takes numbers
+    pool.map("fib", ["1"]);
+  };
+  assert.equal(typeof typeChecks, "function");
+});
+
+Deno.test("call() of a name the module does not export fails with the exports it has", async () => {
+  await withPool({ maxWorkers: 1, module: TASKS }, async (pool) => {
+    const untyped = pool as unknown as WorkerPool<{ nope(): void }>;
+    await assert.rejects(outcome(untyped.call("nope")), {
+      name: "TypeError",
+      message: /has no export named "nope"; its function exports are: .*add/,
+    });
+  });
+});
+
+Deno.test("call() without a module, or with a relative one, is refused at once", async () => {
+  await withPool({ maxWorkers: 1 }, (pool) => {
+    const untyped = pool as unknown as WorkerPool<{ add(): void }>;
+    assert.throws(() => untyped.call("add"), /this pool has none/);
+    return Promise.resolve();
+  });
+  assert.throws(
+    () => new WorkerPool({ module: "./tasks.ts" }),
+    /must be an absolute URL.*import\.meta\.url/,
+  );
+});
+
+Deno.test("a module that fails to load fails each call with its error, and submit still works", async () => {
+  const module = new URL("./fixtures/bad_module.ts", import.meta.url);
+  await withPool<{ never(): string }>(
+    { maxWorkers: 1, module },
+    async (pool) => {
+      await assert.rejects(outcome(pool.call("never")), {
+        name: "TypeError",
+        message: /failed to load in the worker: this module does not load/,
+      });
+      assert.equal(await pool.submit(() => "fine"), "fine");
+    },
+  );
+});
+
+// --- map ----------------------------------------------------------------------
+
+Deno.test("map() yields results in input order, whatever the chunk size", async () => {
+  await withPool({ maxWorkers: 2, module: TASKS }, async (pool) => {
+    const items = Array.from({ length: 25 }, (_, i) => i);
+    for (const chunkSize of [1, 3, 25, 100]) {
+      const got = await Array.fromAsync(
+        pool.map((n: number) => n * n, items, { chunkSize }),
+      );
+      assert.deepEqual(got, items.map((n) => n * n), `chunkSize ${chunkSize}`);
+    }
+    const fibs = await Array.fromAsync(pool.map("fib", [1, 2, 3, 4, 5]));
+    assert.deepEqual(fibs, [1, 1, 2, 3, 5]);
+  });
+});
+
+Deno.test("map() reads async iterables lazily and runs async functions", async () => {
+  await withPool({ maxWorkers: 2 }, async (pool) => {
+    async function* numbers() {
+      for (let i = 0; i < 6; i++) yield i;
+    }
+    const got = await Array.fromAsync(
+      pool.map(async (n: number) => (await n) + 1, numbers(), { chunkSize: 4 }),
+    );
+    assert.deepEqual(got, [1, 2, 3, 4, 5, 6]);
+  });
+});
+
+Deno.test("map() stops at the first failed item, and breaking out cancels what has not started", async () => {
+  await withPool({ maxWorkers: 1 }, async (pool) => {
+    const seen: number[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (
+          const n of pool.map((n: number) => {
+            if (n === 3) throw new RangeError("three");
+            return n;
+          }, [1, 2, 3, 4, 5])
+        ) seen.push(n);
+      })(),
+      { name: "RangeError", message: "three" },
+    );
+    assert.deepEqual(seen, [1, 2]);
+    let read = 0;
+    for await (
+      const _ of pool.map(
+        (n: number) => n,
+        function* () {
+          for (let i = 0; i < 1000; i++) {
+            read++;
+            yield i;
+          }
+        }(),
+      )
+    ) break;
+    assert.ok(read < 1000, "items are read lazily");
+  });
+});
+
+Deno.test("map() with a timeout or an aborted signal stops the running work", async () => {
+  await withPool({ maxWorkers: 1 }, async (pool) => {
+    const wait = (x: Int32Array) => {
+      Atomics.add(x, 1, 1);
+      Atomics.notify(x, 1);
+      while (Atomics.load(x, 0) === 0) Atomics.wait(x, 0, 0, 100);
+      return 1;
+    };
+    const f = flags();
+    await pool.warm();
+    await assert.rejects(
+      Array.fromAsync(pool.map(wait, [f], { timeout: 20 })),
+      { name: "TimeoutError", message: /map\(\) did not finish within 20 ms/ },
+    );
+    const controller = new AbortController();
+    const iterating = Array.fromAsync(
+      pool.map(wait, [f], { signal: controller.signal }),
+    );
+    Atomics.store(f, 1, 0);
+    await started(f, 1);
+    controller.abort();
+    await assert.rejects(iterating, CancelledError);
+    await assert.rejects(
+      Array.fromAsync(pool.map(wait, [f], { signal: controller.signal })),
+      CancelledError,
+    );
+  });
+});
+
+// --- transfer -------------------------------------------------------------
+
+Deno.test("transfer() moves buffers to the worker and back instead of copying them", async () => {
+  await withPool({ maxWorkers: 1, module: TASKS }, async (pool) => {
+    const bytes = new Uint8Array([1, 2, 3]);
+    const doubled = await pool.call("double", transfer(bytes));
+    assert.deepEqual([...doubled], [2, 4, 6]);
+    assert.equal(bytes.byteLength, 0, "moved out of this isolate");
+    assert.equal(await pool.call("keptLength"), 0, "moved out of the worker");
+    // Without the marker, arguments are copied.
+    const copied = new Uint8Array([5]);
+    assert.deepEqual([...await pool.call("double", copied)], [10]);
+    assert.deepEqual([...copied], [5]);
+    // Inside a submitted function, `transfer` needs no import.
+    const back: ArrayBuffer = await pool.submit(
+      (n: number): Transfer<ArrayBuffer> => transfer(new ArrayBuffer(n)),
+      8,
+    );
+    assert.equal(back.byteLength, 8);
+    // map items, too.
+    const chunks = [new Uint8Array([1]), new Uint8Array([2])];
+    const sums = await Array.fromAsync(
+      pool.map((c: Uint8Array) => c[0], chunks.map((c) => transfer(c))),
+    );
+    assert.deepEqual(sums, [1, 2]);
+    assert.deepEqual(chunks.map((c) => c.byteLength), [0, 0]);
+  });
+});
+
+// --- errors and crashes -----------------------------------------------------
+
+Deno.test("an error fails only its own future, with its name, message, stack, cause and properties", async () => {
+  await withPool({ maxWorkers: 1, module: TASKS }, async (pool) => {
+    const bad = pool.call("validate", -1);
+    const good = pool.call("validate", 1);
+    const error = await outcome(bad).then(() => undefined, (e) => e);
+    assert.ok(error instanceof Error);
+    assert.equal(error.name, "ValidationError");
+    assert.equal(error.message, "-1 is negative");
+    assert.match(
+      error.stack!,
+      /ValidationError: -1 is negative\n\s+at validate/,
+    );
+    assert.ok(error.cause instanceof RangeError);
+    assert.equal((error.cause as Error).message, "below zero");
+    assert.equal((error as unknown as { code: string }).code, "E_INVALID");
+    assert.equal(await good, 1);
+    const both = await outcome(pool.call("aggregate")).then(() => 0, (e) => e);
+    assert.ok(both instanceof AggregateError);
+    assert.deepEqual(
+      (both as AggregateError).errors.map((e: Error) => e.message),
+      ["one", "two"],
+    );
+    await assert.rejects(
+      outcome(pool.call("throwValue", "just a string")),
+      (e) => e === "just a string",
+    );
+    await assert.rejects(
+      outcome(pool.call("throwValue", { code: 7 })),
+      (e) => (e as { code: number }).code === 7,
+    );
+    // The tutorial's TypeError, from a function that checks its operands.
+    const func = (x: unknown, y: unknown) => {
+      if (typeof x !== typeof y) {
+        throw new TypeError(
+          `unsupported operand type(s) for +: '${typeof x}' and '${typeof y}'`,
+        );
+      }
+      return (x as number) + (y as number);
+    };
+    await assert.rejects(outcome(pool.submit(func, 2, "Hello")), {
+      name: "TypeError",
+      message: "unsupported operand type(s) for +: 'number' and 'string'",
+    });
+    assert.equal(pool.stats().workersStarted, 1, "no worker died");
+  });
+});
+
+Deno.test("a worker that dies of an uncaught error fails its running tasks, with the error as cause, and is replaced", async () => {
+  await withPool({ maxWorkers: 1, module: TASKS }, async (pool) => {
+    const dying = pool.call("crashInTimer", "boom in a timer");
+    const error = await outcome(dying).then(() => undefined, (e) => e);
+    assert.ok(error instanceof WorkerDiedError);
+    assert.match(
+      error.message,
+      /crashed with an uncaught error \(TypeError: boom in a timer\)/,
+    );
+    assert.ok(error.cause instanceof TypeError);
+    assert.equal(await pool.call("add", 1, 1), 2, "the queue goes on");
+    assert.equal(pool.stats().workersStarted, 2, "the worker was replaced");
+    const rejected = await outcome(pool.call("rejectUnhandled")).then(
+      () => 0,
+      (e) => e,
+    );
+    assert.ok(rejected instanceof WorkerDiedError);
+    assert.match((rejected.cause as Error).message, /nobody handles me/);
+  });
+});
+
+Deno.test("a worker that closes itself, or calls Deno.exit(), fails its running tasks and is replaced", async () => {
+  await withPool({ maxWorkers: 1, module: TASKS }, async (pool) => {
+    await assert.rejects(outcome(pool.call("closeLater")), {
+      name: "WorkerDiedError",
+      message: /closed itself: close\(\) or Deno\.exit\(\)/,
+    });
+    await assert.rejects(outcome(pool.call("exitNow")), {
+      name: "WorkerDiedError",
+      message: /closed itself/,
+    });
+    assert.equal(await pool.call("add", 2, 2), 4);
+    assert.equal(pool.stats().workersStarted, 3);
+  });
+});
+
+Deno.test("tasks a dying worker had not started run on its replacement", async () => {
+  await withPool(
+    { maxWorkers: 1, module: TASKS, tasksPerWorker: 8 },
+    async (pool) => {
+      const f = flags();
+      const blocked = pool.call("block", f, 1);
+      await started(f, 1);
+      const closing = pool.call("closeNow");
+      const behind = [pool.call("add", 1, 1), pool.call("add", 2, 2)];
+      assert.equal(pool.stats().queued, 0, "all handed to the one worker");
+      release(f);
+      assert.equal(await blocked, "released");
+      assert.equal(await closing, "closing");
+      assert.deepEqual(await gather(behind), [2, 4]);
+      assert.equal(pool.stats().workersStarted, 2);
+    },
+  );
+});
+
+Deno.test("a result or argument that cannot be copied fails only its own task", async () => {
+  await withPool({ maxWorkers: 1, module: TASKS }, async (pool) => {
+    const bad = pool.call("returnsFunction");
+    const good = pool.call("add", 1, 2);
+    await assert.rejects(outcome(bad), {
+      name: "DataCloneError",
+      message: /result could not be copied back from the worker/,
+    });
+    assert.equal(await good, 3);
+    const badArg = pool.submit((x: unknown) => typeof x, () => {});
+    const goodArg = pool.submit((x: unknown) => typeof x, 1);
+    await assert.rejects(outcome(badArg), {
+      name: "DataCloneError",
+      message: /arguments could not be copied to a worker/,
+    });
+    assert.equal(await goodArg, "number");
+  });
+});
+
+Deno.test("a module that closes its worker as it loads fails the waiting calls instead of restarting forever", async () => {
+  const module = new URL("./fixtures/closing_module.ts", import.meta.url);
+  await withPool<{ never(): string }>(
+    { maxWorkers: 2, module },
+    async (pool) => {
+      const calls = [pool.call("never"), pool.call("never")];
+      for (const call of calls) {
+        await assert.rejects(outcome(call), {
+          name: "WorkerDiedError",
+          message: /could not start/,
+        });
+      }
+      assert.ok(pool.stats().workersStarted <= 2);
+    },
+  );
+});
+
+// --- cancellation -------------------------------------------------------------
+
+Deno.test("a queued task is cancelled at once", async () => {
+  await withPool({ maxWorkers: 1, module: TASKS }, async (pool) => {
+    const f = flags();
+    const blocked = pool.call("block", f, 1);
+    await started(f, 1);
+    const queued = pool.call("add", 1, 2);
+    assert.equal(pool.stats().queued, 1);
+    assert.equal(queued.cancel(), true);
+    assert.equal(queued.cancelled(), true);
+    assert.equal(pool.stats().queued, 0);
+    release(f);
+    assert.equal(await blocked, "released");
+    assert.equal(pool.stats().workersStarted, 1, "no worker was stopped");
+    assert.equal(pool.stats().cancelled, 1);
+  });
+});
+
+Deno.test("a task handed to a busy worker but not started is cancelled without stopping the worker", async () => {
+  await withPool(
+    { maxWorkers: 1, module: TASKS, tasksPerWorker: 8 },
+    async (pool) => {
+      const f = flags();
+      const blocked = pool.call("block", f, 1);
+      await started(f, 1);
+      const behind = pool.call("block", f, 2);
+      assert.equal(pool.stats().queued, 0, "handed to the worker");
+      assert.equal(behind.cancel(), true);
+      release(f);
+      assert.equal(await blocked, "released");
+      assert.equal(await pool.call("add", 1, 1), 2);
+      assert.equal(Atomics.load(f, 2), 0, "the cancelled task never ran");
+      assert.equal(pool.stats().workersStarted, 1);
+    },
+  );
+});
+
+Deno.test("cancelling a running task terminates its worker and a fresh one takes the next task", async () => {
+  await withPool({ maxWorkers: 1, module: TASKS }, async (pool) => {
+    const f = flags();
+    const running = pool.call("block", f, 1);
+    await started(f, 1);
+    assert.equal(running.cancel(), true);
+    await assert.rejects(outcome(running), CancelledError);
+    assert.equal(await pool.call("add", 3, 4), 7);
+    const stats = pool.stats();
+    assert.equal(stats.workersStarted, 2);
+    assert.equal(stats.cancelled, 1);
+  });
+});
+
+Deno.test("the timeout option ends a running task with TimeoutError, and its worker is replaced", async () => {
+  await withPool({ maxWorkers: 1, module: TASKS }, async (pool) => {
+    const f = flags();
+    const slow = pool.with({ timeout: 10 }).call("block", f, 1);
+    const error = await outcome(slow).then(() => undefined, (e) => e);
+    assert.ok(error instanceof TimeoutError);
+    assert.match(error.message, /call\("block"\) did not finish within 10 ms/);
+    assert.equal(await pool.with({ timeout: 60_000 }).call("add", 1, 2), 3);
+    assert.equal(
+      await pool.with({ timeout: 60_000 }).submit(() => "quick"),
+      "quick",
+    );
+  });
+});
+
+Deno.test("an AbortSignal cancels a task, and AbortSignal.timeout() times it out", async () => {
+  await withPool({ maxWorkers: 1, module: TASKS }, async (pool) => {
+    const f = flags();
+    const controller = new AbortController();
+    const running = pool.with({ signal: controller.signal }).call(
+      "block",
+      f,
+      1,
+    );
+    await started(f, 1);
+    controller.abort(new Error("user pressed stop"));
+    await assert.rejects(outcome(running), {
+      name: "CancelledError",
+      message: /AbortSignal was aborted \(Error: user pressed stop\)/,
+    });
+    const timed = pool.with({ signal: AbortSignal.timeout(10) }).call(
+      "block",
+      f,
+      2,
+    );
+    await assert.rejects(outcome(timed), TimeoutError);
+    const never = pool.with({ signal: controller.signal }).call("add", 1, 1);
+    assert.equal(never.cancelled(), true, "an aborted signal cancels at once");
+    assert.equal(
+      pool.stats().workersStarted,
+      2,
+      "the pre-aborted task needed no worker",
+    );
+  });
+});
+
+Deno.test("cancelling a running task fails the async tasks started beside it in its worker", async () => {
+  await withPool(
+    { maxWorkers: 1, module: TASKS, tasksPerWorker: 8 },
+    async (pool) => {
+      await pool.warm();
+      const first = pool.call("echoLater", "first", 60_000);
+      const second = pool.call("echoLater", "second", 60_000);
+      assert.equal(pool.stats().queued, 0, "both in the one worker");
+      // A worker runs its tasks in order: after this answer, both have started.
+      assert.equal(await pool.call("add", 0, 0), 0);
+      first.cancel();
+      await assert.rejects(outcome(second), {
+        name: "WorkerDiedError",
+        message:
+          /terminated to stop another task running in it \(call\("echoLater"\): it was cancelled\)/,
+      });
+    },
+  );
+});
+
+Deno.test("cancelling a running task leaves the other workers alone", async () => {
+  await withPool({ maxWorkers: 2, module: TASKS }, async (pool) => {
+    const f = flags();
+    const staying = pool.call("block", f, 1);
+    await started(f, 1);
+    const stopped = pool.call("block", f, 2);
+    await started(f, 2);
+    stopped.cancel();
+    release(f);
+    assert.equal(await staying, "released");
+    assert.equal(pool.stats().workersStarted, 2);
+  });
+});
+
+// --- backpressure and lifecycle ----------------------------------------------
+
+Deno.test("maxQueue: past it, submit and call throw QueueFullError at once", async () => {
+  await withPool(
+    { maxWorkers: 1, maxQueue: 2, module: TASKS },
+    async (pool) => {
+      const f = flags();
+      const blocked = pool.call("block", f, 1);
+      await started(f, 1);
+      const waiting = [pool.call("add", 1, 1), pool.submit(() => 2)];
+      assert.throws(() => pool.call("add", 1, 1), {
+        name: "QueueFullError",
+        message: /queue is full \(maxQueue 2/,
+      });
+      assert.throws(() => pool.submit(() => 3), QueueFullError);
+      release(f);
+      assert.equal(await blocked, "released");
+      assert.deepEqual(await gather(waiting), [2, 2]);
+      assert.equal(await pool.submit(() => 3), 3, "room again");
+    },
+  );
+});
+
+Deno.test("tiny tasks are pipelined to a busy worker, long ones wait for a free one", async () => {
+  await withPool({ maxWorkers: 1, module: TASKS }, async (pool) => {
+    const f = flags();
+    const blocked = pool.call("block", f, 1);
+    await started(f, 1);
+    // Never measured: it waits for an idle worker.
+    const unknown = pool.call("fib", 2);
+    assert.equal(pool.stats().queued, 1);
+    release(f);
+    await gather([blocked, unknown]);
+  });
+  await withPool(
+    { maxWorkers: 1, tasksPerWorker: 3, module: TASKS },
+    async (pool) => {
+      await pool.warm();
+      const f = flags(5);
+      const tasks = [1, 2, 3, 4].map((i) => pool.call("block", f, i));
+      assert.equal(pool.stats().running, 3, "tasksPerWorker bounds a worker");
+      assert.equal(pool.stats().queued, 1);
+      release(f);
+      await gather(tasks);
+    },
+  );
+});
+
+Deno.test("workers start on demand up to maxWorkers; minWorkers and warm() start them ahead", async () => {
+  await withPool({ maxWorkers: 3, module: TASKS }, async (pool) => {
+    assert.equal(pool.stats().workers, 0);
+    const place = flags(1);
+    await gather([
+      pool.submit(meet, place, 20_000),
+      pool.submit(meet, place, 20_000),
+    ]);
+    assert.equal(pool.stats().workersStarted, 2, "two tasks, two workers");
+    await pool.warm();
+    assert.equal(pool.stats().workers, 3);
+    assert.equal(pool.stats().idleWorkers, 3);
+  });
+  await withPool({ maxWorkers: 2, minWorkers: 1 }, async (pool) => {
+    assert.equal(pool.stats().workers, 1, "started by the constructor");
+    await pool.warm(1);
+    assert.equal(pool.stats().idleWorkers, 1);
+  });
+  assert.throws(
+    () => new WorkerPool({ maxWorkers: 1, minWorkers: 2 }),
+    RangeError,
+  );
+  assert.throws(() => new WorkerPool({ maxWorkers: 0 }), RangeError);
+});
+
+Deno.test("idle workers beyond minWorkers stop after idleTimeout", async () => {
+  await withPool(
+    { maxWorkers: 2, minWorkers: 1, idleTimeout: 1 },
+    async (pool) => {
+      const place = flags(1);
+      await gather([
+        pool.submit(meet, place, 20_000),
+        pool.submit(meet, place, 20_000),
+      ]);
+      while (pool.stats().workers > 1) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      assert.equal(pool.stats().workers, 1, "minWorkers stays");
+    },
+  );
+});
+
+Deno.test("shutdown() lets submitted work finish, refuses new work, and cancelPending cancels what has not started", async () => {
+  const pool = new WorkerPool<Tasks>({ maxWorkers: 1, module: TASKS });
+  const f = flags();
+  const blocked = pool.call("block", f, 1);
+  await started(f, 1);
+  const queued = pool.call("add", 1, 1);
+  const done = pool.shutdown();
+  assert.throws(() => pool.submit(() => 1), InvalidStateError);
+  assert.throws(() => pool.call("add", 1, 1), /shut down/);
+  release(f);
+  await done;
+  assert.equal(blocked.result(), "released");
+  assert.equal(queued.result(), 2, "queued work still ran");
+  assert.equal(pool.stats().workers, 0);
+
+  const other = new WorkerPool<Tasks>({ maxWorkers: 1, module: TASKS });
+  Atomics.store(f, 0, 0);
+  Atomics.store(f, 1, 0);
+  const running = other.call("block", f, 1);
+  await started(f, 1);
+  const pending = other.call("add", 1, 1);
+  const closing = other.shutdown({ wait: false, cancelPending: true });
+  await closing;
+  assert.equal(pending.cancelled(), true);
+  assert.equal(running.done(), false, "wait: false does not wait");
+  release(f);
+  assert.equal(await running, "released");
+  await other.shutdown();
+  assert.equal(other.stats().workers, 0);
+});
+
+Deno.test("await using shuts the pool down at the end of the block", async () => {
+  let fut: Future<number>;
+  let pool: WorkerPool;
+  {
+    await using scoped = new WorkerPool({ maxWorkers: 1 });
+    pool = scoped;
+    fut = scoped.submit(() => 42);
+  }
+  assert.equal(fut.result(), 42);
+  assert.equal(pool.stats().workers, 0);
+});
+
+Deno.test("stats() counts workers and tasks", async () => {
+  await withPool({ maxWorkers: 1, module: TASKS }, async (pool) => {
+    await pool.call("add", 1, 1);
+    await outcome(pool.call("validate", -1)).catch(() => {});
+    const cancelled = pool.call("add", 1, 1);
+    cancelled.cancel();
+    await outcome(cancelled).catch(() => {});
+    assert.deepEqual(pool.stats(), {
+      workers: 1,
+      startingWorkers: 0,
+      idleWorkers: 1,
+      queued: 0,
+      running: 0,
+      completed: 1,
+      failed: 1,
+      cancelled: 1,
+      workersStarted: 1,
+    });
+  });
+});
+
+// --- the process ----------------------------------------------------------
+
+async function runScript(source: string): Promise<Deno.CommandOutput> {
+  const file = await Deno.makeTempFile({ suffix: ".ts" });
+  try {
+    await Deno.writeTextFile(file, source);
+    return await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--no-check", file],
+      stdout: "piped",
+      stderr: "piped",
+      // Only a guard against a hang: a script that did not exit fails below.
+      signal: AbortSignal.timeout(60_000),
+    }).output();
+  } finally {
+    await Deno.remove(file);
+  }
+}
+
+Deno.test("a script that never shuts its pool down still exits when its work is done", async () => {
+  const url = new URL("../worker_pool.ts", import.meta.url).href;
+  const output = await runScript(`
+    import { WorkerPool } from ${JSON.stringify(url)};
+    const pool = new WorkerPool({ maxWorkers: 2, minWorkers: 2 });
+    console.log(await pool.submit((x: number) => x * 2, 21));
+    pool.submit((s: string) => s.length, "unawaited");
+  `);
+  assert.equal(new TextDecoder().decode(output.stderr), "");
+  assert.equal(output.signal, null, "it was not killed");
+  assert.equal(output.code, 0);
+  assert.equal(new TextDecoder().decode(output.stdout), "42\n");
+});
+
+Deno.test("without Deno's internal worker ref, idle workers stop by themselves and the script still exits", async () => {
+  const url = new URL("../worker_pool.ts", import.meta.url).href;
+  const output = await runScript(`
+    const proto = Worker.prototype as unknown as Record<symbol, unknown>;
+    for (const symbol of Object.getOwnPropertySymbols(proto)) {
+      if (symbol.description === undefined) delete proto[symbol];
+    }
+    const { WorkerPool } = await import(${JSON.stringify(url)});
+    const pool = new WorkerPool({ maxWorkers: 1, minWorkers: 1 });
+    console.log(await pool.submit((x: number) => x + 1, 1));
+  `);
+  assert.equal(output.signal, null, "it was not killed");
+  assert.equal(output.code, 0);
+  assert.equal(new TextDecoder().decode(output.stdout), "2\n");
+});
+
+// --- over HTTP ------------------------------------------------------------
+
+Deno.test("imported over HTTP, the pool loads its worker script from the package's own URL", async () => {
+  const root = new URL("../", import.meta.url);
+  const requested: string[] = [];
+  const controller = new AbortController();
+  // The package at /, and a copy at /broken/ whose worker script is missing.
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    signal: controller.signal,
+    onListen() {},
+  }, async (request) => {
+    const path = new URL(request.url).pathname;
+    requested.push(path);
+    if (path === "/broken/_worker.ts") {
+      return new Response("not found", { status: 404 });
+    }
+    try {
+      const file = new URL(`.${path.replace(/^\/broken\//, "/")}`, root);
+      return new Response(await Deno.readFile(file), {
+        headers: { "content-type": "application/typescript" },
+      });
+    } catch {
+      return new Response("not found", { status: 404 });
+    }
+  });
+  try {
+    const base = `http://127.0.0.1:${server.addr.port}`;
+    const remote: typeof import("../worker_pool.ts") = await import(
+      `${base}/worker_pool.ts`
+    );
+    await withRemotePool(remote, base, async (pool) => {
+      assert.equal(
+        await pool.submit((x: number, y: number) => x * y, 6, 7),
+        42,
+      );
+      assert.equal(await pool.call("add", 1, 2), 3);
+    });
+    assert.ok(requested.includes("/_worker.ts"), "the worker came over HTTP");
+
+    // Tasks of a pool whose worker cannot load fail; they do not hang.
+    const broken: typeof import("../worker_pool.ts") = await import(
+      `${base}/broken/worker_pool.ts`
+    );
+    await withRemotePool(broken, base, async (pool) => {
+      await assert.rejects(outcome(pool.submit(() => 1)), {
+        name: "WorkerDiedError",
+        message: /could not start/,
+      });
+    });
+    assert.ok(requested.includes("/broken/_worker.ts"));
+  } finally {
+    controller.abort();
+    await server.finished;
+  }
+});
+
+async function withRemotePool(
+  remote: typeof import("../worker_pool.ts"),
+  base: string,
+  body: (pool: WorkerPool<Tasks>) => Promise<void>,
+): Promise<void> {
+  const pool = new remote.WorkerPool<Tasks>({
+    maxWorkers: 1,
+    module: `${base}/tests/fixtures/pool_tasks.ts`,
+  });
+  try {
+    await body(pool);
+  } finally {
+    await pool.shutdown();
+  }
+  assert.equal(pool.stats().workers, 0);
+}
