@@ -1541,34 +1541,3 @@ Deno.test("stopping the system terminates its Workers: a script that does so exi
   assert.equal(output.code, 0, stderr);
   assert.equal(stdout.trim(), "answers: 0,1,2; stopped");
 });
-
-Deno.test("examples/actors.ts shows the naive failure, the scheduler, ask, and a Worker ping-pong", async () => {
-  const example = new URL("../examples/actors.ts", import.meta.url);
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", example.href],
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(120_000),
-  }).output();
-  const stdout = new TextDecoder().decode(output.stdout);
-  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-  const lines = stdout.split("\n");
-  const at = (line: string) => {
-    const i = lines.indexOf(line);
-    assert.notEqual(i, -1, `missing line ${JSON.stringify(line)}`);
-    return i;
-  };
-  // The naive registry: the printer works, ping-pong fails as in the tutorial.
-  assert.ok(at("printer: 10") < at("printer: 1"));
-  assert.ok(at("pong 1") < at("TypeError: Generator is already running"));
-  // The scheduler: ten messages by maxMessages, then a million more.
-  assert.ok(at("ping 8") < at("pong 9"));
-  assert.equal(lines.indexOf("ping 10"), -1);
-  assert.match(
-    stdout,
-    /^1,000,000 more messages in \d+ ms, last ball 1,000,009/m,
-  );
-  at("deposited 100, withdrew 30: balance 70");
-  at("ping 4 (main thread)");
-  assert.match(stdout, /10,000 round trips across the Worker boundary/);
-});

@@ -1211,26 +1211,3 @@ Deno.test("calc --help explains itself", async () => {
   assert.equal(result.code, 0);
   assert.match(result.stdout, /^calc: evaluates arithmetic/);
 });
-
-Deno.test("examples/compiler.ts prints part 7 of the tutorial", async () => {
-  const { code, stdout, stderr } = await run(["examples/compiler.ts"]);
-  assert.equal(code, 0, stderr);
-  const lines = stdout.split("\n");
-  for (
-    const want of [
-      '{ type: "NUM", value: "2", offset: 0, line: 1, column: 1 }',
-      '{ type: "NUM", value: "5", offset: 12, line: 1, column: 13 }',
-      "2 3 4 * + 5 -",
-      "2 + 3 * 4 - 5 = 9",
-      "recursive visitor on 0+1+...+99999: RangeError: Maximum call stack size exceeded",
-      "generator visitor on 0+1+...+999: 499500",
-      "generator visitor on 0+1+...+999999: 499999500000",
-      "disk usage of a tree of your own: 12",
-    ]
-  ) {
-    assert.ok(
-      lines.includes(want),
-      `expected ${JSON.stringify(want)} in:\n${stdout}`,
-    );
-  }
-});

@@ -126,3 +126,94 @@ Deno.test("examples/context_managers.ts prints part 2 of the tutorial", async ()
     "task: CancelledError",
   ]);
 });
+
+Deno.test("examples/thread_pool.ts prints the part 3 futures of the tutorial", async () => {
+  const { code, lines, stderr } = await runExample("examples/thread_pool.ts", {
+    permissions: ["-A"],
+  });
+  assert.equal(code, 0, stderr);
+  assertInOrder(lines, [
+    "# fut = pool.submit(func, 2, 3)",
+    /^Future \{ <(pending|running)> \}$/,
+    "Got: 5",
+    "# A done callback, triggered upon completion",
+    "Got: 5",
+    "Failed: TypeError: unsupported operand type(s) for +: 'number' and 'string'",
+    "# Inlined future: the callback is gone",
+    "Got: 5",
+    /^4 naps of 100 ms took \d+ ms together: \[ 1, 2, 3, 4 \]$/,
+  ]);
+});
+
+Deno.test("examples/parallel_fibs.ts runs compute_fibs in sequence, in parallel, and inside workers", async () => {
+  const { code, lines, stderr } = await runExample(
+    "examples/parallel_fibs.ts",
+    { permissions: ["-A"], args: ["25"] },
+  );
+  assert.equal(code, 0, stderr);
+  assertInOrder(lines, [
+    /^compute_fibs\(25\) twice in sequence: \d+ ms$/,
+    /^two inlined futures in parallel: +\d+ ms$/,
+    /^speedup: \d+\.\d\dx$/,
+    "fib(24) = 46368 (both: true)",
+    /^two whole generators, one per worker: \d+ ms$/,
+  ]);
+  assert.doesNotMatch(stderr, /\[#/, "no progress bar when not on a terminal");
+});
+
+Deno.test("examples/actors.ts shows the naive failure, the scheduler, ask, and a Worker ping-pong", async () => {
+  const { code, lines, stderr } = await runExample("examples/actors.ts", {
+    permissions: ["-A"],
+  });
+  assert.equal(code, 0, stderr);
+  assertInOrder(lines, [
+    "printer: 10",
+    "printer: 1",
+    "pong 1",
+    "TypeError: Generator is already running",
+    "ping 8",
+    "pong 9",
+    /^1,000,000 more messages in \d+ ms, last ball 1,000,009/,
+    "deposited 100, withdrew 30: balance 70",
+    "ping 4 (main thread)",
+    /10,000 round trips across the Worker boundary/,
+  ]);
+  assert.equal(lines.indexOf("ping 10"), -1, "maxMessages bounds the rally");
+});
+
+Deno.test("examples/compiler.ts prints part 7 of the tutorial", async () => {
+  const { code, lines, stderr } = await runExample("examples/compiler.ts");
+  assert.equal(code, 0, stderr);
+  assertInOrder(lines, [
+    '{ type: "NUM", value: "2", offset: 0, line: 1, column: 1 }',
+    '{ type: "NUM", value: "5", offset: 12, line: 1, column: 13 }',
+    "2 3 4 * + 5 -",
+    "2 + 3 * 4 - 5 = 9",
+    "recursive visitor on 0+1+...+99999: RangeError: Maximum call stack size exceeded",
+    "generator visitor on 0+1+...+999: 499500",
+    "generator visitor on 0+1+...+999999: 499999500000",
+    "disk usage of a tree of your own: 12",
+  ]);
+});
+
+Deno.test("examples/tour.ts runs every part in order", async () => {
+  const { code, lines, stderr } = await runExample("examples/tour.ts", {
+    permissions: ["-A"],
+  });
+  assert.equal(code, 0, stderr);
+  assertInOrder(lines, [
+    "1/7 Part 1: Generators 101",
+    "T-minus 10",
+    "2/7 Part 2: Context managers",
+    "3/7 Part 3: Futures from a pool",
+    "4/7 Parts 3 and 4: Inlined futures",
+    "Tick: 1000000 (a million ticks on done futures)",
+    "5/7 Part 5: Parallel compute_fibs",
+    /^speedup: \d+\.\d\dx$/,
+    "6/7 Part 6: Actors",
+    "TypeError: Generator is already running",
+    "7/7 Part 7: A terrifying visitor",
+    "generator visitor on 0+1+...+999999: 499999500000",
+    /^The tour ran 7 parts in \d+\.\d s\.$/,
+  ]);
+});
