@@ -274,9 +274,13 @@ function findWorkerRef(): ((worker: Worker, ref: boolean) => void) | undefined {
   const proto = Worker.prototype as unknown as Record<symbol, unknown>;
   for (const symbol of Object.getOwnPropertySymbols(proto)) {
     const fn = proto[symbol];
+    // Only a method that is recognisably the reference counter: a wrong
+    // guess must fall back to stopping idle workers, never call into
+    // something else.
     if (
       symbol.description === undefined && typeof fn === "function" &&
-      fn.length === 1
+      fn.length === 1 &&
+      /refCount|unrefOp/.test(Function.prototype.toString.call(fn))
     ) {
       return (worker, ref) => fn.call(worker, ref);
     }
