@@ -8,6 +8,7 @@
 import { Future } from "./future.ts";
 import { describe } from "./_describe.ts";
 import { ActorError } from "./_actor_error.ts";
+import type { SerializedError } from "./_error_clone.ts";
 import {
   type AskSlot,
   deserializeError,
@@ -198,7 +199,7 @@ export class WorkerHost implements LinkHandler {
     const control = data as WorkerControl;
     switch (control.type) {
       case "error":
-        this.#side.report(deserializeError(control.error), {
+        this.#side.report(deserializeError(control.error as SerializedError), {
           name: control.name,
           message: control.message,
           restarting: control.restarting,

@@ -14,6 +14,13 @@ import { Future } from "./future.ts";
 import { ActorError } from "./_actor_error.ts";
 import { describe } from "./_describe.ts";
 import { runJob } from "./_scheduler.ts";
+import {
+  deserializeError,
+  type SerializedError,
+  serializeError,
+} from "./_error_clone.ts";
+
+export { deserializeError, serializeError };
 import type { ActorSystem } from "./actor.ts";
 
 // Operation codes of a batch. Operands follow each code.
@@ -192,7 +199,11 @@ export class Link {
         const future = this.#pending.get(ops[i + 1] as number);
         if (future !== undefined && !future.done()) {
           if (op === REPLY) future.setResult(ops[i + 2]);
-          else future.setException(deserializeError(ops[i + 2]));
+          else {
+            future.setException(
+              deserializeError(ops[i + 2] as SerializedError),
+            );
+          }
         }
         i += 3;
       } else if (op === DEAD) {
@@ -311,93 +322,6 @@ export function relay(
       else failAsk(slot, error);
     }
   });
-}
-
-const ERROR_TAG = "@frontier/generators/actor error";
-
-interface SerializedError {
-  tag: typeof ERROR_TAG;
-  name: string;
-  message: string;
-  stack: string | undefined;
-  cause?: unknown;
-  props: Record<string, unknown>;
-}
-
-const BUILTIN_ERRORS: Record<string, ErrorConstructor> = {
-  Error,
-  EvalError,
-  RangeError,
-  ReferenceError,
-  SyntaxError,
-  TypeError,
-  URIError,
-};
-
-/**
- * Turns an error into plain data that survives structured clone with its
- * name, message, stack, cause and own enumerable fields (an error's class
- * does not cross a Worker boundary, its name does).
- */
-export function serializeError(error: unknown): unknown {
-  if (!(error instanceof Error)) return clonable(error);
-  const props: Record<string, unknown> = {};
-  for (const key of Object.keys(error)) {
-    if (key !== "cause") {
-      props[key] = clonable((error as unknown as Record<string, unknown>)[key]);
-    }
-  }
-  const data: SerializedError = {
-    tag: ERROR_TAG,
-    name: error.name,
-    message: error.message,
-    stack: error.stack,
-    props,
-  };
-  if ("cause" in error) data.cause = serializeError(error.cause);
-  return data;
-}
-
-/** Rebuilds an error serialized by {@linkcode serializeError}. */
-export function deserializeError(data: unknown): unknown {
-  if (
-    typeof data !== "object" || data === null ||
-    (data as SerializedError).tag !== ERROR_TAG
-  ) {
-    return data;
-  }
-  const s = data as SerializedError;
-  const Ctor = Object.hasOwn(BUILTIN_ERRORS, s.name)
-    ? BUILTIN_ERRORS[s.name]
-    : Error;
-  const error = "cause" in s
-    ? new Ctor(s.message, { cause: deserializeError(s.cause) })
-    : new Ctor(s.message);
-  if (error.name !== s.name) {
-    Object.defineProperty(error, "name", {
-      value: s.name,
-      writable: true,
-      configurable: true,
-    });
-  }
-  if (s.stack !== undefined) error.stack = s.stack;
-  Object.assign(error, s.props);
-  return error;
-}
-
-// A value that structured clone accepts: the value itself, or its description.
-function clonable(value: unknown): unknown {
-  if (value === null || typeof value !== "object") {
-    return typeof value === "function" || typeof value === "symbol"
-      ? describe(value)
-      : value;
-  }
-  try {
-    structuredClone(value);
-    return value;
-  } catch {
-    return describe(value);
-  }
 }
 
 /** The control message that starts the actor inside a fresh worker. */

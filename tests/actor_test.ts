@@ -28,6 +28,7 @@ import {
   type LinkHandler,
   serializeError,
 } from "../_actor_link.ts";
+import type { SerializedError } from "../_error_clone.ts";
 
 // Collects what a system reports, and lets a test wait for the next report.
 function errorLog() {
@@ -1491,8 +1492,22 @@ Deno.test("an operation structured clone refuses fails alone; the rest of its ba
     message: /structured clone refused it/,
   });
   // The asker of the unclonable reply gets the reason instead.
-  const reason = deserializeError(port.posts[2][2]) as Error;
+  const reason = deserializeError(
+    port.posts[2][2] as SerializedError,
+  ) as Error;
   assert.match(reason.message, /structured clone refused it/);
+});
+
+Deno.test("an error whose cause chain loops crosses a Worker boundary without overflowing", () => {
+  const a = new Error("a");
+  const b = new Error("b", { cause: a });
+  Object.defineProperty(a, "cause", { value: b, configurable: true });
+  const copy = deserializeError(
+    structuredClone(serializeError(a)),
+  ) as Error;
+  assert.equal(copy.message, "a");
+  assert.equal((copy.cause as Error).message, "b");
+  assert.equal(((copy.cause as Error).cause as Error).message, "a");
 });
 
 Deno.test("errors cross a Worker boundary with their class, name, message, stack, cause and fields", () => {
