@@ -22,6 +22,7 @@ import {
 import { Future, sleep, TimeoutError } from "@frontier/generators/future";
 import { runInlineFuture } from "@frontier/generators/task";
 import type * as Fixtures from "./_actor_fixtures.ts";
+import { captureReportedErrors } from "./_util.ts";
 import {
   deserializeError,
   Link,
@@ -523,27 +524,18 @@ Deno.test("an actor that throws is stopped, its error goes to onError, and the o
 
 Deno.test("by default an actor's error is reported like an uncaught error, as an ActorError naming the actor", async () => {
   const system = new ActorSystem();
-  const reported = new Future<unknown>();
-  const listener = (event: ErrorEvent) => {
-    event.preventDefault();
-    reported.setResult(event.error);
-  };
-  globalThis.addEventListener("error", listener);
-  try {
+  const [error] = await captureReportedErrors(() => {
     system.spawn("loud", function* (): ActorGenerator<number> {
       yield;
       throw new TypeError("bad input");
     });
     system.send("loud", 42);
     system.run();
-    const error = await reported;
-    assert.ok(error instanceof ActorError);
-    assert.equal(error.actor, "loud");
-    assert.match(error.message, /actor "loud" failed while handling 42/);
-    assert.ok(error.cause instanceof TypeError);
-  } finally {
-    globalThis.removeEventListener("error", listener);
-  }
+  });
+  assert.ok(error instanceof ActorError);
+  assert.equal(error.actor, "loud");
+  assert.match(error.message, /actor "loud" failed while handling 42/);
+  assert.ok(error.cause instanceof TypeError);
 });
 
 Deno.test("an error thrown by onError itself is reported, and delivery goes on", async () => {
@@ -552,14 +544,8 @@ Deno.test("an error thrown by onError itself is reported, and delivery goes on",
       throw new Error("onError broke");
     },
   });
-  const reported = new Future<unknown>();
-  const listener = (event: ErrorEvent) => {
-    event.preventDefault();
-    reported.setResult(event.error);
-  };
-  globalThis.addEventListener("error", listener);
-  try {
-    const got: number[] = [];
+  const got: number[] = [];
+  const reported = await captureReportedErrors(() => {
     system.spawn("bad", function* () {
       yield;
       throw new Error("first");
@@ -570,11 +556,11 @@ Deno.test("an error thrown by onError itself is reported, and delivery goes on",
     system.send("bad", 0);
     system.send("good", 1);
     assert.equal(system.run(), 2);
-    assert.deepEqual(got, [1]);
-    assert.equal(((await reported) as Error).message, "onError broke");
-  } finally {
-    globalThis.removeEventListener("error", listener);
-  }
+  });
+  assert.deepEqual(got, [1]);
+  assert.deepEqual(reported.map((e) => (e as Error).message), [
+    "onError broke",
+  ]);
 });
 
 Deno.test('restart: "always" makes the actor again from its function and arguments', () => {

@@ -12,6 +12,7 @@ import {
   TimeoutError,
   wait,
 } from "@frontier/generators/future";
+import { captureReportedErrors, captureUnhandled } from "./_util.ts";
 
 /** Runs `body` with fake timers installed, and uninstalls them after. */
 async function withFakeTime(
@@ -23,44 +24,6 @@ async function withFakeTime(
   } finally {
     clock.uninstall();
   }
-}
-
-/** Collects what reaches the global `error` event while `body` runs. */
-async function captureReportedErrors(
-  body: () => void | Promise<void>,
-): Promise<unknown[]> {
-  const errors: unknown[] = [];
-  const listener = (event: ErrorEvent) => {
-    event.preventDefault();
-    errors.push(event.error);
-  };
-  globalThis.addEventListener("error", listener);
-  try {
-    await body();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  } finally {
-    globalThis.removeEventListener("error", listener);
-  }
-  return errors;
-}
-
-/** Collects the reasons of unhandled rejections while `body` runs. */
-async function captureUnhandled(
-  body: () => void | Promise<void>,
-): Promise<unknown[]> {
-  const reasons: unknown[] = [];
-  const listener = (event: PromiseRejectionEvent) => {
-    event.preventDefault();
-    reasons.push(event.reason);
-  };
-  globalThis.addEventListener("unhandledrejection", listener);
-  try {
-    await body();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  } finally {
-    globalThis.removeEventListener("unhandledrejection", listener);
-  }
-  return reasons;
 }
 
 Deno.test("result() of a pending future throws InvalidStateError, not blocks", () => {

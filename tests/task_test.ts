@@ -16,6 +16,7 @@ import {
   Task,
 } from "@frontier/generators/task";
 import { MAX_NESTING } from "../_scheduler.ts";
+import { captureUnhandled } from "./_util.ts";
 
 const MILLION = 1_000_000;
 
@@ -545,21 +546,13 @@ Deno.test("after(ms, gen) waits, then delegates and returns the result (fake tim
 
 Deno.test("an unobserved failed task is reported as an unhandled rejection", async () => {
   const error = new Error("task failed, nobody looked");
-  const reasons: unknown[] = [];
-  const listener = (event: PromiseRejectionEvent) => {
-    event.preventDefault();
-    reasons.push(event.reason);
-  };
-  globalThis.addEventListener("unhandledrejection", listener);
-  try {
+  const reasons = await captureUnhandled(async () => {
     startInlineFuture((function* () {
       yield* sleep(0);
       throw error;
     })());
     await new Promise((resolve) => setTimeout(resolve, 20));
-  } finally {
-    globalThis.removeEventListener("unhandledrejection", listener);
-  }
+  });
   assert.deepEqual(reasons, [error]);
 });
 
