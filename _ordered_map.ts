@@ -7,7 +7,11 @@
 
 import { describe } from "./_describe.ts";
 import { CancelledError, type Future } from "./future.ts";
-import { abortMessage, abortTimeout, timeoutError } from "./_options.ts";
+import {
+  abortMessage,
+  abortTimeout,
+  timeoutError,
+} from "./_executor_options.ts";
 
 /** How `orderedMap` starts and gives up on work. */
 export interface ChunkRunner<R> {

@@ -36,7 +36,7 @@ import {
   checkCount,
   checkLimits,
   timeoutError,
-} from "./_options.ts";
+} from "./_executor_options.ts";
 import { isTransfer, type Transfer } from "./_transfer.ts";
 import { Future, InvalidStateError } from "./future.ts";
 import { Task } from "./task.ts";

@@ -42,7 +42,7 @@ import {
   checkLimits,
   type TaskLimits,
   timeoutError,
-} from "./_options.ts";
+} from "./_executor_options.ts";
 import {
   CANCELLED,
   CLOSED,

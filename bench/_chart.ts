@@ -17,8 +17,14 @@ function escape(text: string): string {
   );
 }
 
-/** Renders the chart for `rows`, grouped as `deno bench` grouped them. */
-export function renderChart(rows: Row[]): string {
+/**
+ * Renders the chart for `rows`, grouped as `deno bench` grouped them, with the
+ * labels of the rows that `ours` picks in bold.
+ */
+export function renderChart(
+  rows: Row[],
+  ours: (row: Row) => boolean = () => false,
+): string {
   const groups = new Map<string, Row[]>();
   for (const row of rows) {
     const key = `${row.file.replace(/_bench\.ts$/, "")} › ${row.group}`;
@@ -49,9 +55,9 @@ export function renderChart(rows: Row[]): string {
       const x1 = x(Math.max(1, ratio));
       const kind = row.baseline ? "base" : ratio <= 1 ? "fast" : "slow";
       parts.push(
-        `<text x="${LABEL - 8}" y="${y + 14}" class="label">${
-          escape(row.name)
-        }</text>`,
+        `<text x="${LABEL - 8}" y="${y + 14}" class="label${
+          ours(row) ? " ours" : ""
+        }">${escape(row.name)}</text>`,
         `<rect x="${x0.toFixed(1)}" y="${y + 3}" width="${
           Math.max(2, x1 - x0).toFixed(1)
         }" height="${ROW - 6}" class="${kind}"/>`,
@@ -78,6 +84,7 @@ export function renderChart(rows: Row[]): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, sans-serif" font-size="12">`,
     "<style>",
     ".group{font-weight:600;font-size:13px}.label{text-anchor:end}",
+    ".ours{font-weight:600}",
     ".value{fill:#333}.tick{text-anchor:middle;fill:#666}",
     ".grid{stroke:#ddd}.one{stroke:#333;stroke-dasharray:4 3}",
     ".base{fill:#888}.fast{fill:#2a9d8f}.slow{fill:#e76f51}",

@@ -5,8 +5,9 @@
  * baseline and to each peer, and the machine) and `bench/results.svg` (a bar
  * chart of the ratios to the baselines). `deno task bench` runs it.
  *
- * `deno run -A bench/report.ts --from results.json` renders saved output of
- * `deno bench --json` instead of running the benchmarks.
+ * The raw `deno bench --json` output goes to `bench/results.json`;
+ * `deno run -A bench/report.ts --from bench/results.json` renders saved output
+ * instead of running the benchmarks.
  *
  * @module
  */
@@ -42,7 +43,7 @@ interface BenchJson {
 const PEERS =
   /^(co|effection|xstate|piscina|tinypool|moo|expr-eval|mathjs|bare worker)\b/i;
 const OURS =
-  /^(task|future|ours|pool|workerpool|worker pool|localexecutor|local executor|actor|system|context|generator manager|tokenize|lexer|parse|parser|visitor|evaluate|evaluator|calc)\b/i;
+  /\(ours\b|^(task|context|WorkerPool|LocalExecutor|ActorSystem|system\.|ref\.|two inlined futures|[\d,]+ messages into a Worker actor)/i;
 
 /** Whether a row measures another library. */
 export function isPeer(row: Row): boolean {
@@ -114,7 +115,7 @@ export function renderMarkdown(
   ];
   for (const [key, group] of groupRows(rows)) {
     const base = group.find((r) => r.baseline) ?? group[0];
-    const peers = group.filter(isPeer);
+    const peers = group.filter((row) => row !== base && isPeer(row));
     lines.push(`## ${key}`, "");
     const header = ["benchmark", "time/iter", `vs ${base.name}`];
     for (const peer of peers) header.push(`vs ${peer.name}`);
@@ -135,7 +136,7 @@ export function renderMarkdown(
     }
     lines.push("");
   }
-  return lines.join("\n");
+  return lines.join("\n") + "\n";
 }
 
 async function runBenches(): Promise<BenchJson> {
@@ -200,7 +201,16 @@ if (import.meta.main) {
     "",
   ].join("\n");
   const dir = new URL(".", import.meta.url);
+  if (from < 0) {
+    await Deno.writeTextFile(
+      new URL("results.json", dir),
+      JSON.stringify(json, null, 1) + "\n",
+    );
+  }
   await Deno.writeTextFile(new URL("RESULTS.md", dir), markdown);
-  await Deno.writeTextFile(new URL("results.svg", dir), renderChart(rows));
+  await Deno.writeTextFile(
+    new URL("results.svg", dir),
+    renderChart(rows, isOurs),
+  );
   console.log(markdown);
 }
