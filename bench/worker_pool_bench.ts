@@ -217,6 +217,42 @@ Deno.bench({
   },
 });
 
+// The floor: two bare Workers, each computing a whole compute_fibs(35) from
+// one message. On a shared machine the host decides how parallel two threads
+// really are; this row shows what it allowed, so the pool's row can be read
+// against it.
+const floorSource = `${fib}
+onmessage = (e) => {
+  const result = [];
+  for (let i = 0; i < e.data; i++) result.push(fib(i));
+  postMessage(result);
+};`;
+const floorUrl = URL.createObjectURL(
+  new Blob([floorSource], { type: "text/javascript" }),
+);
+const floorWorkers = [0, 1].map(() => new Worker(floorUrl, { type: "module" }));
+function floorRun(worker: Worker, n: number): Promise<number[]> {
+  return new Promise((resolve) => {
+    worker.onmessage = (e) => resolve(e.data);
+    worker.postMessage(n);
+  });
+}
+await Promise.all(floorWorkers.map((w) => floorRun(w, 20)));
+addEventListener("unload", () => {
+  for (const worker of floorWorkers) worker.terminate();
+  URL.revokeObjectURL(floorUrl);
+});
+
+Deno.bench({
+  name: "bare Workers, a whole compute_fibs(35) each (the parallel floor)",
+  group: "part 5: compute_fibs(35) x 2",
+  n: 10,
+  warmup: 2,
+  async fn() {
+    await Promise.all(floorWorkers.map((w) => floorRun(w, 35)));
+  },
+});
+
 Deno.bench({
   name: "two inlined futures in parallel, 2-worker pool",
   group: "part 5: compute_fibs(35) x 2",
