@@ -4,9 +4,11 @@
 
 import type { Row } from "./report.ts";
 
-const WIDTH = 960;
-const LABEL = 380;
-const BAR_MAX = WIDTH - LABEL - 90;
+// Bars get this much room; the labels get what their longest one needs.
+const BAR_MAX = 500;
+const VALUE = 60;
+/** Roughly the width of one character of a 12px sans-serif label. */
+const CHAR = 6.6;
 const ROW = 20;
 const HEADING = 28;
 
@@ -35,6 +37,8 @@ export function renderChart(
     const base = group.find((r) => r.baseline) ?? group[0];
     for (const row of group) ratios.push(row.avg / base.avg);
   }
+  const LABEL = 24 + CHAR * Math.max(...rows.map((row) => row.name.length));
+  const WIDTH = Math.ceil(LABEL + BAR_MAX + VALUE);
   const lo = Math.min(0.1, ...ratios);
   const hi = Math.max(10, ...ratios);
   const span = Math.log10(hi) - Math.log10(lo);

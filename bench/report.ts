@@ -50,9 +50,9 @@ export function isPeer(row: Row): boolean {
   return PEERS.test(row.name);
 }
 
-/** Whether a row measures this package. */
+/** Whether a row measures this package (as a baseline or not). */
 export function isOurs(row: Row): boolean {
-  return !row.baseline && !isPeer(row) && OURS.test(row.name);
+  return !isPeer(row) && OURS.test(row.name);
 }
 
 /** Flattens `deno bench --json` output into rows; failed benches are left out. */
@@ -130,7 +130,9 @@ export function renderMarkdown(
         row === base ? "1.00x" : formatRatio(row.avg / base.avg),
       ];
       for (const peer of peers) {
-        cells.push(isOurs(row) ? formatRatio(row.avg / peer.avg) : "");
+        cells.push(
+          row !== base && isOurs(row) ? formatRatio(row.avg / peer.avg) : "",
+        );
       }
       lines.push(`| ${cells.join(" | ")} |`);
     }
