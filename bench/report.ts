@@ -13,6 +13,7 @@
  */
 
 import { renderChart } from "./_chart.ts";
+import { formatMarkdown } from "../tools/format_markdown.ts";
 
 /** One benchmark's summary, in nanoseconds per iteration. */
 export interface Row {
@@ -209,6 +210,7 @@ if (import.meta.main) {
       JSON.stringify(json, null, 1) + "\n",
     );
   }
+  markdown = await formatMarkdown(markdown);
   await Deno.writeTextFile(new URL("RESULTS.md", dir), markdown);
   await Deno.writeTextFile(
     new URL("results.svg", dir),

@@ -19,6 +19,8 @@ interface DocJson {
   nodes: Record<string, { symbols: DocSymbol[] }>;
 }
 
+import { formatMarkdown } from "./format_markdown.ts";
+
 const root = new URL("../", import.meta.url);
 export const START = "<!-- api-map:start -->";
 export const END = "<!-- api-map:end -->";
@@ -67,21 +69,6 @@ export async function apiMap(): Promise<string> {
     lines.push("");
   }
   return (await formatMarkdown(lines.join("\n"))).trimEnd();
-}
-
-/** Formats Markdown as `deno fmt` does in the README, so the copy matches. */
-async function formatMarkdown(text: string): Promise<string> {
-  const fmt = new Deno.Command(Deno.execPath(), {
-    args: ["fmt", "--ext=md", "-"],
-    cwd: root.pathname,
-    stdin: "piped",
-    stdout: "piped",
-  }).spawn();
-  const writer = fmt.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(text));
-  await writer.close();
-  const { stdout } = await fmt.output();
-  return new TextDecoder().decode(stdout);
 }
 
 /** `readme` with its API map section replaced by `map`. */
