@@ -435,6 +435,8 @@ export class ActorSystem {
   #qCells: (Cell | undefined)[] = new Array(64);
   #qMessages: unknown[] = new Array(64);
   #qAsks: (AskSlot | undefined)[] = new Array(64);
+  #shiftedMessage: unknown = undefined;
+  #shiftedAsk: AskSlot | undefined = undefined;
   #head = 0;
   #size = 0;
 
@@ -1155,15 +1157,9 @@ export class ActorSystem {
     try {
       while (this.#size > 0 && delivered < limit) {
         if (sliced && tick()) break;
-        const head = this.#head;
-        const cell = this.#qCells[head]!;
-        const message = this.#qMessages[head];
-        const ask = this.#qAsks[head];
-        this.#qCells[head] = undefined;
-        this.#qMessages[head] = undefined;
-        this.#qAsks[head] = undefined;
-        this.#head = (head + 1) & (this.#qCells.length - 1);
-        this.#size--;
+        const cell = this.#shift();
+        const message = this.#shiftedMessage;
+        const ask = this.#shiftedAsk;
         if (cell.state !== ALIVE) {
           this.#deadLetter(
             cell.name,
@@ -1367,21 +1363,29 @@ export class ActorSystem {
     this.#flushToDeadLetters();
   }
 
+  // Takes the head of the queue: returns its actor, and leaves its message
+  // and question in #shiftedMessage and #shiftedAsk (fields rather than a
+  // returned object, so that delivering a message allocates nothing).
+  #shift(): Cell {
+    const head = this.#head;
+    const cell = this.#qCells[head]!;
+    this.#shiftedMessage = this.#qMessages[head];
+    this.#shiftedAsk = this.#qAsks[head];
+    this.#qCells[head] = undefined;
+    this.#qMessages[head] = undefined;
+    this.#qAsks[head] = undefined;
+    this.#head = (head + 1) & (this.#qCells.length - 1);
+    this.#size--;
+    return cell;
+  }
+
   #flushToDeadLetters(): void {
     while (this.#size > 0) {
-      const head = this.#head;
-      const cell = this.#qCells[head]!;
-      const message = this.#qMessages[head];
-      const ask = this.#qAsks[head];
-      this.#qCells[head] = undefined;
-      this.#qMessages[head] = undefined;
-      this.#qAsks[head] = undefined;
-      this.#head = (head + 1) & (this.#qCells.length - 1);
-      this.#size--;
+      const cell = this.#shift();
       this.#deadLetter(
         cell.name,
-        message,
-        ask,
+        this.#shiftedMessage,
+        this.#shiftedAsk,
         "the system was stopped before it was delivered",
       );
     }
