@@ -904,49 +904,48 @@ Deno.test("imported over HTTP, the pool loads its worker script from the package
     }
   });
   try {
+    // The importing script runs in a process of its own, outside this
+    // project, so that remote modules never land in this project's lock file.
     const base = `http://127.0.0.1:${server.addr.port}`;
-    const remote: typeof import("../worker_pool.ts") = await import(
-      `${base}/worker_pool.ts`
-    );
-    await withRemotePool(remote, base, async (pool) => {
-      assert.equal(
-        await pool.submit((x: number, y: number) => x * y, 6, 7),
-        42,
-      );
-      assert.equal(await pool.call("add", 1, 2), 3);
-    });
-    assert.ok(requested.includes("/_worker.ts"), "the worker came over HTTP");
-
-    // Tasks of a pool whose worker cannot load fail; they do not hang.
-    const broken: typeof import("../worker_pool.ts") = await import(
-      `${base}/broken/worker_pool.ts`
-    );
-    await withRemotePool(broken, base, async (pool) => {
-      await assert.rejects(outcome(pool.submit(() => 1)), {
-        name: "WorkerDiedError",
-        message: /could not start/,
+    const output = await runScript(`
+      const base = ${JSON.stringify(base)};
+      const remote = await import(base + "/worker_pool.ts");
+      const pool = new remote.WorkerPool({
+        maxWorkers: 1,
+        module: base + "/tests/fixtures/pool_tasks.ts",
       });
-    });
+      const product = await pool.submit((x: number, y: number) => x * y, 6, 7);
+      const sum = await pool.call("add", 1, 2);
+      await pool.shutdown();
+
+      // Tasks of a pool whose worker cannot load fail; they do not hang.
+      const broken = await import(base + "/broken/worker_pool.ts");
+      const bad = new broken.WorkerPool({ maxWorkers: 1 });
+      let failure;
+      try {
+        await bad.submit(() => 1);
+      } catch (error) {
+        failure = { name: error.name, message: error.message };
+      }
+      await bad.shutdown();
+      console.log(JSON.stringify({
+        product,
+        sum,
+        workers: pool.stats().workers + bad.stats().workers,
+        failure,
+      }));
+    `);
+    assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+    const result = JSON.parse(new TextDecoder().decode(output.stdout));
+    assert.equal(result.product, 42);
+    assert.equal(result.sum, 3);
+    assert.equal(result.workers, 0);
+    assert.equal(result.failure?.name, "WorkerDiedError");
+    assert.match(result.failure?.message ?? "", /could not start/);
+    assert.ok(requested.includes("/_worker.ts"), "the worker came over HTTP");
     assert.ok(requested.includes("/broken/_worker.ts"));
   } finally {
     controller.abort();
     await server.finished;
   }
 });
-
-async function withRemotePool(
-  remote: typeof import("../worker_pool.ts"),
-  base: string,
-  body: (pool: WorkerPool<Tasks>) => Promise<void>,
-): Promise<void> {
-  const pool = new remote.WorkerPool<Tasks>({
-    maxWorkers: 1,
-    module: `${base}/tests/fixtures/pool_tasks.ts`,
-  });
-  try {
-    await body(pool);
-  } finally {
-    await pool.shutdown();
-  }
-  assert.equal(pool.stats().workers, 0);
-}
