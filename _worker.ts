@@ -265,13 +265,7 @@ function settle(
 ): void {
   if (!ok) {
     if (value !== EXIT) {
-      push(
-        slot,
-        STATUS_ERROR,
-        serializeError(explain(value, key)),
-        cost,
-        false,
-      );
+      pushError(slot, value, key, cost);
     }
   } else if (value instanceof Future) {
     const future = value;
@@ -287,27 +281,25 @@ function settle(
         (v) => push(slot, STATUS_OK, v, cost, chunk),
         (e) => {
           if (e === EXIT) return;
-          push(
-            slot,
-            STATUS_ERROR,
-            serializeError(explain(e, key)),
-            cost,
-            false,
-          );
+          pushError(slot, e, key, cost);
         },
       );
     } catch (error) {
-      push(
-        slot,
-        STATUS_ERROR,
-        serializeError(explain(error, key)),
-        cost,
-        false,
-      );
+      pushError(slot, error, key, cost);
     }
   } else {
     push(slot, STATUS_OK, value, cost, chunk);
   }
+}
+
+/** Reports a task's error for its slot, explained and ready to clone. */
+function pushError(
+  slot: number,
+  error: unknown,
+  key: number | string,
+  cost: number,
+): void {
+  push(slot, STATUS_ERROR, serializeError(explain(error, key)), cost, false);
 }
 
 function settleFuture(
@@ -325,13 +317,7 @@ function settleFuture(
     if (future.cancelled()) {
       push(slot, STATUS_CANCELLED, (error as Error).message, cost, false);
     } else {
-      push(
-        slot,
-        STATUS_ERROR,
-        serializeError(explain(error, key)),
-        cost,
-        false,
-      );
+      pushError(slot, error, key, cost);
     }
     return;
   }
