@@ -39,10 +39,10 @@ import {
   checkMilliseconds,
   describe,
   isGeneratorFunction,
-} from "./_describe.ts";
-import { queueJob, reportLater, runJob, tick } from "./_scheduler.ts";
-import { ActorError } from "./_actor_error.ts";
-import { type HostSide, WorkerHost } from "./_actor_host.ts";
+} from "./_core/describe.ts";
+import { queueJob, reportLater, runJob, tick } from "./_core/scheduler.ts";
+import { ActorError } from "./_actor/error.ts";
+import { type HostSide, WorkerHost } from "./_actor/host.ts";
 import {
   actorInternals,
   answer,
@@ -52,8 +52,8 @@ import {
   serializeError,
   type SpawnControl,
   type WorkerControl,
-} from "./_actor_link.ts";
-import type { ArgsOf } from "./_types.ts";
+} from "./_actor/link.ts";
+import type { ArgsOf } from "./_core/types.ts";
 
 export { ActorError };
 

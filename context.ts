@@ -57,8 +57,8 @@ import {
   runSync,
   runTask,
   SyncContext,
-} from "./_context.ts";
-import { describe, isGeneratorFunction, isThenable } from "./_describe.ts";
+} from "./_context/managers.ts";
+import { describe, isGeneratorFunction, isThenable } from "./_core/describe.ts";
 
 /**
  * A context manager that has been entered: what a {@linkcode contextManager}

@@ -27,21 +27,21 @@
  * @module
  */
 
-import { describe, isGeneratorLike, isThenable } from "./_describe.ts";
-import { CANCELLED, FINISHED, internals } from "./_internals.ts";
-import { type ChunkRunner, orderedMap } from "./_ordered_map.ts";
+import { describe, isGeneratorLike, isThenable } from "./_core/describe.ts";
+import { CANCELLED, FINISHED, internals } from "./_core/internals.ts";
+import { type ChunkRunner, orderedMap } from "./_executor/ordered_map.ts";
 import {
   abortMessage,
   abortTimeout,
   checkCount,
   checkLimits,
   timeoutError,
-} from "./_executor_options.ts";
-import { isTransfer, type Transfer } from "./_transfer.ts";
+} from "./_executor/options.ts";
+import { isTransfer, type Transfer } from "./_executor/transfer.ts";
 import { Future, InvalidStateError } from "./future.ts";
 import { Task } from "./task.ts";
 
-export { Transfer, transfer } from "./_transfer.ts";
+export { Transfer, transfer } from "./_executor/transfer.ts";
 
 /** `T`, or the value inside a {@linkcode Transfer} marker. */
 export type Untransfer<T> = T extends Transfer<infer U> ? U : T;

@@ -30,9 +30,9 @@ import {
   internals,
   PENDING,
   RUNNING,
-} from "./_internals.ts";
-import { checkMilliseconds, describe, isThenable } from "./_describe.ts";
-import { reportLater, runJob, tick } from "./_scheduler.ts";
+} from "./_core/internals.ts";
+import { checkMilliseconds, describe, isThenable } from "./_core/describe.ts";
+import { reportLater, runJob, tick } from "./_core/scheduler.ts";
 
 /**
  * Thrown by a cancelled future's `result()` and `exception()`, thrown into a

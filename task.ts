@@ -26,7 +26,7 @@ import {
   FINISHED,
   type InspectFn,
   internals,
-} from "./_internals.ts";
+} from "./_core/internals.ts";
 import {
   checkMilliseconds,
   describe,
@@ -34,8 +34,8 @@ import {
   isGeneratorFunction,
   isGeneratorLike,
   isThenable,
-} from "./_describe.ts";
-import { queueJob, runNested, tick } from "./_scheduler.ts";
+} from "./_core/describe.ts";
+import { queueJob, runNested, tick } from "./_core/scheduler.ts";
 
 /**
  * What a task runs: a generator that yields futures (through `yield*`) and

@@ -33,8 +33,8 @@
  * @module
  */
 
-import { describe } from "./_describe.ts";
-import { type ChunkRunner, orderedMap } from "./_ordered_map.ts";
+import { describe } from "./_core/describe.ts";
+import { type ChunkRunner, orderedMap } from "./_executor/ordered_map.ts";
 import {
   abortMessage,
   abortTimeout,
@@ -42,7 +42,7 @@ import {
   checkLimits,
   type TaskLimits,
   timeoutError,
-} from "./_executor_options.ts";
+} from "./_executor/options.ts";
 import {
   CANCELLED,
   CLOSED,
@@ -65,8 +65,12 @@ import {
   STATUS_ERROR,
   STATUS_OK,
   STATUS_SKIPPED,
-} from "./_pool_protocol.ts";
-import { isTransfer, type Transfer, unwrapTransfer } from "./_transfer.ts";
+} from "./_executor/pool_protocol.ts";
+import {
+  isTransfer,
+  type Transfer,
+  unwrapTransfer,
+} from "./_executor/transfer.ts";
 import {
   checkTaskFunction,
   type Executor,
@@ -84,9 +88,9 @@ import {
   InvalidStateError,
   TimeoutError,
 } from "./future.ts";
-import type { ArgsOf } from "./_types.ts";
+import type { ArgsOf } from "./_core/types.ts";
 
-export { Transfer, transfer } from "./_transfer.ts";
+export { Transfer, transfer } from "./_executor/transfer.ts";
 export type {
   Executor,
   MapOptions,
@@ -240,7 +244,7 @@ const ERROR_CLASSES: Record<string, new (message: string) => Error> = {
   WorkerDiedError,
 };
 
-const WORKER_URL = new URL("./_worker.ts", import.meta.url);
+const WORKER_URL = new URL("./_executor/worker.ts", import.meta.url);
 
 /**
  * A worker is handed more tasks while the work it holds is expected to take

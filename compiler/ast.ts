@@ -6,7 +6,7 @@
  * @module
  */
 
-import { describe } from "../_describe.ts";
+import { describe } from "../_core/describe.ts";
 
 /** The operators of {@linkcode BinOp}, by their character. */
 export type BinaryOperator = "+" | "-" | "*" | "/";

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { describe } from "../_describe.ts";
+import { describe } from "../_core/describe.ts";
 import type { BinOp, Num, UnaryOp } from "./ast.ts";
 import { DivisionByZeroError } from "./errors.ts";
 import { parse } from "./parser.ts";

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { describe } from "../_describe.ts";
+import { describe } from "../_core/describe.ts";
 import type { Node } from "./ast.ts";
 import { ParseError } from "./errors.ts";
 import type { Token } from "./lexer.ts";

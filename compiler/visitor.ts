@@ -10,7 +10,7 @@
  * @module
  */
 
-import { describe, isGeneratorFunction } from "../_describe.ts";
+import { describe, isGeneratorFunction } from "../_core/describe.ts";
 import type { Node } from "./ast.ts";
 
 /**

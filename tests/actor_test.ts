@@ -28,8 +28,8 @@ import {
   Link,
   type LinkHandler,
   serializeError,
-} from "../_actor_link.ts";
-import type { SerializedError } from "../_error_clone.ts";
+} from "../_actor/link.ts";
+import type { SerializedError } from "../_core/error_clone.ts";
 
 // Collects what a system reports, and lets a test wait for the next report.
 function errorLog() {

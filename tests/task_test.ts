@@ -15,7 +15,7 @@ import {
   startInlineFuture,
   Task,
 } from "@frontier/generators/task";
-import { MAX_NESTING } from "../_scheduler.ts";
+import { MAX_NESTING } from "../_core/scheduler.ts";
 import { captureUnhandled } from "./_util.ts";
 
 const MILLION = 1_000_000;

@@ -891,7 +891,7 @@ Deno.test("imported over HTTP, the pool loads its worker script from the package
   }, async (request) => {
     const path = new URL(request.url).pathname;
     requested.push(path);
-    if (path === "/broken/_worker.ts") {
+    if (path === "/broken/_executor/worker.ts") {
       return new Response("not found", { status: 404 });
     }
     try {
@@ -942,8 +942,11 @@ Deno.test("imported over HTTP, the pool loads its worker script from the package
     assert.equal(result.workers, 0);
     assert.equal(result.failure?.name, "WorkerDiedError");
     assert.match(result.failure?.message ?? "", /could not start/);
-    assert.ok(requested.includes("/_worker.ts"), "the worker came over HTTP");
-    assert.ok(requested.includes("/broken/_worker.ts"));
+    assert.ok(
+      requested.includes("/_executor/worker.ts"),
+      "the worker came over HTTP",
+    );
+    assert.ok(requested.includes("/broken/_executor/worker.ts"));
   } finally {
     controller.abort();
     await server.finished;

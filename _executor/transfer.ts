@@ -2,7 +2,7 @@
 // The `transfer` marker: a value whose buffers move to or from a worker
 // instead of being copied. Executors that stay in one isolate just unwrap it.
 
-import { describe } from "./_describe.ts";
+import { describe } from "../_core/describe.ts";
 
 const TRANSFER = Symbol.for("@frontier/generators/transfer");
 

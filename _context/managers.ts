@@ -8,11 +8,11 @@ import type {
   AsyncContextManager,
   AsyncEnterExitManager,
   ContextManager,
-} from "./context.ts";
-import type { Operation } from "./task.ts";
-import { CancelledError, Future } from "./future.ts";
-import { describe, isGeneratorLike, isThenable } from "./_describe.ts";
-import { reportLater } from "./_scheduler.ts";
+} from "../context.ts";
+import type { Operation } from "../task.ts";
+import { CancelledError, Future } from "../future.ts";
+import { describe, isGeneratorLike, isThenable } from "../_core/describe.ts";
+import { reportLater } from "../_core/scheduler.ts";
 
 /**
  * The exit every manager of this package implements: `isError` says whether

@@ -10,7 +10,11 @@
 // fail the tasks that were running here, rerun those that never started, and
 // start a new worker.
 
-import { isAsyncGenerator, isGeneratorLike, isThenable } from "./_describe.ts";
+import {
+  isAsyncGenerator,
+  isGeneratorLike,
+  isThenable,
+} from "../_core/describe.ts";
 import {
   CLOSED,
   CRASHED,
@@ -29,10 +33,10 @@ import {
   STATUS_ERROR,
   STATUS_OK,
   STATUS_SKIPPED,
-} from "./_pool_protocol.ts";
-import { transfer, unwrapTransfer } from "./_transfer.ts";
-import { Future } from "./future.ts";
-import { Task } from "./task.ts";
+} from "./pool_protocol.ts";
+import { transfer, unwrapTransfer } from "./transfer.ts";
+import { Future } from "../future.ts";
+import { Task } from "../task.ts";
 
 interface WorkerScope {
   postMessage(message: unknown, transfer?: Transferable[]): void;
@@ -170,7 +174,7 @@ function resolve(key: number | string): AnyFunction {
       throw new TypeError(
         `call(${
           JSON.stringify(key)
-        }) on a WorkerPool made without a module: pass new WorkerPool({ module: new URL("./tasks.ts", import.meta.url) })`,
+        }) on a WorkerPool made without a module: pass new WorkerPool({ module: new URL("../tasks.ts", import.meta.url) })`,
       );
     }
     throw new TypeError(

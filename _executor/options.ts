@@ -2,8 +2,8 @@
 // Checks of the options executors share, and how an aborted signal ends a
 // future.
 
-import { checkMilliseconds, describe } from "./_describe.ts";
-import { TimeoutError } from "./future.ts";
+import { checkMilliseconds, describe } from "../_core/describe.ts";
+import { TimeoutError } from "../future.ts";
 
 /** The per-task options both executors take (see `SubmitOptions`). */
 export interface TaskLimits {

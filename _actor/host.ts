@@ -5,10 +5,10 @@
 // (the actor's `finally` blocks run there first, then the Worker says
 // "closed" and is terminated; after `stopTimeout` it is terminated anyway).
 
-import { Future } from "./future.ts";
-import { describe } from "./_describe.ts";
-import { ActorError } from "./_actor_error.ts";
-import type { SerializedError } from "./_error_clone.ts";
+import { Future } from "../future.ts";
+import { describe } from "../_core/describe.ts";
+import { ActorError } from "./error.ts";
+import type { SerializedError } from "../_core/error_clone.ts";
 import {
   type AskSlot,
   deserializeError,
@@ -19,10 +19,10 @@ import {
   RemoteReply,
   type SpawnControl,
   type WorkerControl,
-} from "./_actor_link.ts";
+} from "./link.ts";
 
 // Loaded from this package's own URL, so it works from JSR or any host.
-const WORKER_URL = new URL("./_actor_worker.ts", import.meta.url);
+const WORKER_URL = new URL("./worker.ts", import.meta.url);
 
 /** What a host needs from the system that spawned it. */
 export interface HostSide {

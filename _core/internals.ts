@@ -5,7 +5,7 @@
 // inside the `Future` class, where its private fields are in reach, and
 // `task.ts` fills in `wake`.
 
-import type { Future } from "./future.ts";
+import type { Future } from "../future.ts";
 
 export const PENDING = 0;
 export const RUNNING = 1;

@@ -10,18 +10,18 @@
 // on their own, after flushing the batch in progress: one port keeps order,
 // so a control message never overtakes the operations written before it.
 
-import { Future } from "./future.ts";
-import { ActorError } from "./_actor_error.ts";
-import { describe } from "./_describe.ts";
-import { runJob } from "./_scheduler.ts";
+import { Future } from "../future.ts";
+import { ActorError } from "./error.ts";
+import { describe } from "../_core/describe.ts";
+import { runJob } from "../_core/scheduler.ts";
 import {
   deserializeError,
   type SerializedError,
   serializeError,
-} from "./_error_clone.ts";
+} from "../_core/error_clone.ts";
 
 export { deserializeError, serializeError };
-import type { ActorSystem } from "./actor.ts";
+import type { ActorSystem } from "../actor.ts";
 
 // Operation codes of a batch. Operands follow each code.
 const TO = 0; // name: the target of the operations that follow

@@ -5,13 +5,9 @@
 // started and lets the rest finish unobserved, as Python's `Executor.map`
 // does; a timeout or an aborted signal stops all of it.
 
-import { describe } from "./_describe.ts";
-import { CancelledError, type Future } from "./future.ts";
-import {
-  abortMessage,
-  abortTimeout,
-  timeoutError,
-} from "./_executor_options.ts";
+import { describe } from "../_core/describe.ts";
+import { CancelledError, type Future } from "../future.ts";
+import { abortMessage, abortTimeout, timeoutError } from "./options.ts";
 
 /** How `orderedMap` starts and gives up on work. */
 export interface ChunkRunner<R> {

@@ -60,4 +60,4 @@ export {
   deserializeError,
   type SerializedError,
   serializeError,
-} from "./_error_clone.ts";
+} from "../_core/error_clone.ts";

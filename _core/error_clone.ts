@@ -4,7 +4,7 @@
 // of an AggregateError and its other cloneable fields. Used by the worker pool
 // and by actors in Workers.
 
-import { describe } from "./_describe.ts";
+import { describe } from "./describe.ts";
 
 /** An error as plain, cloneable data. */
 export interface SerializedError {

@@ -9,8 +9,8 @@
 // the actor's `finally` blocks, posts what is left, and says "closed"; the
 // other side then terminates the Worker.
 
-import { type ActorFunction, defaultSystem } from "./actor.ts";
-import { ActorError } from "./_actor_error.ts";
+import { type ActorFunction, defaultSystem } from "../actor.ts";
+import { ActorError } from "./error.ts";
 import {
   actorInternals,
   Link,
@@ -19,8 +19,8 @@ import {
   serializeError,
   type SpawnControl,
   type WorkerControl,
-} from "./_actor_link.ts";
-import { describe, isGeneratorFunction } from "./_describe.ts";
+} from "./link.ts";
+import { describe, isGeneratorFunction } from "../_core/describe.ts";
 
 interface WorkerScope {
   postMessage(message: unknown): void;
