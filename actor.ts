@@ -35,11 +35,8 @@
  */
 
 import { Future, InvalidStateError, TimeoutError } from "./future.ts";
-import {
-  checkMilliseconds,
-  describe,
-  isGeneratorFunction,
-} from "./_core/describe.ts";
+import { describe, isGeneratorFunction } from "./_core/describe.ts";
+import { checkCount, checkMilliseconds } from "./_core/checks.ts";
 import { queueJob, reportLater, runJob, tick } from "./_core/scheduler.ts";
 import { ActorError } from "./_actor/error.ts";
 import { type HostSide, WorkerHost } from "./_actor/host.ts";
@@ -498,13 +495,18 @@ export class ActorSystem {
     this.#onError = onError ?? reportByDefault;
     this.#batchSize = options.batchSize === undefined
       ? DEFAULT_BATCH
-      : checkCount("new ActorSystem() option batchSize", options.batchSize, 1);
+      : checkCount(options.batchSize, {
+        action: "create an ActorSystem",
+        name: "option batchSize",
+        min: 1,
+        infinite: true,
+      });
     this.#stopTimeout = options.stopTimeout === undefined
       ? DEFAULT_STOP_TIMEOUT
-      : checkMilliseconds(
-        "new ActorSystem() option stopTimeout",
-        options.stopTimeout,
-      );
+      : checkMilliseconds(options.stopTimeout, {
+        action: "create an ActorSystem",
+        name: "option stopTimeout",
+      });
   }
 
   /**
@@ -828,7 +830,11 @@ export class ActorSystem {
   run(options: RunOptions = {}): number {
     const limit = options.maxMessages === undefined
       ? Infinity
-      : checkCount("run() option maxMessages", options.maxMessages, 0);
+      : checkCount(options.maxMessages, {
+        action: "run the actor system",
+        name: "option maxMessages",
+        infinite: true,
+      });
     if (this.#delivering) {
       throw new InvalidStateError(
         `run() was called from inside the handler of actor ${
@@ -1439,7 +1445,10 @@ function makeAsk(
   const future = new AskFuture<unknown>();
   const timeout = options?.timeout;
   if (timeout !== undefined) {
-    const ms = checkMilliseconds("ask() option timeout", timeout);
+    const ms = checkMilliseconds(timeout, {
+      action: "ask",
+      name: "option timeout",
+    });
     future.timer = setTimeout(() => {
       if (!future.done()) {
         future.setException(
@@ -1526,7 +1535,11 @@ function checkPolicy(
   }
   const max = options.maxRestarts === undefined
     ? DEFAULT_MAX_RESTARTS
-    : checkCount(`${what} option maxRestarts`, options.maxRestarts, 0);
+    : checkCount(options.maxRestarts, {
+      action: what,
+      name: "option maxRestarts",
+      infinite: true,
+    });
   if (!Number.isFinite(max)) {
     throw new RangeError(
       `${what} option maxRestarts must be finite, got Infinity: an actor that fails as it starts would be restarted forever`,
@@ -1536,21 +1549,12 @@ function checkPolicy(
     ? DEFAULT_RESTART_WINDOW
     : options.restartWindow === Infinity
     ? Infinity
-    : checkMilliseconds(`${what} option restartWindow`, options.restartWindow);
+    : checkMilliseconds(options.restartWindow, {
+      action: what,
+      name: "option restartWindow",
+    });
   if (restart === "never") return undefined;
   return { max, window, times: [] };
-}
-
-function checkCount(what: string, value: unknown, min: number): number {
-  if (
-    typeof value !== "number" || !(value >= min) ||
-    (!Number.isInteger(value) && value !== Infinity)
-  ) {
-    throw new RangeError(
-      `${what} must be a whole number >= ${min}, got ${describe(value)}`,
-    );
-  }
-  return value;
 }
 
 function checkModuleUrl(what: string, url: unknown): string {

@@ -49,7 +49,6 @@
 import type { Operation } from "./task.ts";
 import {
   AsyncContext,
-  AsyncGeneratorFunction,
   enterAsyncGenerator,
   enterGenerator,
   EXIT,
@@ -58,7 +57,12 @@ import {
   runTask,
   SyncContext,
 } from "./_context/managers.ts";
-import { describe, isGeneratorFunction, isThenable } from "./_core/describe.ts";
+import {
+  describe,
+  isAsyncGeneratorFunction,
+  isGeneratorFunction,
+  isThenable,
+} from "./_core/describe.ts";
 
 /**
  * A context manager that has been entered: what a {@linkcode contextManager}
@@ -334,7 +338,7 @@ export function contextManager<This, A extends unknown[], T>(
 ): (this: This, ...args: A) => ContextManager<T> {
   const make = fn; // `fn` itself is narrowed by the check below
   if (!isGeneratorFunction(fn)) {
-    const hint = fn instanceof AsyncGeneratorFunction
+    const hint = isAsyncGeneratorFunction(fn)
       ? "; for an async generator function, use asyncContextManager()"
       : "";
     throw new TypeError(
@@ -395,7 +399,7 @@ export function contextManager<This, A extends unknown[], T>(
 export function asyncContextManager<This, A extends unknown[], T>(
   fn: (this: This, ...args: A) => AsyncGenerator<T, unknown, undefined>,
 ): (this: This, ...args: A) => Promise<AsyncContextManager<T>> {
-  if (!(fn instanceof AsyncGeneratorFunction)) {
+  if (!isAsyncGeneratorFunction(fn)) {
     const hint = isGeneratorFunction(fn)
       ? "; for a generator function (function*), use contextManager()"
       : "";

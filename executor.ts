@@ -27,13 +27,18 @@
  * @module
  */
 
-import { describe, isGeneratorLike, isThenable } from "./_core/describe.ts";
+import {
+  describe,
+  isAsyncGeneratorFunction,
+  isGeneratorLike,
+  isThenable,
+} from "./_core/describe.ts";
+import { checkCount } from "./_core/checks.ts";
 import { CANCELLED, FINISHED, internals } from "./_core/internals.ts";
 import { type ChunkRunner, orderedMap } from "./_executor/ordered_map.ts";
 import {
   abortMessage,
   abortTimeout,
-  checkCount,
   checkLimits,
   timeoutError,
 } from "./_executor/options.ts";
@@ -251,11 +256,6 @@ class LocalFuture<T> extends Future<T> {
   }
 }
 
-function isAsyncGeneratorFunction(fn: unknown): boolean {
-  return Object.prototype.toString.call(fn) ===
-    "[object AsyncGeneratorFunction]";
-}
-
 /**
  * Checks what `submit` was given: a function that is not an async generator
  * function.
@@ -352,18 +352,17 @@ export class LocalExecutor implements Executor {
    * `maxQueue`), or `Infinity`.
    */
   constructor(options: LocalExecutorOptions = {}) {
-    this.#max = checkCount(
-      "LocalExecutor option maxConcurrency",
-      options.maxConcurrency ?? Infinity,
-      1,
-      true,
-    );
-    this.#maxQueue = checkCount(
-      "LocalExecutor option maxQueue",
-      options.maxQueue ?? Infinity,
-      0,
-      true,
-    );
+    this.#max = checkCount(options.maxConcurrency ?? Infinity, {
+      action: "create a LocalExecutor",
+      name: "option maxConcurrency",
+      min: 1,
+      infinite: true,
+    });
+    this.#maxQueue = checkCount(options.maxQueue ?? Infinity, {
+      action: "create a LocalExecutor",
+      name: "option maxQueue",
+      infinite: true,
+    });
   }
 
   /**

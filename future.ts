@@ -31,7 +31,8 @@ import {
   PENDING,
   RUNNING,
 } from "./_core/internals.ts";
-import { checkMilliseconds, describe, isThenable } from "./_core/describe.ts";
+import { describe, isThenable } from "./_core/describe.ts";
+import { checkMilliseconds } from "./_core/checks.ts";
 import { reportLater, runJob, tick } from "./_core/scheduler.ts";
 
 /**
@@ -823,7 +824,10 @@ export function sleep(ms: number): Future<undefined>;
  */
 export function sleep<T>(ms: number, value: T): Future<T>;
 export function sleep<T>(ms: number, value?: T): Future<T | undefined> {
-  return new SleepFuture(checkMilliseconds("sleep(ms)", ms), value);
+  return new SleepFuture(
+    checkMilliseconds(ms, { action: "sleep", name: "ms" }),
+    value,
+  );
 }
 
 /** When {@linkcode wait} returns. */
@@ -895,7 +899,10 @@ export function wait<T>(
   }
   const timeout = options.timeout === undefined
     ? undefined
-    : checkMilliseconds("wait() option timeout", options.timeout);
+    : checkMilliseconds(options.timeout, {
+      action: "wait",
+      name: "option timeout",
+    });
 
   const result = new Future<WaitResult<T>>();
   const done = new Set<Future<T>>();
@@ -983,7 +990,10 @@ export function asCompleted<T>(
   const list = [...new Set(checkFutures<T>("asCompleted()", futures))];
   const timeout = options.timeout === undefined
     ? undefined
-    : checkMilliseconds("asCompleted() option timeout", options.timeout);
+    : checkMilliseconds(options.timeout, {
+      action: "iterate asCompleted()",
+      name: "option timeout",
+    });
   return new AsCompletedIterator(list, timeout);
 }
 

@@ -28,13 +28,13 @@ import {
   internals,
 } from "./_core/internals.ts";
 import {
-  checkMilliseconds,
   describe,
   isAsyncGenerator,
   isGeneratorFunction,
   isGeneratorLike,
   isThenable,
 } from "./_core/describe.ts";
+import { checkMilliseconds } from "./_core/checks.ts";
 import { queueJob, runNested, tick } from "./_core/scheduler.ts";
 
 /**
@@ -602,5 +602,8 @@ export function after<T>(
   gen: Generator<unknown, T, unknown>,
 ): Generator<unknown, T, unknown> {
   checkGenerator("after(ms, gen)", gen);
-  return runAfter(checkMilliseconds("after(ms, gen)", ms), gen);
+  return runAfter(
+    checkMilliseconds(ms, { action: "wait in after()", name: "ms" }),
+    gen,
+  );
 }

@@ -34,11 +34,11 @@
  */
 
 import { describe } from "./_core/describe.ts";
+import { checkCount } from "./_core/checks.ts";
 import { type ChunkRunner, orderedMap } from "./_executor/ordered_map.ts";
 import {
   abortMessage,
   abortTimeout,
-  checkCount,
   checkLimits,
   type TaskLimits,
   timeoutError,
@@ -583,26 +583,23 @@ export class WorkerPool<M extends object = Record<never, never>>
    */
   constructor(options: WorkerPoolOptions = {}) {
     this.#max = checkCount(
-      "WorkerPool option maxWorkers",
       options.maxWorkers ?? Math.max(1, navigator.hardwareConcurrency ?? 1),
-      1,
+      { action: "create a WorkerPool", name: "option maxWorkers", min: 1 },
     );
-    this.#min = checkCount(
-      "WorkerPool option minWorkers",
-      options.minWorkers ?? 0,
-      0,
-    );
+    this.#min = checkCount(options.minWorkers ?? 0, {
+      action: "create a WorkerPool",
+      name: "option minWorkers",
+    });
     if (this.#min > this.#max) {
       throw new RangeError(
         `WorkerPool option minWorkers (${this.#min}) is more than maxWorkers (${this.#max})`,
       );
     }
-    this.#maxQueue = checkCount(
-      "WorkerPool option maxQueue",
-      options.maxQueue ?? Infinity,
-      0,
-      true,
-    );
+    this.#maxQueue = checkCount(options.maxQueue ?? Infinity, {
+      action: "create a WorkerPool",
+      name: "option maxQueue",
+      infinite: true,
+    });
     const idle = options.idleTimeout ?? 10_000;
     if (typeof idle !== "number" || !(idle >= 0)) {
       throw new RangeError(
@@ -621,11 +618,11 @@ export class WorkerPool<M extends object = Record<never, never>>
     this.#perWorker = options.tasksPerWorker === undefined
       ? undefined
       : Math.min(
-        checkCount(
-          "WorkerPool option tasksPerWorker",
-          options.tasksPerWorker,
-          1,
-        ),
+        checkCount(options.tasksPerWorker, {
+          action: "create a WorkerPool",
+          name: "option tasksPerWorker",
+          min: 1,
+        }),
         MAX_IN_FLIGHT,
       );
     this.#ensureWorkers();
@@ -804,11 +801,11 @@ export class WorkerPool<M extends object = Record<never, never>>
       ? this.#checkName("map()", fn)
       : this.#keyOf(fn);
     const { timeout, signal } = checkLimits("map()", options);
-    const chunkSize = checkCount(
-      "map() option chunkSize",
-      options.chunkSize ?? 1,
-      1,
-    );
+    const chunkSize = checkCount(options.chunkSize ?? 1, {
+      action: "map",
+      name: "option chunkSize",
+      min: 1,
+    });
     if (this.#closed) throw this.#closedError("map()");
     const runner: ChunkRunner<unknown> = {
       chunked: true,
@@ -851,7 +848,7 @@ export class WorkerPool<M extends object = Record<never, never>>
    */
   warm(count: number = this.#max): Promise<void> {
     if (this.#closed) throw this.#closedError("warm()");
-    checkCount("warm(count)", count, 0);
+    checkCount(count, { action: "warm the pool", name: "count" });
     const target = Math.min(count, this.#max);
     while (this.#workers.length < target) {
       if (this.#startWorker() === undefined) break;

@@ -11,7 +11,12 @@ import type {
 } from "../context.ts";
 import type { Operation } from "../task.ts";
 import { CancelledError, Future } from "../future.ts";
-import { describe, isGeneratorLike, isThenable } from "../_core/describe.ts";
+import {
+  describe,
+  isAsyncFunction,
+  isGeneratorLike,
+  isThenable,
+} from "../_core/describe.ts";
 import { reportLater } from "../_core/scheduler.ts";
 
 /**
@@ -30,12 +35,6 @@ const CLOSE_ATTEMPTS = 100;
 
 /** How many errors `contains` looks at before it gives up (and wraps). */
 const CONTAINS_LIMIT = 1000;
-
-export const AsyncFunction = Object.getPrototypeOf(async function () {})
-  .constructor;
-export const AsyncGeneratorFunction = Object.getPrototypeOf(
-  async function* () {},
-).constructor;
 
 /** The base of this package's synchronous managers. */
 export abstract class SyncContext<T> implements ContextManager<T> {
@@ -344,8 +343,8 @@ export function enter(cm: unknown, what: string, isAsync: boolean): Entry {
     }
     if (
       !isAsync &&
-      (manager.enter instanceof AsyncFunction ||
-        manager.exit instanceof AsyncFunction)
+      (isAsyncFunction(manager.enter) ||
+        isAsyncFunction(manager.exit))
     ) {
       throw new TypeError(
         `${what} got ${

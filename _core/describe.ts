@@ -13,6 +13,16 @@ export function isGeneratorFunction(
   return value instanceof GeneratorFunction;
 }
 
+/** Whether `value` is an async generator function (`async function*`). */
+export function isAsyncGeneratorFunction(value: unknown): boolean {
+  return value instanceof AsyncGeneratorFunction;
+}
+
+/** Whether `value` is an async function (`async function`, or `async () =>`). */
+export function isAsyncFunction(value: unknown): boolean {
+  return value instanceof AsyncFunction;
+}
+
 /** Whether `value` looks like a generator object (has `next` and `throw`). */
 export function isGeneratorLike(value: unknown): value is Generator {
   return typeof value === "object" && value !== null &&
@@ -88,22 +98,4 @@ export function describe(value: unknown): string {
   }
   if (isThenable(value)) return "a thenable (promise-like) object";
   return ctor === Object || ctor === undefined ? "a plain object" : "an object";
-}
-
-/**
- * Checks a duration option: a finite number of milliseconds, at least 0.
- *
- * @param what What takes it, for the message, e.g. `"sleep(ms)"`.
- * @param ms The value given.
- * @returns `ms`.
- */
-export function checkMilliseconds(what: string, ms: unknown): number {
-  if (typeof ms !== "number" || !(ms >= 0) || !Number.isFinite(ms)) {
-    throw new RangeError(
-      `${what} needs a finite number of milliseconds >= 0, got ${
-        describe(ms)
-      }; to wait without a limit, leave it out`,
-    );
-  }
-  return ms;
 }

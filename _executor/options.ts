@@ -2,7 +2,8 @@
 // Checks of the options executors share, and how an aborted signal ends a
 // future.
 
-import { checkMilliseconds, describe } from "../_core/describe.ts";
+import { describe } from "../_core/describe.ts";
+import { checkMilliseconds } from "../_core/checks.ts";
 import { TimeoutError } from "../future.ts";
 
 /** The per-task options both executors take (see `SubmitOptions`). */
@@ -21,7 +22,7 @@ export function checkLimits(what: string, options: unknown): TaskLimits {
   }
   const { timeout, signal } = options as TaskLimits;
   if (timeout !== undefined) {
-    checkMilliseconds(`${what} option timeout`, timeout);
+    checkMilliseconds(timeout, { action: what, name: "option timeout" });
   }
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError(
@@ -29,30 +30,6 @@ export function checkLimits(what: string, options: unknown): TaskLimits {
     );
   }
   return { timeout, signal };
-}
-
-/**
- * Checks a count option: a whole number >= `min`, or `Infinity` when
- * `infinite` allows it.
- */
-export function checkCount(
-  what: string,
-  value: unknown,
-  min: number,
-  infinite = false,
-): number {
-  if (
-    typeof value !== "number" ||
-    !(Number.isInteger(value) || (infinite && value === Infinity)) ||
-    value < min
-  ) {
-    throw new RangeError(
-      `${what} must be a whole number >= ${min}${
-        infinite ? " (or Infinity)" : ""
-      }, got ${describe(value)}`,
-    );
-  }
-  return value;
 }
 
 /** The message of the `TimeoutError` a `timeout` option ends a task with. */

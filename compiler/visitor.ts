@@ -10,7 +10,11 @@
  * @module
  */
 
-import { describe, isGeneratorFunction } from "../_core/describe.ts";
+import {
+  describe,
+  isAsyncGeneratorFunction,
+  isGeneratorFunction,
+} from "../_core/describe.ts";
 import type { Node } from "./ast.ts";
 
 /**
@@ -215,7 +219,7 @@ export class NodeVisitor<R, N extends Kinded = Node> {
         node: Kinded,
       ) => unknown;
       if (
-        Object.prototype.toString.call(fn) === "[object AsyncGeneratorFunction]"
+        isAsyncGeneratorFunction(fn)
       ) {
         throw new TypeError(
           `${
