@@ -85,8 +85,6 @@ export type ActorExports<Mod> =
   }[keyof Mod]
   & string;
 
-export type { ArgsOf };
-
 /** A message that could not be delivered, kept in `system.deadLetters`. */
 export interface DeadLetter {
   /** The name of the actor it was for. */

@@ -90,19 +90,6 @@ import {
 } from "./future.ts";
 import type { ArgsOf } from "./_core/types.ts";
 
-export { Transfer, transfer } from "./_executor/transfer.ts";
-export type {
-  Executor,
-  MapOptions,
-  ShutdownOptions,
-  SubmitOptions,
-  Submitter,
-  TaskResult,
-  Untransfer,
-  WithTransfer,
-} from "./executor.ts";
-export { QueueFullError } from "./executor.ts";
-
 /** The names of the function exports of a module type `M`. */
 export type FunctionKeys<M> =
   & {

@@ -406,7 +406,8 @@ Deno.test("cancelling sleep clears its timer", () =>
 Deno.test("sleep rejects a bad duration, naming it", () => {
   assert.throws(() => sleep(-1), {
     name: "RangeError",
-    message: /Cannot sleep: ms must be a finite number of milliseconds >= 0, got -1/,
+    message:
+      /Cannot sleep: ms must be a finite number of milliseconds >= 0, got -1/,
   });
   assert.throws(() => sleep(NaN), RangeError);
   assert.throws(() => sleep(Infinity), RangeError);

@@ -9,10 +9,8 @@ import {
   TimeoutError,
 } from "../future.ts";
 import { startInlineFuture } from "../task.ts";
+import { QueueFullError, type Transfer, transfer } from "../executor.ts";
 import {
-  QueueFullError,
-  type Transfer,
-  transfer,
   WorkerDiedError,
   WorkerPool,
   type WorkerPoolOptions,
