@@ -50,14 +50,19 @@ import type { Operation } from "./task.ts";
 import {
   checkAsyncGeneratorFunction,
   checkClosable,
+  checkEnterExitManager,
   checkErrorClasses,
   checkGeneratorFunction,
 } from "./_context/checks.ts";
-import { Closing, NullContext, Suppress } from "./_context/managers.ts";
+import {
+  AsyncEnteredManager,
+  Closing,
+  EnteredManager,
+  NullContext,
+  Suppress,
+} from "./_context/managers.ts";
 import {
   asyncGeneratorFactory,
-  enterAsyncManager,
-  enterManager,
   generatorFactory,
   runAsync,
   runSync,
@@ -749,7 +754,8 @@ export function withTaskContext(
 export function enterContext<T>(
   manager: EnterExitManager<T>,
 ): ContextManager<T> {
-  return enterManager(manager);
+  checkEnterExitManager(manager, "enterContext(manager)");
+  return new EnteredManager(manager);
 }
 
 /**
@@ -787,7 +793,8 @@ export function enterContext<T>(
 export async function enterAsyncContext<T>(
   manager: AsyncEnterExitManager<T>,
 ): Promise<AsyncContextManager<T>> {
-  return await enterAsyncManager(manager);
+  checkEnterExitManager(manager, "enterAsyncContext(manager)");
+  return new AsyncEnteredManager(manager, await manager.enter());
 }
 
 // ---------------------------------------------------------------------------

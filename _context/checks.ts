@@ -10,27 +10,27 @@ import {
 } from "../_core/describe.ts";
 
 /** Checks the generator function given to `contextManager()`. */
-export function checkGeneratorFunction(fn: unknown): void {
-  if (isGeneratorFunction(fn)) return;
-  const hint = isAsyncGeneratorFunction(fn)
+export function checkGeneratorFunction(generatorFunction: unknown): void {
+  if (isGeneratorFunction(generatorFunction)) return;
+  const hint = isAsyncGeneratorFunction(generatorFunction)
     ? "; for an async generator function, use asyncContextManager()"
     : "";
   throw new TypeError(
     `Cannot create a context manager factory: expected a generator function (function*), got ${
-      describe(fn)
+      describe(generatorFunction)
     }${hint}`,
   );
 }
 
 /** Checks the async generator function given to `asyncContextManager()`. */
-export function checkAsyncGeneratorFunction(fn: unknown): void {
-  if (isAsyncGeneratorFunction(fn)) return;
-  const hint = isGeneratorFunction(fn)
+export function checkAsyncGeneratorFunction(generatorFunction: unknown): void {
+  if (isAsyncGeneratorFunction(generatorFunction)) return;
+  const hint = isGeneratorFunction(generatorFunction)
     ? "; for a generator function (function*), use contextManager()"
     : "";
   throw new TypeError(
     `Cannot create an async context manager factory: expected an async generator function (async function*), got ${
-      describe(fn)
+      describe(generatorFunction)
     }${hint}`,
   );
 }

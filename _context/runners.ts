@@ -1,14 +1,13 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
 // The code behind the public functions of `context.ts`: the factories that
-// enter generators, the adapters that enter enter()/exit() managers, the one
-// routine that enters anything that looks like a context manager, and the
-// three ways to run a block in one, where errors that meet are kept together.
+// enter generators, the one routine that enters anything that looks like a
+// context manager, and the three ways to run a block in one, where errors
+// that meet are kept together.
 
 import type {
   AsyncContextManager,
   AsyncEnterExitManager,
   ContextManager,
-  EnterExitManager,
 } from "../context.ts";
 import type { Operation } from "../task.ts";
 import { CancelledError, Future } from "../future.ts";
@@ -19,14 +18,12 @@ import {
   isThenable,
 } from "../_core/describe.ts";
 import { reportLater } from "../_core/scheduler.ts";
-import { checkBody, checkEnterExitManager } from "./checks.ts";
+import { checkBody } from "./checks.ts";
 import {
   ASYNC_DISPOSE,
   AsyncContext,
-  AsyncEnteredManager,
   AsyncGeneratorContextManager,
   DISPOSE,
-  EnteredManager,
   type Entry,
   EXIT,
   EXIT_METHOD,
@@ -43,32 +40,38 @@ const CONTAINS_LIMIT = 1000;
 // Entering generators.
 
 /**
- * The factory `contextManager(fn)` returns: it keeps `fn`'s name, passes on
- * `this` and its arguments, and enters the generator at once.
+ * The factory `contextManager(fn)` returns: it keeps the generator function's
+ * name, passes on `this` and its arguments, and enters the generator at once.
  */
 export function generatorFactory<This, A extends unknown[], T>(
-  fn: (this: This, ...args: A) => Generator<T, unknown, undefined>,
+  generatorFunction: (
+    this: This,
+    ...args: A
+  ) => Generator<T, unknown, undefined>,
 ): (this: This, ...args: A) => ContextManager<T> {
-  const name = fn.name || "(anonymous)";
+  const name = generatorFunction.name || "(anonymous)";
   const factory = function (this: This, ...args: A): ContextManager<T> {
-    return enterGenerator(fn.apply(this, args), name);
+    return enterGenerator(generatorFunction.apply(this, args), name);
   };
-  Object.defineProperty(factory, "name", { value: fn.name });
+  Object.defineProperty(factory, "name", { value: generatorFunction.name });
   return factory;
 }
 
 /** The factory `asyncContextManager(fn)` returns. */
 export function asyncGeneratorFactory<This, A extends unknown[], T>(
-  fn: (this: This, ...args: A) => AsyncGenerator<T, unknown, undefined>,
+  generatorFunction: (
+    this: This,
+    ...args: A
+  ) => AsyncGenerator<T, unknown, undefined>,
 ): (this: This, ...args: A) => Promise<AsyncContextManager<T>> {
-  const name = fn.name || "(anonymous)";
+  const name = generatorFunction.name || "(anonymous)";
   const factory = async function (
     this: This,
     ...args: A
   ): Promise<AsyncContextManager<T>> {
-    return await enterAsyncGenerator(fn.apply(this, args), name);
+    return await enterAsyncGenerator(generatorFunction.apply(this, args), name);
   };
-  Object.defineProperty(factory, "name", { value: fn.name });
+  Object.defineProperty(factory, "name", { value: generatorFunction.name });
   return factory;
 }
 
@@ -90,25 +93,6 @@ async function enterAsyncGenerator<T>(
   const first = await generator.next();
   if (first.done) throw didNotYield(name);
   return new AsyncGeneratorContextManager(generator, first.value, name);
-}
-
-// ---------------------------------------------------------------------------
-// Entering enter()/exit() managers, for `using`.
-
-/** `enterContext(manager)`. */
-export function enterManager<T>(
-  manager: EnterExitManager<T>,
-): ContextManager<T> {
-  checkEnterExitManager(manager, "enterContext(manager)");
-  return new EnteredManager(manager);
-}
-
-/** `enterAsyncContext(manager)`. */
-export async function enterAsyncManager<T>(
-  manager: AsyncEnterExitManager<T>,
-): Promise<AsyncContextManager<T>> {
-  checkEnterExitManager(manager, "enterAsyncContext(manager)");
-  return new AsyncEnteredManager(manager, await manager.enter());
 }
 
 // ---------------------------------------------------------------------------
