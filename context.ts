@@ -717,6 +717,9 @@ export function withTaskContext(
   return runTask(cm, body, "withTaskContext(cm, body)");
 }
 
+// ---------------------------------------------------------------------------
+// Adapters of enter()/exit() managers.
+
 /**
  * Enters a manager in the tutorial's `enter()`/`exit(error)` shape and
  * returns it as a {@linkcode ContextManager}, for `using` and

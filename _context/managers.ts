@@ -291,11 +291,12 @@ export class NullContext<T> extends SyncContext<T> {
 
 type Keyed = Record<PropertyKey, unknown>;
 
-/** How a {@linkcode PlainEntry} exits its manager. */
+// How a PlainEntry exits its manager: a number, not a closure per entry.
+/** By the manager's `exit(error)` method. */
 export const EXIT_METHOD = 0;
-/** How a {@linkcode PlainEntry} exits its manager. */
+/** By the manager's `[Symbol.dispose]()`. */
 export const DISPOSE = 1;
-/** How a {@linkcode PlainEntry} exits its manager. */
+/** By the manager's `[Symbol.asyncDispose]()`. */
 export const ASYNC_DISPOSE = 2;
 
 /** An entry for a manager from elsewhere: enter/exit, exit only, disposable. */
