@@ -48,21 +48,26 @@
 
 import type { Operation } from "./task.ts";
 import {
-  AsyncContext,
-  enterAsyncGenerator,
-  enterGenerator,
-  EXIT,
+  checkAsyncGeneratorFunction,
+  checkClosable,
+  checkEnterExitManager,
+  checkErrorClasses,
+  checkGeneratorFunction,
+} from "./_context/checks.ts";
+import {
+  AsyncEnteredManager,
+  Closing,
+  EnteredManager,
+  NullContext,
+  Suppress,
+} from "./_context/managers.ts";
+import {
+  asyncGeneratorFactory,
+  generatorFactory,
   runAsync,
   runSync,
   runTask,
-  SyncContext,
-} from "./_context/managers.ts";
-import {
-  describe,
-  isAsyncGeneratorFunction,
-  isGeneratorFunction,
-  isThenable,
-} from "./_core/describe.ts";
+} from "./_context/runners.ts";
 
 /**
  * A context manager that has been entered: what a {@linkcode contextManager}
@@ -336,23 +341,8 @@ export interface AsyncEnterExitManager<T> {
 export function contextManager<This, A extends unknown[], T>(
   fn: (this: This, ...args: A) => Generator<T, unknown, undefined>,
 ): (this: This, ...args: A) => ContextManager<T> {
-  const make = fn; // `fn` itself is narrowed by the check below
-  if (!isGeneratorFunction(fn)) {
-    const hint = isAsyncGeneratorFunction(fn)
-      ? "; for an async generator function, use asyncContextManager()"
-      : "";
-    throw new TypeError(
-      `contextManager() needs a generator function (function*), got ${
-        describe(fn)
-      }${hint}`,
-    );
-  }
-  const name = fn.name || "(anonymous)";
-  const factory = function (this: This, ...args: A): ContextManager<T> {
-    return enterGenerator(make.apply(this, args), name);
-  };
-  Object.defineProperty(factory, "name", { value: fn.name });
-  return factory;
+  checkGeneratorFunction(fn);
+  return generatorFactory(fn);
 }
 
 /**
@@ -399,25 +389,8 @@ export function contextManager<This, A extends unknown[], T>(
 export function asyncContextManager<This, A extends unknown[], T>(
   fn: (this: This, ...args: A) => AsyncGenerator<T, unknown, undefined>,
 ): (this: This, ...args: A) => Promise<AsyncContextManager<T>> {
-  if (!isAsyncGeneratorFunction(fn)) {
-    const hint = isGeneratorFunction(fn)
-      ? "; for a generator function (function*), use contextManager()"
-      : "";
-    throw new TypeError(
-      `asyncContextManager() needs an async generator function (async function*), got ${
-        describe(fn)
-      }${hint}`,
-    );
-  }
-  const name = fn.name || "(anonymous)";
-  const factory = async function (
-    this: This,
-    ...args: A
-  ): Promise<AsyncContextManager<T>> {
-    return await enterAsyncGenerator(fn.apply(this, args), name);
-  };
-  Object.defineProperty(factory, "name", { value: fn.name });
-  return factory;
+  checkAsyncGeneratorFunction(fn);
+  return asyncGeneratorFactory(fn);
 }
 
 /**
@@ -747,69 +720,6 @@ export function withTaskContext(
 // ---------------------------------------------------------------------------
 // Adapters of enter()/exit() managers.
 
-class EnteredManager<T> extends SyncContext<T> {
-  #manager: EnterExitManager<T> | undefined;
-
-  constructor(manager: EnterExitManager<T>) {
-    super(manager.enter());
-    this.#manager = manager;
-  }
-
-  get name(): string {
-    return describe(this.#manager);
-  }
-
-  [EXIT](isError: boolean, error: unknown): boolean {
-    const manager = this.#manager;
-    if (manager === undefined) return false;
-    this.#manager = undefined;
-    const answer = isError ? manager.exit(error) : manager.exit();
-    if (isThenable(answer)) {
-      throw new TypeError(
-        `the exit() of ${
-          describe(manager)
-        } returned a promise, which a synchronous exit cannot wait for; use enterAsyncContext() with \`await using\``,
-      );
-    }
-    return isError && Boolean(answer);
-  }
-}
-
-class AsyncEnteredManager<T> extends AsyncContext<T> {
-  #manager: AsyncEnterExitManager<T> | undefined;
-
-  constructor(manager: AsyncEnterExitManager<T>, value: T) {
-    super(value);
-    this.#manager = manager;
-  }
-
-  get name(): string {
-    return describe(this.#manager);
-  }
-
-  async [EXIT](isError: boolean, error: unknown): Promise<boolean> {
-    const manager = this.#manager;
-    if (manager === undefined) return false;
-    this.#manager = undefined;
-    const answer = await (isError ? manager.exit(error) : manager.exit());
-    return isError && Boolean(answer);
-  }
-}
-
-function checkManager(what: string, manager: unknown): void {
-  const m = manager as Partial<EnterExitManager<unknown>> | null;
-  if (
-    typeof m !== "object" || m === null || typeof m.enter !== "function" ||
-    typeof m.exit !== "function"
-  ) {
-    throw new TypeError(
-      `${what} needs an object with enter() and exit(error) methods, got ${
-        describe(manager)
-      }`,
-    );
-  }
-}
-
 /**
  * Enters a manager in the tutorial's `enter()`/`exit(error)` shape and
  * returns it as a {@linkcode ContextManager}, for `using` and
@@ -847,7 +757,7 @@ function checkManager(what: string, manager: unknown): void {
 export function enterContext<T>(
   manager: EnterExitManager<T>,
 ): ContextManager<T> {
-  checkManager("enterContext(manager)", manager);
+  checkEnterExitManager(manager, "enterContext(manager)");
   return new EnteredManager(manager);
 }
 
@@ -886,7 +796,7 @@ export function enterContext<T>(
 export async function enterAsyncContext<T>(
   manager: AsyncEnterExitManager<T>,
 ): Promise<AsyncContextManager<T>> {
-  checkManager("enterAsyncContext(manager)", manager);
+  checkEnterExitManager(manager, "enterAsyncContext(manager)");
   return new AsyncEnteredManager(manager, await manager.enter());
 }
 
@@ -905,24 +815,6 @@ export async function enterAsyncContext<T>(
  * ```
  */
 export type ErrorClass = abstract new (...args: never[]) => unknown;
-
-class Suppress implements EnterExitManager<void> {
-  #classes: readonly ErrorClass[];
-
-  constructor(classes: readonly ErrorClass[]) {
-    this.#classes = classes;
-  }
-
-  enter(): void {}
-
-  exit(error?: unknown): boolean {
-    if (arguments.length === 0) return false;
-    for (const errorClass of this.#classes) {
-      if (error instanceof errorClass) return true;
-    }
-    return false;
-  }
-}
 
 /**
  * A manager that suppresses errors of the given classes (and their
@@ -956,32 +848,8 @@ class Suppress implements EnterExitManager<void> {
 export function suppress(
   ...errorClasses: ErrorClass[]
 ): EnterExitManager<void> {
-  for (const errorClass of errorClasses) {
-    if (typeof errorClass !== "function") {
-      throw new TypeError(
-        `suppress(...errorClasses) needs classes of errors, got ${
-          describe(errorClass)
-        }`,
-      );
-    }
-  }
+  checkErrorClasses(errorClasses);
   return new Suppress(errorClasses);
-}
-
-class Closing<T extends { close(): unknown }> extends SyncContext<T> {
-  #open = true;
-
-  get name(): string {
-    return `closing(${describe(this.value)})`;
-  }
-
-  [EXIT](): boolean {
-    if (this.#open) {
-      this.#open = false;
-      this.value.close();
-    }
-    return false;
-  }
 }
 
 /**
@@ -1016,27 +884,8 @@ class Closing<T extends { close(): unknown }> extends SyncContext<T> {
 export function closing<T extends { close(): unknown }>(
   obj: T,
 ): ContextManager<T> {
-  if (
-    (typeof obj !== "object" && typeof obj !== "function") || obj === null ||
-    typeof obj.close !== "function"
-  ) {
-    throw new TypeError(
-      `closing(obj) needs an object with a close() method, got ${
-        describe(obj)
-      }`,
-    );
-  }
+  checkClosable(obj);
   return new Closing(obj);
-}
-
-class NullContext<T> extends SyncContext<T> {
-  get name(): string {
-    return "nullContext()";
-  }
-
-  [EXIT](): boolean {
-    return false;
-  }
 }
 
 /**

@@ -149,7 +149,9 @@ Deno.test("contextManager() rejects what is not a generator function, with a hin
   assert.throws(
     // @ts-expect-error: not a generator function
     () => contextManager(() => 1),
-    isTypeError(/needs a generator function.*the function/),
+    isTypeError(
+      /Cannot create a context manager factory: expected a generator function \(function\*\), got the function/,
+    ),
   );
   assert.throws(
     // @ts-expect-error: an async generator function
@@ -175,7 +177,7 @@ Deno.test("a generator that does not yield makes the factory throw a TypeError (
   assert.throws(
     () => factory(),
     isTypeError(
-      /did not yield: its generator returned without reaching `yield`/,
+      /Cannot enter the context manager .*: its generator did not yield, it returned without reaching `yield`/,
     ),
   );
   assert.equal(state.closed, 1);
@@ -211,9 +213,14 @@ Deno.test("a generator that yields twice: the exit throws a TypeError (did not s
       log.push("finally");
     }
   });
-  assert.throws(() => {
-    using _ = factory();
-  }, isTypeError(/did not stop: its generator yielded again/));
+  assert.throws(
+    () => {
+      using _ = factory();
+    },
+    isTypeError(
+      /Cannot exit the context manager .*: its generator did not stop, it yielded again/,
+    ),
+  );
   assert.deepEqual(log, ["after first yield", "finally"]);
   assert.equal(state.closed, 1);
 });
@@ -311,8 +318,12 @@ Deno.test("a generator that never stops yielding while being closed is given up 
     },
     (error) =>
       error instanceof SuppressedError &&
-      isTypeError(/endless kept yielding while being closed/)(error.error) &&
-      isTypeError(/endless did not stop/)(error.suppressed),
+      isTypeError(
+        /Cannot close the context manager endless: its generator kept yielding while being closed/,
+      )(error.error) &&
+      isTypeError(/the context manager endless: its generator did not stop/)(
+        error.suppressed,
+      ),
   );
 });
 
@@ -524,7 +535,7 @@ Deno.test("withContext: an error raised by the exit meets the block's error in a
     (error) =>
       error instanceof SuppressedError && error.error === exitError &&
       error.suppressed === body &&
-      /exiting the context manager/.test(error.message),
+      /Cannot exit the context manager/.test(error.message),
   );
   assert.throws(() => withContext(failing(), () => 1), (e) => e === exitError);
 });
@@ -635,12 +646,16 @@ Deno.test("withContext rejects async managers, promises and non-managers with cl
   assert.throws(
     // @ts-expect-error: not a manager
     () => withContext(42, body),
-    isTypeError(/needs a context manager, got 42 \(a number\)/),
+    isTypeError(
+      /Cannot run withContext\(cm, body\): expected a context manager, got 42 \(a number\)/,
+    ),
   );
   assert.throws(
     // @ts-expect-error: not a manager
     () => withContext({ open() {} }, body),
-    isTypeError(/needs a context manager, got a plain object/),
+    isTypeError(
+      /Cannot run withContext\(cm, body\): expected a context manager, got a plain object/,
+    ),
   );
   assert.throws(
     // @ts-expect-error: only async-disposable
@@ -663,7 +678,9 @@ Deno.test("withContext rejects async managers, promises and non-managers with cl
   assert.throws(
     // @ts-expect-error: not a function
     () => withContext(nullContext(1), "body"),
-    isTypeError(/needs a function for the block/),
+    isTypeError(
+      /Cannot run withContext\(cm, body\): expected a function for the block/,
+    ),
   );
   assert.equal(ran, false);
 });
@@ -681,7 +698,9 @@ Deno.test("withContext: a block that is not a function is a TypeError that an en
   assert.throws(
     // @ts-expect-error: not a function
     () => withContext(cm(), null),
-    isTypeError(/needs a function for the block, got null/),
+    isTypeError(
+      /Cannot run withContext\(cm, body\): expected a function for the block, got null/,
+    ),
   );
   assert.equal(seen.length, 1);
 });
@@ -1299,7 +1318,9 @@ Deno.test("asyncContextManager() rejects what is not an async generator function
   assert.throws(
     // @ts-expect-error: an async function
     () => asyncContextManager(async () => {}),
-    isTypeError(/needs an async generator function/),
+    isTypeError(
+      /Cannot create an async context manager factory: expected an async generator function/,
+    ),
   );
 });
 
@@ -1334,9 +1355,14 @@ Deno.test("async: did not yield, an error before the yield, did not stop, and di
       log.push("finally");
     }
   });
-  await assert.rejects(async () => {
-    await using _ = await twice.factory();
-  }, isTypeError(/did not stop: its generator yielded again/));
+  await assert.rejects(
+    async () => {
+      await using _ = await twice.factory();
+    },
+    isTypeError(
+      /Cannot exit the context manager .*: its generator did not stop, it yielded again/,
+    ),
+  );
   assert.deepEqual(log, ["finally"]);
   assert.equal(twice.state.closed, 1);
 
@@ -1602,7 +1628,9 @@ Deno.test("enterContext adapts an enter()/exit(error) manager to using and Dispo
   assert.throws(
     // @ts-expect-error: no exit
     () => enterContext({ enter() {} }),
-    isTypeError(/needs an object with enter\(\) and exit\(error\)/),
+    isTypeError(
+      /Cannot run enterContext\(manager\): expected an object with enter\(\) and exit\(error\)/,
+    ),
   );
 });
 
@@ -1718,7 +1746,9 @@ Deno.test("suppress() is not disposable, so using rejects it (using cannot suppr
   assert.throws(
     // @ts-expect-error: not a class
     () => suppress("Error"),
-    isTypeError(/needs classes of errors, got "Error" \(a string\)/),
+    isTypeError(
+      /Cannot create a suppress\(\) manager: expected classes of errors, got "Error" \(a string\)/,
+    ),
   );
 });
 
@@ -1754,7 +1784,9 @@ Deno.test("closing() closes the object once when the block ends, and never suppr
   assert.throws(
     // @ts-expect-error: nothing to close
     () => closing({}),
-    isTypeError(/needs an object with a close\(\) method, got a plain object/),
+    isTypeError(
+      /Cannot create a closing\(\) manager: expected an object with a close\(\) method, got a plain object/,
+    ),
   );
 });
 
@@ -2104,7 +2136,9 @@ Deno.test("withTaskContext: a block that is not an operation is a TypeError the 
       // @ts-expect-error: the block must be a generator function
       withTaskContext(connection(log, "a"), () => 1),
     ),
-    isTypeError(/needs a block that is a generator function/),
+    isTypeError(
+      /Cannot run withTaskContext\(cm, body\): expected the block to be a generator function/,
+    ),
   );
   assert.deepEqual(log, ["open a", "a saw TypeError", "close a"]);
 });
