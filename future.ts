@@ -33,7 +33,18 @@ import {
 } from "./_core/internals.ts";
 import { describe, isThenable } from "./_core/describe.ts";
 import { checkMilliseconds } from "./_core/checks.ts";
-import { reportLater, runJob, tick } from "./_core/scheduler.ts";
+import { reportLater, runJob } from "./_core/scheduler.ts";
+import { formatFuture, stateName } from "./_core/describe_future.ts";
+import { FutureIterator } from "./_core/future_iterator.ts";
+import {
+  makePromise,
+  markObserved,
+  promiseOf,
+  reportUnobserved,
+} from "./_core/future_promise.ts";
+import { completeWait } from "./_core/wait.ts";
+import { AsCompletedIterator } from "./_core/as_completed.ts";
+import { gatherInto } from "./_core/gather.ts";
 
 /**
  * Thrown by a cancelled future's `result()` and `exception()`, thrown into a
@@ -116,20 +127,6 @@ const OBSERVED = 8; // someone will see the error: no unhandled report
 const FLUSHING = 16; // done, callbacks queued or running: new ones wait in line
 const PROMISED = 32; // a promise for `then` (or the unhandled report) exists
 
-// The promise behind `then`, made on demand: most futures are never awaited,
-// so they do not carry a slot for it.
-const promises = new WeakMap<Future<unknown>, Promise<unknown>>();
-
-const STATE_NAMES = ["pending", "running", "finished", "failed", "cancelled"];
-
-// Filled in by the static block of `Future`, for this module's functions.
-let stateOf!: (future: Future<unknown>) => number;
-let peekValue!: (future: Future<unknown>) => unknown;
-
-type Timer = ReturnType<typeof setTimeout>;
-
-function noop(): void {}
-
 /**
  * A result to be computed later.
  *
@@ -188,10 +185,8 @@ export class Future<T> implements PromiseLike<T> {
   #callbacks: Callback | Callback[] | undefined = undefined;
 
   static {
-    stateOf = (f) => f.#state & STATE;
-    peekValue = (f) => f.#value;
-    internals.state = stateOf;
-    internals.peek = peekValue;
+    internals.state = (f) => f.#state & STATE;
+    internals.peek = (f) => f.#value;
     internals.take = (f) => {
       if ((f.#state & STATE) !== FINISHED) f.#observe();
       return f.#value;
@@ -205,7 +200,7 @@ export class Future<T> implements PromiseLike<T> {
       f.#value = value;
     };
     internals.format = (f, title, inspect, options) =>
-      f.#format(title, inspect, options);
+      formatFuture(f, { title, inspect, options });
   }
 
   /**
@@ -461,7 +456,7 @@ export class Future<T> implements PromiseLike<T> {
     if (state !== PENDING) {
       throw new InvalidStateError(
         `setRunning() on a future that is already ${
-          STATE_NAMES[state]
+          stateName(state)
         }: call it once, before the work starts`,
       );
     }
@@ -574,19 +569,11 @@ export class Future<T> implements PromiseLike<T> {
     inspect: InspectFn,
     options: unknown,
   ): string {
-    return this.#format("Future", inspect, options);
-  }
-
-  #format(title: string, inspect: InspectFn, options: unknown): string {
-    const state = this.#state & STATE;
-    switch (state) {
-      case FINISHED:
-        return `${title} { ${inspect(this.#value, options)} }`;
-      case FAILED:
-        return `${title} { <failed> ${inspect(this.#value, options)} }`;
-      default:
-        return `${title} { <${STATE_NAMES[state]}> }`;
-    }
+    return formatFuture(this as Future<unknown>, {
+      title: "Future",
+      inspect,
+      options,
+    });
   }
 
   #add(callback: Callback): void {
@@ -616,7 +603,7 @@ export class Future<T> implements PromiseLike<T> {
       // A rejected promise nobody handles is what Deno reports as an unhandled
       // rejection; observing the future later hands it a handler in time.
       this.#state |= PROMISED;
-      promises.set(this as Future<unknown>, Promise.reject(value));
+      reportUnobserved(this as Future<unknown>, value);
     }
   }
 
@@ -642,40 +629,19 @@ export class Future<T> implements PromiseLike<T> {
     if (state & OBSERVED) return;
     this.#state = state | OBSERVED;
     // Hand the pending unhandled-rejection report a handler.
-    if (state & PROMISED) {
-      promises.get(this as Future<unknown>)!.then(undefined, noop);
-    }
+    if (state & PROMISED) markObserved(this as Future<unknown>);
   }
 
   #asPromise(): Promise<T> {
-    const self = this as Future<unknown>;
-    if (this.#state & PROMISED) return promises.get(self) as Promise<T>;
+    if (this.#state & PROMISED) return promiseOf(this);
     this.#state |= PROMISED;
-    let promise: Promise<T>;
-    switch (this.#state & STATE) {
-      case FINISHED:
-        promise = Promise.resolve(this.#value as T);
-        break;
-      case FAILED:
-      case CANCELLED:
-        promise = Promise.reject(this.#value);
-        break;
-      default:
-        promise = new Promise<T>((resolve, reject) => {
-          this.#add(() => {
-            if ((this.#state & STATE) === FINISHED) resolve(this.#value as T);
-            else reject(this.#value);
-          });
-        });
-    }
-    promises.set(self, promise);
-    return promise;
+    return makePromise(this);
   }
 
   #notDone(what: string): InvalidStateError {
     return new InvalidStateError(
       `${what} of a ${
-        STATE_NAMES[this.#state & STATE]
+        stateName(this.#state & STATE)
       } future: JavaScript cannot block until it is done; \`await\` it, add a done callback, or \`yield*\` it inside a task`,
     );
   }
@@ -683,7 +649,7 @@ export class Future<T> implements PromiseLike<T> {
   #alreadyDone(what: string, value: unknown): InvalidStateError {
     return new InvalidStateError(
       `${what}(${describe(value)}) on a future that is already ${
-        STATE_NAMES[this.#state & STATE]
+        stateName(this.#state & STATE)
       }: a future completes once; check done() first or use a new future`,
     );
   }
@@ -696,34 +662,6 @@ function invoke(callback: Callback, future: Future<unknown>): void {
     } else internals.wake(callback, future);
   } catch (error) {
     reportLater(error);
-  }
-}
-
-// A hand-written one-shot iterator, faster than a generator method: `yield*`
-// calls `next()` once, and once more after the task resumes it. It is also its
-// own result object, so a `yield*` on a done future allocates nothing more, and
-// a suspended one holds nothing more.
-class FutureIterator<T> implements Iterator<Future<T>, T, unknown> {
-  done = false;
-  value: Future<T> | T;
-  constructor(future: Future<T>) {
-    this.value = future;
-  }
-  next(): IteratorResult<Future<T>, T> {
-    const future = this.value as Future<T>;
-    // A done future does not suspend, unless the time slice is used up: then
-    // the task gets control back and lets the event loop run.
-    if (future.done() && !tick()) {
-      this.value = future.result();
-      this.done = true;
-    }
-    return this as IteratorResult<Future<T>, T>;
-  }
-  throw(error: unknown): never {
-    throw error;
-  }
-  return(value?: T): IteratorResult<Future<T>, T> {
-    return { done: true, value: value as T };
   }
 }
 
@@ -905,42 +843,7 @@ export function wait<T>(
     });
 
   const result = new Future<WaitResult<T>>();
-  const done = new Set<Future<T>>();
-  const notDone = new Set<Future<T>>();
-  const satisfied = (last: Future<T> | undefined): boolean =>
-    notDone.size === 0 ||
-    (last !== undefined && (returnWhen === "FIRST_COMPLETED" ||
-      (returnWhen === "FIRST_EXCEPTION" && stateOf(last) === FAILED)));
-
-  let trigger: Future<T> | undefined;
-  for (const f of list) {
-    if (!f.done()) notDone.add(f);
-    else {
-      done.add(f);
-      if (satisfied(f)) trigger ??= f;
-    }
-  }
-  if (trigger !== undefined || notDone.size === 0) {
-    result.setResult({ done, notDone });
-    return result;
-  }
-
-  let timer: Timer | undefined;
-  const finish = () => {
-    clearTimeout(timer);
-    for (const f of notDone) f.removeDoneCallback(onDone);
-    if (!result.done()) result.setResult({ done, notDone });
-  };
-  const onDone = (f: Future<T>) => {
-    if (!notDone.delete(f)) return;
-    done.add(f);
-    if (satisfied(f)) finish();
-  };
-  for (const f of notDone) f.addDoneCallback(onDone);
-  if (timeout !== undefined) timer = setTimeout(finish, timeout);
-  result.addDoneCallback(() => {
-    if (result.cancelled()) finish();
-  });
+  completeWait(result, list, { returnWhen, timeout });
   return result;
 }
 
@@ -994,76 +897,7 @@ export function asCompleted<T>(
       action: "iterate asCompleted()",
       name: "option timeout",
     });
-  return new AsCompletedIterator(list, timeout);
-}
-
-// Hand-written rather than an async generator: an async generator awaits the
-// thenables it yields, and this one yields futures, not their results.
-class AsCompletedIterator<T>
-  implements AsyncIterableIterator<CompletedFuture<T>, undefined> {
-  #list: Future<T>[];
-  #ready: Future<T>[] = [];
-  #given = 0;
-  #timeout: number | undefined;
-  #deadline: number;
-  #listening = false;
-  #wake: (() => void) | undefined = undefined;
-  #onDone = (f: Future<T>) => {
-    this.#ready.push(f);
-    this.#wake?.();
-  };
-
-  constructor(list: Future<T>[], timeout: number | undefined) {
-    this.#list = list;
-    this.#timeout = timeout;
-    this.#deadline = timeout === undefined ? 0 : performance.now() + timeout;
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-
-  async next(): Promise<IteratorResult<Future<T>, undefined>> {
-    if (this.#given === this.#list.length) return this.#end();
-    if (!this.#listening) {
-      // Listen from the first `next()` on, so an iterator nobody reads leaves
-      // nothing behind on the futures.
-      this.#listening = true;
-      for (const f of this.#list) f.addDoneCallback(this.#onDone);
-    }
-    while (this.#ready.length === 0) {
-      const left = this.#timeout === undefined
-        ? Infinity
-        : this.#deadline - performance.now();
-      if (left <= 0) {
-        const missing = this.#list.length - this.#given;
-        this.#end();
-        throw new TimeoutError(
-          `asCompleted(): ${missing} of ${this.#list.length} futures were not done within ${this.#timeout} ms`,
-        );
-      }
-      let timer: Timer | undefined;
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-        if (left !== Infinity) timer = setTimeout(resolve, left);
-      });
-      this.#wake = undefined;
-      clearTimeout(timer);
-    }
-    this.#given++;
-    return { done: false, value: this.#ready.shift()! };
-  }
-
-  return(): Promise<IteratorResult<Future<T>, undefined>> {
-    return Promise.resolve(this.#end());
-  }
-
-  #end(): IteratorResult<Future<T>, undefined> {
-    this.#given = this.#list.length;
-    this.#ready.length = 0;
-    for (const f of this.#list) f.removeDoneCallback(this.#onDone);
-    return { done: true, value: undefined };
-  }
+  return new AsCompletedIterator(list, { timeout, TimeoutError });
 }
 
 /** The result type of a future type. */
@@ -1092,26 +926,6 @@ export function gather<const F extends readonly Future<unknown>[]>(
   type Results = { -readonly [K in keyof F]: FutureValue<F[K]> };
   const list = checkFutures<unknown>("gather()", futures);
   const outer = new Future<Results>();
-  const results = new Array<unknown>(list.length);
-  let left = list.length;
-  if (left === 0) {
-    outer.setResult(results as Results);
-    return outer;
-  }
-  list.forEach((f, i) => {
-    f.addDoneCallback(() => {
-      if (outer.done()) return;
-      const state = stateOf(f);
-      if (state === FINISHED) {
-        results[i] = peekValue(f);
-        if (--left === 0) outer.setResult(results as Results);
-      } else {
-        outer.setException(peekValue(f));
-      }
-    });
-  });
-  outer.addDoneCallback(() => {
-    if (outer.cancelled()) { for (const f of list) f.cancel(); }
-  });
+  gatherInto(outer, list);
   return outer;
 }
