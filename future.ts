@@ -63,7 +63,7 @@ import { gatherInto } from "./_core/gather.ts";
  */
 export class CancelledError extends Error {
   /** Makes a `CancelledError`. */
-  constructor(message = "the future was cancelled", options?: ErrorOptions) {
+  constructor(message = "The future was cancelled", options?: ErrorOptions) {
     super(message, options);
     this.name = "CancelledError";
   }
@@ -185,22 +185,24 @@ export class Future<T> implements PromiseLike<T> {
   #callbacks: Callback | Callback[] | undefined = undefined;
 
   static {
-    internals.state = (f) => f.#state & STATE;
-    internals.peek = (f) => f.#value;
-    internals.take = (f) => {
-      if ((f.#state & STATE) !== FINISHED) f.#observe();
-      return f.#value;
+    internals.state = (future) => future.#state & STATE;
+    internals.peek = (future) => future.#value;
+    internals.take = (future) => {
+      if ((future.#state & STATE) !== FINISHED) future.#observe();
+      return future.#value;
     };
-    internals.settle = (f, state, value) => f.#settle(state, value);
-    internals.markRunning = (f) => {
-      if ((f.#state & STATE) === PENDING) f.#state += RUNNING - PENDING;
+    internals.settle = (future, state, value) => future.#settle(state, value);
+    internals.markRunning = (future) => {
+      if ((future.#state & STATE) === PENDING) {
+        future.#state += RUNNING - PENDING;
+      }
     };
-    internals.addWaiter = (f, waiter) => f.#add(waiter);
-    internals.stash = (f, value) => {
-      f.#value = value;
+    internals.addWaiter = (future, waiter) => future.#add(waiter);
+    internals.stash = (future, value) => {
+      future.#value = value;
     };
-    internals.format = (f, title, inspect, options) =>
-      formatFuture(f, { title, inspect, options });
+    internals.format = (future, title, inspect, options) =>
+      formatFuture(future, { title, inspect, options });
   }
 
   /**
@@ -226,14 +228,14 @@ export class Future<T> implements PromiseLike<T> {
       future.#settle(FINISHED, value);
       return future;
     }
-    const settle = (state: number, v: unknown) => {
+    const settle = (state: number, outcome: unknown) => {
       // A future cancelled while the promise was pending ignores its outcome.
-      if (!future.done()) future.#settle(state, v);
+      if (!future.done()) future.#settle(state, outcome);
     };
     try {
       value.then(
-        (v) => settle(FINISHED, v),
-        (e) => settle(FAILED, e),
+        (result) => settle(FINISHED, result),
+        (error) => settle(FAILED, error),
       );
     } catch (error) {
       settle(FAILED, error);
@@ -315,7 +317,7 @@ export class Future<T> implements PromiseLike<T> {
   result(): T {
     const state = this.#state & STATE;
     if (state === FINISHED) return this.#value as T;
-    if (state < FINISHED) throw this.#notDone("result()");
+    if (state < FINISHED) throw this.#notDone("the result");
     this.#observe();
     throw this.#value;
   }
@@ -340,7 +342,7 @@ export class Future<T> implements PromiseLike<T> {
   exception(): unknown {
     const state = this.#state & STATE;
     if (state === FINISHED) return undefined;
-    if (state < FINISHED) throw this.#notDone("exception()");
+    if (state < FINISHED) throw this.#notDone("the exception");
     this.#observe();
     if (state === CANCELLED) throw this.#value;
     return this.#value;
@@ -371,9 +373,9 @@ export class Future<T> implements PromiseLike<T> {
   addDoneCallback(fn: DoneCallback<T>): void {
     if (typeof fn !== "function") {
       throw new TypeError(
-        `addDoneCallback() takes a function called with the future, got ${
+        `Cannot add a done callback: expected a function, got ${
           describe(fn)
-        }`,
+        }; pass a function, which is called with the future`,
       );
     }
     this.#add(fn);
@@ -406,7 +408,7 @@ export class Future<T> implements PromiseLike<T> {
       this.#callbacks = undefined;
       return 1;
     }
-    const kept = callbacks.filter((cb) => cb !== fn);
+    const kept = callbacks.filter((callback) => callback !== fn);
     this.#callbacks = kept;
     return callbacks.length - kept.length;
   }
@@ -455,9 +457,9 @@ export class Future<T> implements PromiseLike<T> {
     if (state === CANCELLED) return false;
     if (state !== PENDING) {
       throw new InvalidStateError(
-        `setRunning() on a future that is already ${
+        `Cannot mark the future running: it is already ${
           stateName(state)
-        }: call it once, before the work starts`,
+        }; call setRunning() once, before the work starts`,
       );
     }
     this.#state += RUNNING - PENDING;
@@ -481,7 +483,7 @@ export class Future<T> implements PromiseLike<T> {
    * @throws {InvalidStateError} If the future is already done.
    */
   setResult(value: T): void {
-    if (this.done()) throw this.#alreadyDone("setResult", value);
+    if (this.done()) throw this.#alreadyDone("the result", value);
     this.#settle(FINISHED, value);
   }
 
@@ -503,7 +505,7 @@ export class Future<T> implements PromiseLike<T> {
    */
   setException(error: unknown): void {
     if (this.done()) {
-      throw this.#alreadyDone("setException", error);
+      throw this.#alreadyDone("the exception", error);
     }
     this.#settle(FAILED, error);
   }
@@ -640,17 +642,17 @@ export class Future<T> implements PromiseLike<T> {
 
   #notDone(what: string): InvalidStateError {
     return new InvalidStateError(
-      `${what} of a ${
+      `Cannot read ${what}: the future is ${
         stateName(this.#state & STATE)
-      } future: JavaScript cannot block until it is done; \`await\` it, add a done callback, or \`yield*\` it inside a task`,
+      }, and JavaScript cannot block until it is done; \`await\` it, add a done callback, or \`yield*\` it inside a task`,
     );
   }
 
   #alreadyDone(what: string, value: unknown): InvalidStateError {
     return new InvalidStateError(
-      `${what}(${describe(value)}) on a future that is already ${
+      `Cannot set ${what} to ${describe(value)}: the future is already ${
         stateName(this.#state & STATE)
-      }: a future completes once; check done() first or use a new future`,
+      }; a future completes once, so check done() first or use a new future`,
     );
   }
 }
@@ -665,23 +667,27 @@ function invoke(callback: Callback, future: Future<unknown>): void {
   }
 }
 
-function checkFutures<T>(what: string, futures: unknown): Future<T>[] {
+function checkFutures<T>(futures: unknown, action: string): Future<T>[] {
   if (
     futures === null || typeof futures !== "object" ||
     !(Symbol.iterator in futures)
   ) {
     throw new TypeError(
-      `${what} takes an array or other iterable of futures, got ${
+      `Cannot ${action}: expected an array or other iterable of futures, got ${
         describe(futures)
       }`,
     );
   }
   const list = [...(futures as Iterable<unknown>)];
-  list.forEach((f, i) => {
-    if (!(f instanceof Future)) {
+  list.forEach((item, i) => {
+    if (!(item instanceof Future)) {
       throw new TypeError(
-        `${what} takes futures, but item ${i} is ${describe(f)}${
-          isThenable(f) ? "; wrap it with Future.from(promise)" : ""
+        `Cannot ${action}: expected futures, but item ${i} is ${
+          describe(item)
+        }; ${
+          isThenable(item)
+            ? "wrap it with Future.from(promise)"
+            : "pass futures, or wrap a value with Future.from(value)"
         }`,
       );
     }
@@ -703,7 +709,7 @@ class SleepFuture<T> extends Future<T> {
 
 /**
  * A future that finishes with `value` after `ms` milliseconds. Cancelling it
- * clears its timer.
+ * clears its timer. Called without a `value`, it finishes with `undefined`.
  *
  * @example Waiting inside a task
  * ```ts
@@ -728,37 +734,18 @@ class SleepFuture<T> extends Future<T> {
  * ```
  *
  * @param ms How long to wait, in milliseconds.
- * @param value The result, `undefined` if left out.
+ * @returns A future of `undefined`.
+ * @throws {RangeError} If `ms` is not a finite number >= 0.
  */
 export function sleep(ms: number): Future<undefined>;
 /**
- * A future that finishes with `value` after `ms` milliseconds. Cancelling it
- * clears its timer.
- *
- * @example Waiting inside a task
- * ```ts
- * import { sleep } from "@frontier/generators/future";
- * import { runInlineFuture } from "@frontier/generators/task";
- * import assert from "node:assert/strict";
- *
- * const got = await runInlineFuture((function* () {
- *   const word = yield* sleep(5, "awake");
- *   return word.toUpperCase();
- * })());
- * assert.equal(got, "AWAKE");
- * ```
- *
- * @example Cancelling clears the timer
- * ```ts
- * import { sleep } from "@frontier/generators/future";
- * import assert from "node:assert/strict";
- *
- * const nap = sleep(60_000);
- * assert.equal(nap.cancel(), true); // no timer is left behind
- * ```
+ * A future that finishes with `value` after `ms` milliseconds (the examples
+ * are on the overload above).
  *
  * @param ms How long to wait, in milliseconds.
  * @param value The result.
+ * @returns A future of `value`.
+ * @throws {RangeError} If `ms` is not a finite number >= 0.
  */
 export function sleep<T>(ms: number, value: T): Future<T>;
 export function sleep<T>(ms: number, value?: T): Future<T | undefined> {
@@ -826,12 +813,12 @@ export function wait<T>(
   futures: Iterable<Future<T>>,
   options: WaitOptions = {},
 ): Future<WaitResult<T>> {
-  const list = checkFutures<T>("wait()", futures);
+  const list = checkFutures<T>(futures, "wait");
   const returnWhen = options.returnWhen ?? "ALL_COMPLETED";
   if (!RETURN_WHEN.includes(returnWhen)) {
     throw new TypeError(
-      `wait() option returnWhen must be one of ${
-        RETURN_WHEN.map((w) => JSON.stringify(w)).join(", ")
+      `Cannot wait: option returnWhen must be one of ${
+        RETURN_WHEN.map((name) => JSON.stringify(name)).join(", ")
       }, got ${describe(returnWhen)}`,
     );
   }
@@ -890,7 +877,7 @@ export function asCompleted<T>(
   futures: Iterable<Future<T>>,
   options: AsCompletedOptions = {},
 ): AsyncIterableIterator<CompletedFuture<T>, undefined> {
-  const list = [...new Set(checkFutures<T>("asCompleted()", futures))];
+  const list = [...new Set(checkFutures<T>(futures, "iterate asCompleted()"))];
   const timeout = options.timeout === undefined
     ? undefined
     : checkMilliseconds(options.timeout, {
@@ -924,7 +911,7 @@ export function gather<const F extends readonly Future<unknown>[]>(
   futures: F,
 ): Future<{ -readonly [K in keyof F]: FutureValue<F[K]> }> {
   type Results = { -readonly [K in keyof F]: FutureValue<F[K]> };
-  const list = checkFutures<unknown>("gather()", futures);
+  const list = checkFutures<unknown>(futures, "gather");
   const outer = new Future<Results>();
   gatherInto(outer, list);
   return outer;

@@ -63,7 +63,7 @@ export class AsCompletedIterator<T>
         const missing = this.#futures.length - this.#given;
         this.#end();
         throw new this.#TimeoutError(
-          `asCompleted(): ${missing} of ${this.#futures.length} futures were not done within ${this.#timeout} ms`,
+          `Cannot get the next completed future: ${missing} of ${this.#futures.length} futures were not done within ${this.#timeout} ms`,
         );
       }
       let timer: Timer | undefined;
