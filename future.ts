@@ -667,6 +667,8 @@ function invoke(callback: Callback, future: Future<unknown>): void {
   }
 }
 
+// The argument check of `wait`, `asCompleted` and `gather`: a list of
+// futures, with a hint for a promise given in place of one.
 function checkFutures<T>(futures: unknown, action: string): Future<T>[] {
   if (
     futures === null || typeof futures !== "object" ||
@@ -695,6 +697,9 @@ function checkFutures<T>(futures: unknown, action: string): Future<T>[] {
   return list as Future<T>[];
 }
 
+// A future that owns its timer, so that cancelling it clears the timer. It
+// extends `Future`, so it lives here: `_core/` files import no value from this
+// module.
 class SleepFuture<T> extends Future<T> {
   #timer: ReturnType<typeof setTimeout>;
   constructor(ms: number, value: T) {
@@ -763,12 +768,19 @@ export type ReturnWhen =
 
 /** Options of {@linkcode wait}. */
 export interface WaitOptions {
-  /** Milliseconds after which `wait` resolves with what is done by then. */
+  /**
+   * Milliseconds after which `wait` resolves with what is done by then. Left
+   * out, it waits without a limit.
+   *
+   * @default {undefined}
+   */
   timeout?: number;
   /**
-   * `"ALL_COMPLETED"` (the default) waits for every future;
-   * `"FIRST_COMPLETED"` for any one; `"FIRST_EXCEPTION"` for the first that
-   * fails (a cancelled one does not count), or all.
+   * `"ALL_COMPLETED"` waits for every future; `"FIRST_COMPLETED"` for any
+   * one; `"FIRST_EXCEPTION"` for the first that fails (a cancelled one does
+   * not count), or all.
+   *
+   * @default {"ALL_COMPLETED"}
    */
   returnWhen?: ReturnWhen;
 }
@@ -846,7 +858,10 @@ export type CompletedFuture<T> = Omit<Future<T>, "then">;
 export interface AsCompletedOptions {
   /**
    * Milliseconds, counted from the call, after which iterating throws a
-   * `TimeoutError` instead of waiting for the next future.
+   * `TimeoutError` instead of waiting for the next future. Left out, it waits
+   * without a limit.
+   *
+   * @default {undefined}
    */
   timeout?: number;
 }
