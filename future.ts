@@ -33,7 +33,18 @@ import {
 } from "./_core/internals.ts";
 import { describe, isThenable } from "./_core/describe.ts";
 import { checkMilliseconds } from "./_core/checks.ts";
-import { reportLater, runJob, tick } from "./_core/scheduler.ts";
+import { reportLater, runJob } from "./_core/scheduler.ts";
+import { formatFuture, stateName } from "./_core/describe_future.ts";
+import { FutureIterator } from "./_core/future_iterator.ts";
+import {
+  makePromise,
+  markObserved,
+  promiseOf,
+  reportUnobserved,
+} from "./_core/future_promise.ts";
+import { completeWait } from "./_core/wait.ts";
+import { AsCompletedIterator } from "./_core/as_completed.ts";
+import { gatherInto } from "./_core/gather.ts";
 
 /**
  * Thrown by a cancelled future's `result()` and `exception()`, thrown into a
@@ -52,7 +63,7 @@ import { reportLater, runJob, tick } from "./_core/scheduler.ts";
  */
 export class CancelledError extends Error {
   /** Makes a `CancelledError`. */
-  constructor(message = "the future was cancelled", options?: ErrorOptions) {
+  constructor(message = "The future was cancelled", options?: ErrorOptions) {
     super(message, options);
     this.name = "CancelledError";
   }
@@ -116,20 +127,6 @@ const OBSERVED = 8; // someone will see the error: no unhandled report
 const FLUSHING = 16; // done, callbacks queued or running: new ones wait in line
 const PROMISED = 32; // a promise for `then` (or the unhandled report) exists
 
-// The promise behind `then`, made on demand: most futures are never awaited,
-// so they do not carry a slot for it.
-const promises = new WeakMap<Future<unknown>, Promise<unknown>>();
-
-const STATE_NAMES = ["pending", "running", "finished", "failed", "cancelled"];
-
-// Filled in by the static block of `Future`, for this module's functions.
-let stateOf!: (future: Future<unknown>) => number;
-let peekValue!: (future: Future<unknown>) => unknown;
-
-type Timer = ReturnType<typeof setTimeout>;
-
-function noop(): void {}
-
 /**
  * A result to be computed later.
  *
@@ -188,24 +185,24 @@ export class Future<T> implements PromiseLike<T> {
   #callbacks: Callback | Callback[] | undefined = undefined;
 
   static {
-    stateOf = (f) => f.#state & STATE;
-    peekValue = (f) => f.#value;
-    internals.state = stateOf;
-    internals.peek = peekValue;
-    internals.take = (f) => {
-      if ((f.#state & STATE) !== FINISHED) f.#observe();
-      return f.#value;
+    internals.state = (future) => future.#state & STATE;
+    internals.peek = (future) => future.#value;
+    internals.take = (future) => {
+      if ((future.#state & STATE) !== FINISHED) future.#observe();
+      return future.#value;
     };
-    internals.settle = (f, state, value) => f.#settle(state, value);
-    internals.markRunning = (f) => {
-      if ((f.#state & STATE) === PENDING) f.#state += RUNNING - PENDING;
+    internals.settle = (future, state, value) => future.#settle(state, value);
+    internals.markRunning = (future) => {
+      if ((future.#state & STATE) === PENDING) {
+        future.#state += RUNNING - PENDING;
+      }
     };
-    internals.addWaiter = (f, waiter) => f.#add(waiter);
-    internals.stash = (f, value) => {
-      f.#value = value;
+    internals.addWaiter = (future, waiter) => future.#add(waiter);
+    internals.stash = (future, value) => {
+      future.#value = value;
     };
-    internals.format = (f, title, inspect, options) =>
-      f.#format(title, inspect, options);
+    internals.format = (future, title, inspect, options) =>
+      formatFuture(future, { title, inspect, options });
   }
 
   /**
@@ -231,14 +228,14 @@ export class Future<T> implements PromiseLike<T> {
       future.#settle(FINISHED, value);
       return future;
     }
-    const settle = (state: number, v: unknown) => {
+    const settle = (state: number, outcome: unknown) => {
       // A future cancelled while the promise was pending ignores its outcome.
-      if (!future.done()) future.#settle(state, v);
+      if (!future.done()) future.#settle(state, outcome);
     };
     try {
       value.then(
-        (v) => settle(FINISHED, v),
-        (e) => settle(FAILED, e),
+        (result) => settle(FINISHED, result),
+        (error) => settle(FAILED, error),
       );
     } catch (error) {
       settle(FAILED, error);
@@ -320,7 +317,7 @@ export class Future<T> implements PromiseLike<T> {
   result(): T {
     const state = this.#state & STATE;
     if (state === FINISHED) return this.#value as T;
-    if (state < FINISHED) throw this.#notDone("result()");
+    if (state < FINISHED) throw this.#notDone("the result");
     this.#observe();
     throw this.#value;
   }
@@ -345,7 +342,7 @@ export class Future<T> implements PromiseLike<T> {
   exception(): unknown {
     const state = this.#state & STATE;
     if (state === FINISHED) return undefined;
-    if (state < FINISHED) throw this.#notDone("exception()");
+    if (state < FINISHED) throw this.#notDone("the exception");
     this.#observe();
     if (state === CANCELLED) throw this.#value;
     return this.#value;
@@ -376,9 +373,9 @@ export class Future<T> implements PromiseLike<T> {
   addDoneCallback(fn: DoneCallback<T>): void {
     if (typeof fn !== "function") {
       throw new TypeError(
-        `addDoneCallback() takes a function called with the future, got ${
+        `Cannot add a done callback: expected a function, got ${
           describe(fn)
-        }`,
+        }; pass a function, which is called with the future`,
       );
     }
     this.#add(fn);
@@ -411,7 +408,7 @@ export class Future<T> implements PromiseLike<T> {
       this.#callbacks = undefined;
       return 1;
     }
-    const kept = callbacks.filter((cb) => cb !== fn);
+    const kept = callbacks.filter((callback) => callback !== fn);
     this.#callbacks = kept;
     return callbacks.length - kept.length;
   }
@@ -460,9 +457,9 @@ export class Future<T> implements PromiseLike<T> {
     if (state === CANCELLED) return false;
     if (state !== PENDING) {
       throw new InvalidStateError(
-        `setRunning() on a future that is already ${
-          STATE_NAMES[state]
-        }: call it once, before the work starts`,
+        `Cannot mark the future running: it is already ${
+          stateName(state)
+        }; call setRunning() once, before the work starts`,
       );
     }
     this.#state += RUNNING - PENDING;
@@ -486,7 +483,7 @@ export class Future<T> implements PromiseLike<T> {
    * @throws {InvalidStateError} If the future is already done.
    */
   setResult(value: T): void {
-    if (this.done()) throw this.#alreadyDone("setResult", value);
+    if (this.done()) throw this.#alreadyDone("the result", value);
     this.#settle(FINISHED, value);
   }
 
@@ -508,7 +505,7 @@ export class Future<T> implements PromiseLike<T> {
    */
   setException(error: unknown): void {
     if (this.done()) {
-      throw this.#alreadyDone("setException", error);
+      throw this.#alreadyDone("the exception", error);
     }
     this.#settle(FAILED, error);
   }
@@ -574,19 +571,11 @@ export class Future<T> implements PromiseLike<T> {
     inspect: InspectFn,
     options: unknown,
   ): string {
-    return this.#format("Future", inspect, options);
-  }
-
-  #format(title: string, inspect: InspectFn, options: unknown): string {
-    const state = this.#state & STATE;
-    switch (state) {
-      case FINISHED:
-        return `${title} { ${inspect(this.#value, options)} }`;
-      case FAILED:
-        return `${title} { <failed> ${inspect(this.#value, options)} }`;
-      default:
-        return `${title} { <${STATE_NAMES[state]}> }`;
-    }
+    return formatFuture(this as Future<unknown>, {
+      title: "Future",
+      inspect,
+      options,
+    });
   }
 
   #add(callback: Callback): void {
@@ -616,7 +605,7 @@ export class Future<T> implements PromiseLike<T> {
       // A rejected promise nobody handles is what Deno reports as an unhandled
       // rejection; observing the future later hands it a handler in time.
       this.#state |= PROMISED;
-      promises.set(this as Future<unknown>, Promise.reject(value));
+      reportUnobserved(this as Future<unknown>, value);
     }
   }
 
@@ -642,49 +631,28 @@ export class Future<T> implements PromiseLike<T> {
     if (state & OBSERVED) return;
     this.#state = state | OBSERVED;
     // Hand the pending unhandled-rejection report a handler.
-    if (state & PROMISED) {
-      promises.get(this as Future<unknown>)!.then(undefined, noop);
-    }
+    if (state & PROMISED) markObserved(this as Future<unknown>);
   }
 
   #asPromise(): Promise<T> {
-    const self = this as Future<unknown>;
-    if (this.#state & PROMISED) return promises.get(self) as Promise<T>;
+    if (this.#state & PROMISED) return promiseOf(this);
     this.#state |= PROMISED;
-    let promise: Promise<T>;
-    switch (this.#state & STATE) {
-      case FINISHED:
-        promise = Promise.resolve(this.#value as T);
-        break;
-      case FAILED:
-      case CANCELLED:
-        promise = Promise.reject(this.#value);
-        break;
-      default:
-        promise = new Promise<T>((resolve, reject) => {
-          this.#add(() => {
-            if ((this.#state & STATE) === FINISHED) resolve(this.#value as T);
-            else reject(this.#value);
-          });
-        });
-    }
-    promises.set(self, promise);
-    return promise;
+    return makePromise(this);
   }
 
   #notDone(what: string): InvalidStateError {
     return new InvalidStateError(
-      `${what} of a ${
-        STATE_NAMES[this.#state & STATE]
-      } future: JavaScript cannot block until it is done; \`await\` it, add a done callback, or \`yield*\` it inside a task`,
+      `Cannot read ${what}: the future is ${
+        stateName(this.#state & STATE)
+      }, and JavaScript cannot block until it is done; \`await\` it, add a done callback, or \`yield*\` it inside a task`,
     );
   }
 
   #alreadyDone(what: string, value: unknown): InvalidStateError {
     return new InvalidStateError(
-      `${what}(${describe(value)}) on a future that is already ${
-        STATE_NAMES[this.#state & STATE]
-      }: a future completes once; check done() first or use a new future`,
+      `Cannot set ${what} to ${describe(value)}: the future is already ${
+        stateName(this.#state & STATE)
+      }; a future completes once, so check done() first or use a new future`,
     );
   }
 }
@@ -699,51 +667,29 @@ function invoke(callback: Callback, future: Future<unknown>): void {
   }
 }
 
-// A hand-written one-shot iterator, faster than a generator method: `yield*`
-// calls `next()` once, and once more after the task resumes it. It is also its
-// own result object, so a `yield*` on a done future allocates nothing more, and
-// a suspended one holds nothing more.
-class FutureIterator<T> implements Iterator<Future<T>, T, unknown> {
-  done = false;
-  value: Future<T> | T;
-  constructor(future: Future<T>) {
-    this.value = future;
-  }
-  next(): IteratorResult<Future<T>, T> {
-    const future = this.value as Future<T>;
-    // A done future does not suspend, unless the time slice is used up: then
-    // the task gets control back and lets the event loop run.
-    if (future.done() && !tick()) {
-      this.value = future.result();
-      this.done = true;
-    }
-    return this as IteratorResult<Future<T>, T>;
-  }
-  throw(error: unknown): never {
-    throw error;
-  }
-  return(value?: T): IteratorResult<Future<T>, T> {
-    return { done: true, value: value as T };
-  }
-}
-
-function checkFutures<T>(what: string, futures: unknown): Future<T>[] {
+// The argument check of `wait`, `asCompleted` and `gather`: a list of
+// futures, with a hint for a promise given in place of one.
+function checkFutures<T>(futures: unknown, action: string): Future<T>[] {
   if (
     futures === null || typeof futures !== "object" ||
     !(Symbol.iterator in futures)
   ) {
     throw new TypeError(
-      `${what} takes an array or other iterable of futures, got ${
+      `Cannot ${action}: expected an array or other iterable of futures, got ${
         describe(futures)
       }`,
     );
   }
   const list = [...(futures as Iterable<unknown>)];
-  list.forEach((f, i) => {
-    if (!(f instanceof Future)) {
+  list.forEach((item, i) => {
+    if (!(item instanceof Future)) {
       throw new TypeError(
-        `${what} takes futures, but item ${i} is ${describe(f)}${
-          isThenable(f) ? "; wrap it with Future.from(promise)" : ""
+        `Cannot ${action}: expected futures, but item ${i} is ${
+          describe(item)
+        }; ${
+          isThenable(item)
+            ? "wrap it with Future.from(promise)"
+            : "pass futures, or wrap a value with Future.from(value)"
         }`,
       );
     }
@@ -751,6 +697,9 @@ function checkFutures<T>(what: string, futures: unknown): Future<T>[] {
   return list as Future<T>[];
 }
 
+// A future that owns its timer, so that cancelling it clears the timer. It
+// extends `Future`, so it lives here: `_core/` files import no value from this
+// module.
 class SleepFuture<T> extends Future<T> {
   #timer: ReturnType<typeof setTimeout>;
   constructor(ms: number, value: T) {
@@ -765,7 +714,7 @@ class SleepFuture<T> extends Future<T> {
 
 /**
  * A future that finishes with `value` after `ms` milliseconds. Cancelling it
- * clears its timer.
+ * clears its timer. Called without a `value`, it finishes with `undefined`.
  *
  * @example Waiting inside a task
  * ```ts
@@ -790,37 +739,18 @@ class SleepFuture<T> extends Future<T> {
  * ```
  *
  * @param ms How long to wait, in milliseconds.
- * @param value The result, `undefined` if left out.
+ * @returns A future of `undefined`.
+ * @throws {RangeError} If `ms` is not a finite number >= 0.
  */
 export function sleep(ms: number): Future<undefined>;
 /**
- * A future that finishes with `value` after `ms` milliseconds. Cancelling it
- * clears its timer.
- *
- * @example Waiting inside a task
- * ```ts
- * import { sleep } from "@frontier/generators/future";
- * import { runInlineFuture } from "@frontier/generators/task";
- * import assert from "node:assert/strict";
- *
- * const got = await runInlineFuture((function* () {
- *   const word = yield* sleep(5, "awake");
- *   return word.toUpperCase();
- * })());
- * assert.equal(got, "AWAKE");
- * ```
- *
- * @example Cancelling clears the timer
- * ```ts
- * import { sleep } from "@frontier/generators/future";
- * import assert from "node:assert/strict";
- *
- * const nap = sleep(60_000);
- * assert.equal(nap.cancel(), true); // no timer is left behind
- * ```
+ * A future that finishes with `value` after `ms` milliseconds (the examples
+ * are on the overload above).
  *
  * @param ms How long to wait, in milliseconds.
  * @param value The result.
+ * @returns A future of `value`.
+ * @throws {RangeError} If `ms` is not a finite number >= 0.
  */
 export function sleep<T>(ms: number, value: T): Future<T>;
 export function sleep<T>(ms: number, value?: T): Future<T | undefined> {
@@ -838,12 +768,19 @@ export type ReturnWhen =
 
 /** Options of {@linkcode wait}. */
 export interface WaitOptions {
-  /** Milliseconds after which `wait` resolves with what is done by then. */
+  /**
+   * Milliseconds after which `wait` resolves with what is done by then. Left
+   * out, it waits without a limit.
+   *
+   * @default {undefined}
+   */
   timeout?: number;
   /**
-   * `"ALL_COMPLETED"` (the default) waits for every future;
-   * `"FIRST_COMPLETED"` for any one; `"FIRST_EXCEPTION"` for the first that
-   * fails (a cancelled one does not count), or all.
+   * `"ALL_COMPLETED"` waits for every future; `"FIRST_COMPLETED"` for any
+   * one; `"FIRST_EXCEPTION"` for the first that fails (a cancelled one does
+   * not count), or all.
+   *
+   * @default {"ALL_COMPLETED"}
    */
   returnWhen?: ReturnWhen;
 }
@@ -888,12 +825,12 @@ export function wait<T>(
   futures: Iterable<Future<T>>,
   options: WaitOptions = {},
 ): Future<WaitResult<T>> {
-  const list = checkFutures<T>("wait()", futures);
+  const list = checkFutures<T>(futures, "wait");
   const returnWhen = options.returnWhen ?? "ALL_COMPLETED";
   if (!RETURN_WHEN.includes(returnWhen)) {
     throw new TypeError(
-      `wait() option returnWhen must be one of ${
-        RETURN_WHEN.map((w) => JSON.stringify(w)).join(", ")
+      `Cannot wait: option returnWhen must be one of ${
+        RETURN_WHEN.map((name) => JSON.stringify(name)).join(", ")
       }, got ${describe(returnWhen)}`,
     );
   }
@@ -905,42 +842,7 @@ export function wait<T>(
     });
 
   const result = new Future<WaitResult<T>>();
-  const done = new Set<Future<T>>();
-  const notDone = new Set<Future<T>>();
-  const satisfied = (last: Future<T> | undefined): boolean =>
-    notDone.size === 0 ||
-    (last !== undefined && (returnWhen === "FIRST_COMPLETED" ||
-      (returnWhen === "FIRST_EXCEPTION" && stateOf(last) === FAILED)));
-
-  let trigger: Future<T> | undefined;
-  for (const f of list) {
-    if (!f.done()) notDone.add(f);
-    else {
-      done.add(f);
-      if (satisfied(f)) trigger ??= f;
-    }
-  }
-  if (trigger !== undefined || notDone.size === 0) {
-    result.setResult({ done, notDone });
-    return result;
-  }
-
-  let timer: Timer | undefined;
-  const finish = () => {
-    clearTimeout(timer);
-    for (const f of notDone) f.removeDoneCallback(onDone);
-    if (!result.done()) result.setResult({ done, notDone });
-  };
-  const onDone = (f: Future<T>) => {
-    if (!notDone.delete(f)) return;
-    done.add(f);
-    if (satisfied(f)) finish();
-  };
-  for (const f of notDone) f.addDoneCallback(onDone);
-  if (timeout !== undefined) timer = setTimeout(finish, timeout);
-  result.addDoneCallback(() => {
-    if (result.cancelled()) finish();
-  });
+  completeWait(result, list, { returnWhen, timeout });
   return result;
 }
 
@@ -956,7 +858,10 @@ export type CompletedFuture<T> = Omit<Future<T>, "then">;
 export interface AsCompletedOptions {
   /**
    * Milliseconds, counted from the call, after which iterating throws a
-   * `TimeoutError` instead of waiting for the next future.
+   * `TimeoutError` instead of waiting for the next future. Left out, it waits
+   * without a limit.
+   *
+   * @default {undefined}
    */
   timeout?: number;
 }
@@ -987,83 +892,14 @@ export function asCompleted<T>(
   futures: Iterable<Future<T>>,
   options: AsCompletedOptions = {},
 ): AsyncIterableIterator<CompletedFuture<T>, undefined> {
-  const list = [...new Set(checkFutures<T>("asCompleted()", futures))];
+  const list = [...new Set(checkFutures<T>(futures, "iterate asCompleted()"))];
   const timeout = options.timeout === undefined
     ? undefined
     : checkMilliseconds(options.timeout, {
       action: "iterate asCompleted()",
       name: "option timeout",
     });
-  return new AsCompletedIterator(list, timeout);
-}
-
-// Hand-written rather than an async generator: an async generator awaits the
-// thenables it yields, and this one yields futures, not their results.
-class AsCompletedIterator<T>
-  implements AsyncIterableIterator<CompletedFuture<T>, undefined> {
-  #list: Future<T>[];
-  #ready: Future<T>[] = [];
-  #given = 0;
-  #timeout: number | undefined;
-  #deadline: number;
-  #listening = false;
-  #wake: (() => void) | undefined = undefined;
-  #onDone = (f: Future<T>) => {
-    this.#ready.push(f);
-    this.#wake?.();
-  };
-
-  constructor(list: Future<T>[], timeout: number | undefined) {
-    this.#list = list;
-    this.#timeout = timeout;
-    this.#deadline = timeout === undefined ? 0 : performance.now() + timeout;
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-
-  async next(): Promise<IteratorResult<Future<T>, undefined>> {
-    if (this.#given === this.#list.length) return this.#end();
-    if (!this.#listening) {
-      // Listen from the first `next()` on, so an iterator nobody reads leaves
-      // nothing behind on the futures.
-      this.#listening = true;
-      for (const f of this.#list) f.addDoneCallback(this.#onDone);
-    }
-    while (this.#ready.length === 0) {
-      const left = this.#timeout === undefined
-        ? Infinity
-        : this.#deadline - performance.now();
-      if (left <= 0) {
-        const missing = this.#list.length - this.#given;
-        this.#end();
-        throw new TimeoutError(
-          `asCompleted(): ${missing} of ${this.#list.length} futures were not done within ${this.#timeout} ms`,
-        );
-      }
-      let timer: Timer | undefined;
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-        if (left !== Infinity) timer = setTimeout(resolve, left);
-      });
-      this.#wake = undefined;
-      clearTimeout(timer);
-    }
-    this.#given++;
-    return { done: false, value: this.#ready.shift()! };
-  }
-
-  return(): Promise<IteratorResult<Future<T>, undefined>> {
-    return Promise.resolve(this.#end());
-  }
-
-  #end(): IteratorResult<Future<T>, undefined> {
-    this.#given = this.#list.length;
-    this.#ready.length = 0;
-    for (const f of this.#list) f.removeDoneCallback(this.#onDone);
-    return { done: true, value: undefined };
-  }
+  return new AsCompletedIterator(list, { timeout, TimeoutError });
 }
 
 /** The result type of a future type. */
@@ -1090,28 +926,8 @@ export function gather<const F extends readonly Future<unknown>[]>(
   futures: F,
 ): Future<{ -readonly [K in keyof F]: FutureValue<F[K]> }> {
   type Results = { -readonly [K in keyof F]: FutureValue<F[K]> };
-  const list = checkFutures<unknown>("gather()", futures);
+  const list = checkFutures<unknown>(futures, "gather");
   const outer = new Future<Results>();
-  const results = new Array<unknown>(list.length);
-  let left = list.length;
-  if (left === 0) {
-    outer.setResult(results as Results);
-    return outer;
-  }
-  list.forEach((f, i) => {
-    f.addDoneCallback(() => {
-      if (outer.done()) return;
-      const state = stateOf(f);
-      if (state === FINISHED) {
-        results[i] = peekValue(f);
-        if (--left === 0) outer.setResult(results as Results);
-      } else {
-        outer.setException(peekValue(f));
-      }
-    });
-  });
-  outer.addDoneCallback(() => {
-    if (outer.cancelled()) { for (const f of list) f.cancel(); }
-  });
+  gatherInto(outer, list);
   return outer;
 }

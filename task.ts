@@ -47,8 +47,11 @@ export type Operation<T> = Generator<Future<unknown>, T, unknown>;
 /** Options of {@linkcode Task}. */
 export interface TaskOptions {
   /**
-   * The name shown in errors and by `Deno.inspect`. Defaults to the name of
-   * the generator function, if it was marked with {@linkcode inlinedFuture}.
+   * The name shown in errors and by `Deno.inspect`. Left out, it is the name
+   * of the generator function if that was marked with
+   * {@linkcode inlinedFuture}, and `"anonymous"` otherwise.
+   *
+   * @default {undefined}
    */
   name?: string;
 }
@@ -129,7 +132,7 @@ const givenNames = new WeakMap<Task<unknown>, string>();
  */
 export class Task<T> extends Future<T> {
   // Few fields: a suspended task should weigh little more than its generator.
-  #gen: Generator<unknown, T, unknown>;
+  #generator: Generator<unknown, T, unknown>;
   #waiting: Future<unknown> | undefined = undefined;
   #phase = NEW;
 
@@ -147,8 +150,8 @@ export class Task<T> extends Future<T> {
    */
   constructor(gen: Generator<unknown, T, unknown>, options?: TaskOptions) {
     super();
-    checkGenerator("new Task(gen)", gen);
-    this.#gen = gen;
+    checkGenerator(gen, "create a Task");
+    this.#generator = gen;
     if (options?.name !== undefined) {
       givenNames.set(this as Task<unknown>, String(options.name));
     }
@@ -157,7 +160,7 @@ export class Task<T> extends Future<T> {
   /** The task's name: from the options, or its marked generator function. */
   get name(): string {
     return givenNames.get(this as Task<unknown>) ??
-      names.get(Object.getPrototypeOf(this.#gen)) ?? "anonymous";
+      names.get(Object.getPrototypeOf(this.#generator)) ?? "anonymous";
   }
 
   /**
@@ -186,7 +189,7 @@ export class Task<T> extends Future<T> {
     if (this.#phase !== NEW) {
       if (this.#phase === DONE && this.cancelled()) return;
       throw new InvalidStateError(
-        `step() on task ${this.name}, which has already started: a task resumes by itself when the future it waits on is done`,
+        `Cannot step task ${this.name}: it has already started; a task resumes by itself when the future it waits on is done`,
       );
     }
     this.#queue(
@@ -228,13 +231,13 @@ export class Task<T> extends Future<T> {
   override cancel(message?: string): boolean {
     if (this.done()) return false;
     const error = new CancelledError(
-      message ?? `task ${this.name} was cancelled`,
+      message ?? `Task ${this.name} was cancelled`,
     );
     const phase = this.#phase & PHASE;
     if (phase === NEW || phase === QUEUED) {
       this.#phase = DONE;
       try {
-        this.#gen.return(undefined as T);
+        this.#generator.return(undefined as T);
       } finally {
         internals.settle(this as Task<unknown>, CANCELLED, error);
       }
@@ -265,7 +268,7 @@ export class Task<T> extends Future<T> {
    */
   override setResult(_value: T): never {
     throw new InvalidStateError(
-      `setResult() on task ${this.name}: a task's result is what its generator returns`,
+      `Cannot set the result of task ${this.name}: a task's result is what its generator returns; return it from the generator`,
     );
   }
 
@@ -287,7 +290,7 @@ export class Task<T> extends Future<T> {
    */
   override setException(_error: unknown): never {
     throw new InvalidStateError(
-      `setException() on task ${this.name}: a task's error is what its generator throws`,
+      `Cannot set the exception of task ${this.name}: a task's error is what its generator throws; throw it from the generator`,
     );
   }
 
@@ -307,7 +310,7 @@ export class Task<T> extends Future<T> {
    */
   override setRunning(): never {
     throw new InvalidStateError(
-      `setRunning() on task ${this.name}: a task is running from its first step() on`,
+      `Cannot mark task ${this.name} running: a task is running from its first step() on; call step() to start it`,
     );
   }
 
@@ -376,11 +379,11 @@ export class Task<T> extends Future<T> {
     const self = this as Task<unknown>;
     let flags: number;
     this.#phase = RUNNING;
-    const gen = this.#gen;
+    const generator = this.#generator;
     for (;;) {
       let next: IteratorResult<unknown, T>;
       try {
-        next = isError ? gen.throw(sent) : gen.next(sent);
+        next = isError ? generator.throw(sent) : generator.next(sent);
       } catch (thrown) {
         this.#finish(
           thrown instanceof CancelledError ? CANCELLED : FAILED,
@@ -438,18 +441,18 @@ export class Task<T> extends Future<T> {
   #badYield(value: unknown): TypeError {
     if (value === this) {
       return new TypeError(
-        `task ${this.name} yielded itself: a task cannot wait for its own result`,
+        `Cannot wait in task ${this.name}: it yielded itself, and a task cannot wait for its own result`,
       );
     }
     const hint = isGeneratorLike(value)
-      ? "; to run a generator, delegate to it with `yield*` instead of `yield`"
+      ? "to run a generator, delegate to it with `yield*` instead of `yield`"
       : isThenable(value)
-      ? "; wrap a promise in a future: `yield* Future.from(promise)`"
-      : "; wait for a future with `yield* future`";
+      ? "wrap a promise in a future: `yield* Future.from(promise)`"
+      : "wait for a future with `yield* future`";
     return new TypeError(
-      `task ${this.name} yielded ${
+      `Cannot wait in task ${this.name}: it yielded ${
         describe(value)
-      }, but a task's generator may only yield futures${hint}`,
+      }, but a task's generator may only yield futures; ${hint}`,
     );
   }
 }
@@ -460,19 +463,21 @@ const nativeNext = Object.getPrototypeOf(
   Object.getPrototypeOf((function* () {})()),
 ).next;
 
-function checkGenerator(what: string, gen: unknown): void {
+function checkGenerator(value: unknown, action: string): void {
   if (
-    typeof gen === "object" && gen !== null &&
-    (gen as Generator).next === nativeNext
+    typeof value === "object" && value !== null &&
+    (value as Generator).next === nativeNext
   ) return;
-  if (isGeneratorLike(gen) && !isAsyncGenerator(gen)) return;
-  const hint = isGeneratorFunction(gen)
-    ? `; call it first: ${gen.name || "fn"}(...)`
-    : isAsyncGenerator(gen)
-    ? "; tasks drive plain generators (function*) that yield* futures, not async ones"
-    : "";
+  if (isGeneratorLike(value) && !isAsyncGenerator(value)) return;
+  const hint = isGeneratorFunction(value)
+    ? `call it first: ${value.name || "fn"}(...)`
+    : isAsyncGenerator(value)
+    ? "tasks drive plain generators (function*) that yield* futures, not async ones"
+    : "call a generator function (function*) to get one";
   throw new TypeError(
-    `${what} needs a generator object, got ${describe(gen)}${hint}`,
+    `Cannot ${action}: expected a generator object, got ${
+      describe(value)
+    }; ${hint}`,
   );
 }
 
@@ -504,9 +509,9 @@ export function inlinedFuture<
 >(fn: F): F {
   if (!isGeneratorFunction(fn)) {
     throw new TypeError(
-      `inlinedFuture() needs a generator function (function*), got ${
+      `Cannot mark an inlined future: expected a generator function (function*), got ${
         describe(fn)
-      }`,
+      }; write it as function*`,
     );
   }
   names.set(fn.prototype, fn.name || "anonymous");
@@ -601,9 +606,9 @@ export function after<T>(
   ms: number,
   gen: Generator<unknown, T, unknown>,
 ): Generator<unknown, T, unknown> {
-  checkGenerator("after(ms, gen)", gen);
+  checkGenerator(gen, "run after()");
   return runAfter(
-    checkMilliseconds(ms, { action: "wait in after()", name: "ms" }),
+    checkMilliseconds(ms, { action: "run after()", name: "ms" }),
     gen,
   );
 }

@@ -183,9 +183,9 @@ export class Scanner {
     const line = this.line;
     const column = i - this.#lineStart + 1;
     return new LexError(
-      `unexpected character ${
+      `Cannot tokenize: unexpected character ${
         describeCharacter(character)
-      } at line ${line}, column ${column}${hint ? `: ${hint}` : ""}`,
+      } at line ${line}, column ${column}${hint ? `; ${hint}` : ""}`,
       { character, offset: i, line, column, source: this.text },
     );
   }

@@ -78,7 +78,9 @@ export interface NodeOptions {
 export function num(value: number, options?: NodeOptions): Num {
   if (typeof value !== "number" || !Number.isFinite(value)) {
     throw new TypeError(
-      `num(value) needs a finite number, got ${describe(value)}`,
+      `Cannot make a Num node: expected a finite number, got ${
+        describe(value)
+      }`,
     );
   }
   return { kind: "Num", value, offset: options?.offset };
@@ -114,13 +116,13 @@ export function binOp(
 ): BinOp {
   if (op !== "+" && op !== "-" && op !== "*" && op !== "/") {
     throw new TypeError(
-      `binOp(op, left, right) needs "+", "-", "*" or "/" as op, got ${
+      `Cannot make a BinOp node: expected "+", "-", "*" or "/" as op, got ${
         describe(op)
       }`,
     );
   }
-  checkNode("binOp(op, left, right)", "left", left);
-  checkNode("binOp(op, left, right)", "right", right);
+  checkNode(left, { making: "BinOp", name: "left" });
+  checkNode(right, { making: "BinOp", name: "right" });
   return { kind: "BinOp", op, left, right, offset: options?.offset };
 }
 
@@ -149,18 +151,22 @@ export function unaryOp(
 ): UnaryOp {
   if (op !== "-") {
     throw new TypeError(
-      `unaryOp(op, operand) needs "-" as op, got ${describe(op)}`,
+      `Cannot make a UnaryOp node: expected "-" as op, got ${describe(op)}`,
     );
   }
-  checkNode("unaryOp(op, operand)", "operand", operand);
+  checkNode(operand, { making: "UnaryOp", name: "operand" });
   return { kind: "UnaryOp", op, operand, offset: options?.offset };
 }
 
-function checkNode(what: string, name: string, value: unknown): void {
+// Checks a child given to a node constructor.
+function checkNode(
+  value: unknown,
+  at: { making: string; name: string },
+): void {
   const kind = (value as { kind?: unknown } | null)?.kind;
   if (kind !== "Num" && kind !== "BinOp" && kind !== "UnaryOp") {
     throw new TypeError(
-      `${what} needs a node (Num, BinOp or UnaryOp) as ${name}, got ${
+      `Cannot make a ${at.making} node: expected a node (Num, BinOp or UnaryOp) as ${at.name}, got ${
         describe(value)
       }`,
     );

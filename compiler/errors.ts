@@ -46,7 +46,7 @@ export interface LexErrorOptions extends ErrorPosition, ErrorOptions {
  *   assert.equal(error.render(), [
  *     "2 + $3",
  *     "    ^",
- *     'LexError: unexpected character "$" at line 1, column 5',
+ *     'LexError: Cannot tokenize: unexpected character "$" at line 1, column 5',
  *   ].join("\n"));
  * }
  * ```
@@ -121,7 +121,7 @@ export interface ParseErrorOptions extends ErrorPosition, ErrorOptions {
  *   assert.equal(error.render(), [
  *     "2 + * 3",
  *     "    ^",
- *     'ParseError: expected a number, "(" or "-" but found "*" at line 1, column 5',
+ *     'ParseError: Cannot parse: expected a number, "(" or "-" but found "*" at line 1, column 5',
  *   ].join("\n"));
  * }
  * ```
@@ -192,7 +192,7 @@ export interface DivisionByZeroErrorOptions
  *   assert.equal(error.render(), [
  *     "1 + 4 / (2 - 2)",
  *     "      ^",
- *     'DivisionByZeroError: division by zero: the right side of the "/" at line 1, column 7 is 0',
+ *     'DivisionByZeroError: Cannot evaluate: division by zero, the right side of the "/" at line 1, column 7 is 0',
  *   ].join("\n"));
  *   return true;
  * });

@@ -121,9 +121,9 @@ export class Evaluator extends NodeVisitor<number> {
         return left / right;
     }
     throw new TypeError(
-      `the Evaluator knows the operators "+", "-", "*" and "/", not ${
+      `Cannot evaluate: unknown operator ${
         describe((node as { op: unknown }).op)
-      }`,
+      }; the Evaluator knows "+", "-", "*" and "/", so override visitBinOp for others`,
     );
   }
 
@@ -144,7 +144,9 @@ export class Evaluator extends NodeVisitor<number> {
   *visitUnaryOp(node: UnaryOp): Visiting<number> {
     if (node.op !== "-") {
       throw new TypeError(
-        `the Evaluator knows the unary operator "-", not ${describe(node.op)}`,
+        `Cannot evaluate: unknown unary operator ${
+          describe(node.op)
+        }; the Evaluator knows "-", so override visitUnaryOp for others`,
       );
     }
     return -(yield node.operand);
@@ -155,18 +157,20 @@ export class Evaluator extends NodeVisitor<number> {
     const source = this.#source;
     if (offset === undefined) {
       return new DivisionByZeroError(
-        'division by zero: the right side of a "/" is 0',
+        'Cannot evaluate: division by zero, the right side of a "/" is 0',
       );
     }
     if (source === undefined) {
       return new DivisionByZeroError(
-        `division by zero: the right side of the "/" at offset ${offset} is 0`,
+        `Cannot evaluate: division by zero, the right side of the "/" at offset ${offset} is 0`,
         { offset },
       );
     }
     const position = locate(source, offset);
     return new DivisionByZeroError(
-      `division by zero: the right side of the "/" at ${where(position)} is 0`,
+      `Cannot evaluate: division by zero, the right side of the "/" at ${
+        where(position)
+      } is 0`,
       { ...position, source },
     );
   }
@@ -205,7 +209,11 @@ export interface EvaluateOptions {
  */
 export function evaluate(text: string, options?: EvaluateOptions): number {
   if (typeof text !== "string") {
-    throw new TypeError(`evaluate(text) needs a string, got ${describe(text)}`);
+    throw new TypeError(
+      `Cannot evaluate: expected a string, got ${
+        describe(text)
+      }; to evaluate a tree, use new Evaluator().visit(tree)`,
+    );
   }
   const tree = parse(text, { maxDepth: options?.maxDepth });
   return new Evaluator({ source: text }).visit(tree);

@@ -72,7 +72,7 @@ export interface Token {
  * assert.equal(tokens.next().value?.value, "2");
  * assert.throws(() => tokens.next(), {
  *   name: "LexError",
- *   message: 'unexpected character "?" at line 2, column 4',
+ *   message: 'Cannot tokenize: unexpected character "?" at line 2, column 4',
  * });
  * ```
  *
@@ -85,7 +85,7 @@ export interface Token {
 export function tokenize(text: string): Generator<Token, void, undefined> {
   if (typeof text !== "string") {
     throw new TypeError(
-      `tokenize(text) needs a string, got ${describe(text)}`,
+      `Cannot tokenize: expected a string, got ${describe(text)}`,
     );
   }
   const tokens = scan(text);

@@ -14,6 +14,7 @@
  */
 
 import { describe } from "../_core/describe.ts";
+import { checkCount } from "../_core/checks.ts";
 import type { Node } from "./ast.ts";
 import { ParseError } from "./errors.ts";
 import type { Token } from "./lexer.ts";
@@ -93,11 +94,13 @@ interface Lexer {
  *
  * assert.throws(() => parse("2 * (3 + 4"), {
  *   name: "ParseError",
- *   message: '"(" at line 1, column 5 is never closed: expected ")" but found end of input',
+ *   message:
+ *     'Cannot parse: the "(" at line 1, column 5 is never closed; expected ")" but found end of input',
  * });
  * assert.throws(() => parse("2 +"), {
  *   name: "ParseError",
- *   message: 'expected a number, "(" or "-" but found end of input at line 1, column 4',
+ *   message:
+ *     'Cannot parse: expected a number, "(" or "-" but found end of input at line 1, column 4',
  * });
  * ```
  *
@@ -123,17 +126,12 @@ export function parse(
   input: string | Iterable<Token>,
   options?: ParseOptions,
 ): Node {
-  const maxDepth = options?.maxDepth ?? Infinity;
-  if (
-    typeof maxDepth !== "number" ||
-    !(maxDepth === Infinity || (Number.isInteger(maxDepth) && maxDepth >= 1))
-  ) {
-    throw new RangeError(
-      `parse() needs maxDepth to be a whole number >= 1 (or Infinity), got ${
-        describe(maxDepth)
-      }`,
-    );
-  }
+  const maxDepth = checkCount(options?.maxDepth ?? Infinity, {
+    action: "parse",
+    name: "option maxDepth",
+    min: 1,
+    infinite: true,
+  });
   if (typeof input === "string") {
     return run(new Scanner(input), maxDepth, input);
   }
@@ -143,7 +141,7 @@ export function parse(
     : undefined;
   if (iterator === undefined) {
     throw new TypeError(
-      `parse(input) needs a string or an iterable of tokens, got ${
+      `Cannot parse: expected a string or an iterable of tokens, got ${
         describe(input)
       }`,
     );
@@ -313,7 +311,7 @@ class OperatorParser {
       const { line, column } = this.lexer.position(offset);
       const found = quote(code === UNARY ? "-" : OPERATORS[code]);
       throw new ParseError(
-        `the expression is nested deeper than maxDepth (${this.maxDepth}) at line ${line}, column ${column}`,
+        `Cannot parse: the expression is nested deeper than maxDepth (${this.maxDepth}) at line ${line}, column ${column}; raise maxDepth or simplify the expression`,
         { offset, line, column, found, expected: [], source: this.source },
       );
     }
@@ -323,7 +321,7 @@ class OperatorParser {
     const { offset, line, column } = this.lexer;
     const found = code === END ? "end of input" : quote(this.lexer.tokenText());
     return new ParseError(
-      `expected ${
+      `Cannot parse: expected ${
         list(expected)
       } but found ${found} at line ${line}, column ${column}${hint}`,
       { offset, line, column, found, expected, source: this.source },
@@ -334,7 +332,7 @@ class OperatorParser {
     const { offset, line, column } = this.lexer;
     const found = quote(this.lexer.tokenText());
     return new ParseError(
-      `the number ${found} at line ${line}, column ${column} is too large: the largest is about 1.8e308`,
+      `Cannot parse: the number ${found} at line ${line}, column ${column} is too large; the largest is about 1.8e308`,
       {
         offset,
         line,
@@ -352,7 +350,7 @@ class OperatorParser {
     const offset = this.opOffsets[this.opOffsets.length - 1];
     const { line, column } = this.lexer.position(offset);
     return new ParseError(
-      `"(" at line ${line}, column ${column} is never closed: expected ")" but found end of input`,
+      `Cannot parse: the "(" at line ${line}, column ${column} is never closed; expected ")" but found end of input`,
       {
         offset,
         line,
@@ -445,9 +443,9 @@ function checkToken(token: Token): number {
     !isCount(token.column, 1)
   ) {
     throw new TypeError(
-      `parse(tokens) got ${
+      `Cannot parse: expected a token, got ${
         describe(token)
-      }, which is not a token: give it the tokens of tokenize(text), or objects of the same shape (type, value, offset, line, column)`,
+      }; pass the tokens of tokenize(text), or objects of the same shape (type, value, offset, line, column)`,
     );
   }
   return code;

@@ -74,7 +74,7 @@ export function unparse(node: Node): string {
 function formatNumber(value: number): string {
   if (typeof value !== "number" || !Number.isFinite(value)) {
     throw new TypeError(
-      `unparse() can only write finite numbers, got ${describe(value)}`,
+      `Cannot unparse: expected a finite number, got ${describe(value)}`,
     );
   }
   if (value < 0 || Object.is(value, -0)) return `-${formatNumber(-value)}`;

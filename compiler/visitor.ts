@@ -163,7 +163,7 @@ export class NodeVisitor<R, N extends Kinded = Node> {
    * has no method and {@linkcode genericVisit} is not overridden.
    */
   visit(node: N): R {
-    const method = this.#method(node, "visit(node) needs");
+    const method = this.#method(node, "the node given to visit()");
     const result = method.fn.call(this, node);
     if (method.generator || isGenerator(result)) {
       return this.#run(result as Visiting<R, N>);
@@ -196,9 +196,9 @@ export class NodeVisitor<R, N extends Kinded = Node> {
   genericVisit(node: N): R | Visiting<R, N> {
     const name = `visit${node.kind}`;
     throw new TypeError(
-      `${this.constructor.name} has no method ${name} for a node of kind ${
+      `Cannot visit a node of kind ${
         JSON.stringify(node.kind)
-      }: add ${name}(node), or override genericVisit(node) to handle the kinds that have no method`,
+      }: ${this.constructor.name} has no method ${name}; add ${name}(node), or override genericVisit(node) to handle the kinds that have no method`,
     );
   }
 
@@ -207,7 +207,7 @@ export class NodeVisitor<R, N extends Kinded = Node> {
     const kind = (node as Kinded | null)?.kind;
     if (typeof node !== "object" || typeof kind !== "string" || kind === "") {
       throw new TypeError(
-        `${what} a node, an object with a non-empty string "kind", got ${
+        `Cannot visit ${what}: expected a node, an object with a non-empty string "kind", got ${
           describe(node)
         }`,
       );
@@ -222,9 +222,9 @@ export class NodeVisitor<R, N extends Kinded = Node> {
         isAsyncGeneratorFunction(fn)
       ) {
         throw new TypeError(
-          `${
+          `Cannot visit a node of kind ${JSON.stringify(kind)}: its method is ${
             describe(fn)
-          } is an async generator; visit() runs synchronously, so make it a generator method (*${fn.name}) or a plain one`,
+          }, and visit() runs synchronously; make it a generator method (*${fn.name}) or a plain one`,
         );
       }
       method = { fn, generator: isGeneratorFunction(fn) };
@@ -277,7 +277,7 @@ export class NodeVisitor<R, N extends Kinded = Node> {
         } else {
           method = this.#method(
             child,
-            "a visit method yielded something that is not",
+            "what a visit method yielded",
           );
           lastKind = kind as string;
           last = method;

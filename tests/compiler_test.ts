@@ -165,10 +165,13 @@ Deno.test("a bad character is a LexError with its position, never dropped", () =
   assert.equal(error.line, 2);
   assert.equal(error.column, 5);
   assert.equal(error.source, "1 +\n  2 $ 3");
-  assert.equal(error.message, 'unexpected character "$" at line 2, column 5');
+  assert.equal(
+    error.message,
+    'Cannot tokenize: unexpected character "$" at line 2, column 5',
+  );
   assert.equal(
     error.render(),
-    '  2 $ 3\n    ^\nLexError: unexpected character "$" at line 2, column 5',
+    '  2 $ 3\n    ^\nLexError: Cannot tokenize: unexpected character "$" at line 2, column 5',
   );
   // The tutorial's scanner would stop quietly at the "x" and give "2 +".
   assert.throws(() => evaluate("2 + x"), LexError);
@@ -180,19 +183,19 @@ Deno.test("LexError names odd characters clearly", () => {
     (catchError(() => [...tokenize(text)]) as LexError).message;
   assert.equal(
     message("."),
-    'unexpected character "." at line 1, column 1: a decimal point needs a digit before or after it',
+    'Cannot tokenize: unexpected character "." at line 1, column 1; a decimal point needs a digit before or after it',
   );
   assert.equal(
     message("1 × 2"),
-    'unexpected character "×" (U+00D7) at line 1, column 3',
+    'Cannot tokenize: unexpected character "×" (U+00D7) at line 1, column 3',
   );
   assert.equal(
     message("1\u200b"),
-    "unexpected character U+200B at line 1, column 2",
+    "Cannot tokenize: unexpected character U+200B at line 1, column 2",
   );
   assert.equal(
     message("\0"),
-    "unexpected character U+0000 at line 1, column 1",
+    "Cannot tokenize: unexpected character U+0000 at line 1, column 1",
   );
   const emoji = catchError(() => [...tokenize("1 + 😀")]) as LexError;
   assert.equal(emoji.character, "😀", "a whole code point, not half of it");
@@ -203,7 +206,7 @@ Deno.test("tokenize of something other than a string throws TypeError at once", 
   // @ts-expect-error: a number
   assert.throws(() => tokenize(42), {
     name: "TypeError",
-    message: "tokenize(text) needs a string, got 42 (a number)",
+    message: "Cannot tokenize: expected a string, got 42 (a number)",
   });
 });
 
@@ -289,11 +292,11 @@ Deno.test("ParseError says what was found, what was expected, and where", () => 
   }
   assert.equal(
     (catchError(() => parse("* 2")) as ParseError).message,
-    'expected a number, "(" or "-" but found "*" at line 1, column 1',
+    'Cannot parse: expected a number, "(" or "-" but found "*" at line 1, column 1',
   );
   assert.equal(
     (catchError(() => parse("1 + 2)")) as ParseError).message,
-    'expected an operator or end of input but found ")" at line 1, column 6 (no "(" is open)',
+    'Cannot parse: expected an operator or end of input but found ")" at line 1, column 6 (no "(" is open)',
   );
 });
 
@@ -307,14 +310,14 @@ Deno.test("an unclosed ( is reported at that parenthesis", () => {
   assert.deepEqual(error.expected, ['")"']);
   assert.equal(
     error.message,
-    '"(" at line 1, column 5 is never closed: expected ")" but found end of input',
+    'Cannot parse: the "(" at line 1, column 5 is never closed; expected ")" but found end of input',
   );
   assert.equal(
     error.render(),
     [
       "2 * (3 + (4 - 1)",
       "    ^",
-      'ParseError: "(" at line 1, column 5 is never closed: expected ")" but found end of input',
+      'ParseError: Cannot parse: the "(" at line 1, column 5 is never closed; expected ")" but found end of input',
     ].join("\n"),
   );
   // The innermost one that is still open, on whichever line.
@@ -328,7 +331,10 @@ Deno.test("a number too large for a double is a ParseError", () => {
   const error = catchError(() => parse(`1 + ${"9".repeat(400)}`)) as ParseError;
   assert.ok(error instanceof ParseError);
   assert.equal(error.column, 5);
-  assert.match(error.message, /is too large/);
+  assert.match(
+    error.message,
+    /^Cannot parse: the number "9+…9+" at line 1, column 5 is too large/,
+  );
   assert.equal(evaluate(`${"9".repeat(300)}`), Number("9".repeat(300)));
 });
 
@@ -386,15 +392,18 @@ Deno.test("parse rejects what is not text or tokens, with TypeError", () => {
   assert.throws(() => parse(42), {
     name: "TypeError",
     message:
-      "parse(input) needs a string or an iterable of tokens, got 42 (a number)",
+      "Cannot parse: expected a string or an iterable of tokens, got 42 (a number)",
   });
   assert.throws(
     // @ts-expect-error: not tokens
     () => parse([1, 2]),
-    /got 1 \(a number\), which is not a token/,
+    /Cannot parse: expected a token, got 1 \(a number\); pass the tokens of tokenize\(text\)/,
   );
   const bad = [{ type: "NUM", value: "x1", offset: 0, line: 1, column: 1 }];
-  assert.throws(() => parse(bad as Token[]), /which is not a token/);
+  assert.throws(
+    () => parse(bad as Token[]),
+    /Cannot parse: expected a token, got a plain object/,
+  );
   const wrongChar = [{
     type: "PLUS",
     value: "-",
@@ -444,7 +453,7 @@ Deno.test("maxDepth turns a too-deep tree into a clean ParseError", () => {
   assert.deepEqual(flat.expected, []);
   assert.equal(
     flat.message,
-    "the expression is nested deeper than maxDepth (3) at line 1, column 6",
+    "Cannot parse: the expression is nested deeper than maxDepth (3) at line 1, column 6; raise maxDepth or simplify the expression",
   );
 
   const unary = catchError(() =>
@@ -473,7 +482,11 @@ Deno.test("maxDepth must be a whole number of at least 1", () => {
   for (const bad of [0, -1, 1.5, NaN, "3"]) {
     assert.throws(
       () => parse("1", { maxDepth: bad as number }),
-      { name: "RangeError", message: /maxDepth to be a whole number >= 1/ },
+      {
+        name: "RangeError",
+        message:
+          /^Cannot parse: option maxDepth must be a whole number >= 1 \(or Infinity\), got /,
+      },
     );
   }
   assert.equal(parse("1", { maxDepth: Infinity }).kind, "Num");
@@ -549,7 +562,7 @@ Deno.test("a missing method throws an error naming the kind", () => {
   assert.throws(() => new OnlyNumbers().visit(parse("-5")), {
     name: "TypeError",
     message:
-      'OnlyNumbers has no method visitUnaryOp for a node of kind "UnaryOp": add visitUnaryOp(node), or override genericVisit(node) to handle the kinds that have no method',
+      'Cannot visit a node of kind "UnaryOp": OnlyNumbers has no method visitUnaryOp; add visitUnaryOp(node), or override genericVisit(node) to handle the kinds that have no method',
   });
 });
 
@@ -640,7 +653,7 @@ Deno.test("visit of something without a kind is a TypeError", () => {
       {
         name: "TypeError",
         message:
-          /^visit\(node\) needs a node, an object with a non-empty string "kind", got /,
+          /^Cannot visit the node given to visit\(\): expected a node, an object with a non-empty string "kind", got /,
       },
     );
   }
@@ -666,7 +679,7 @@ Deno.test("yielding something that is not a node throws into the generator at th
   assert.ok(seen[0] instanceof TypeError);
   assert.match(
     (seen[0] as Error).message,
-    /^a visit method yielded something that is not a node, an object with a non-empty string "kind", got 42 \(a number\)$/,
+    /^Cannot visit what a visit method yielded: expected a node, an object with a non-empty string "kind", got 42 \(a number\)$/,
   );
 });
 
@@ -740,7 +753,8 @@ Deno.test("an async generator visit method is a clear TypeError", () => {
     () => new Async().visit(num(1)),
     {
       name: "TypeError",
-      message: /is an async generator; visit\(\) runs synchronously/,
+      message:
+        /^Cannot visit a node of kind "Num": its method is the async generator function visitNum, and visit\(\) runs synchronously/,
     },
   );
 });
@@ -798,7 +812,7 @@ Deno.test("division by zero is an error at the /, not Infinity", () => {
     [
       " 4 / (2 - 2)",
       "   ^",
-      'DivisionByZeroError: division by zero: the right side of the "/" at line 2, column 4 is 0',
+      'DivisionByZeroError: Cannot evaluate: division by zero, the right side of the "/" at line 2, column 4 is 0',
     ].join("\n"),
   );
   assert.throws(() => evaluate("0 / 0"), DivisionByZeroError);
@@ -814,7 +828,7 @@ Deno.test("division by zero without the source still says where it can", () => {
   assert.equal(noSource.line, undefined);
   assert.equal(
     noSource.message,
-    'division by zero: the right side of the "/" at offset 2 is 0',
+    'Cannot evaluate: division by zero, the right side of the "/" at offset 2 is 0',
   );
   assert.equal(noSource.render(), `DivisionByZeroError: ${noSource.message}`);
 
@@ -824,7 +838,7 @@ Deno.test("division by zero without the source still says where it can", () => {
   assert.equal(handMade.offset, undefined);
   assert.equal(
     handMade.message,
-    'division by zero: the right side of a "/" is 0',
+    'Cannot evaluate: division by zero, the right side of a "/" is 0',
   );
 
   const withSource = catchError(() =>
@@ -858,7 +872,7 @@ Deno.test("the Evaluator rejects operators it does not know, and evaluate non-st
   assert.throws(() => new Evaluator().visit(weird), {
     name: "TypeError",
     message:
-      /knows the operators "\+", "-", "\*" and "\/", not "%" \(a string\)/,
+      /^Cannot evaluate: unknown operator "%" \(a string\); the Evaluator knows "\+", "-", "\*" and "\/"/,
   });
   const weirdUnary = {
     kind: "UnaryOp",
@@ -866,8 +880,11 @@ Deno.test("the Evaluator rejects operators it does not know, and evaluate non-st
     operand: num(1),
   } as unknown as Node;
   assert.throws(() => new Evaluator().visit(weirdUnary), TypeError);
-  // @ts-expect-error: not a string
-  assert.throws(() => evaluate(42), /evaluate\(text\) needs a string, got 42/);
+  assert.throws(
+    // @ts-expect-error: not a string
+    () => evaluate(42),
+    /Cannot evaluate: expected a string, got 42 \(a number\)/,
+  );
 });
 
 // -- nodes and unparse
@@ -880,15 +897,27 @@ Deno.test("node constructors make plain nodes and check their arguments", () => 
     { kind: "BinOp", op: "+", left: num(1), right: num(2), offset: undefined },
   );
   assert.deepEqual(unaryOp("-", num(1)).operand, num(1));
-  assert.throws(() => num(Infinity), /needs a finite number, got Infinity/);
-  // @ts-expect-error: not an operator
-  assert.throws(() => binOp("%", num(1), num(2)), /"%" \(a string\)/);
-  // @ts-expect-error: not a node
-  assert.throws(() => binOp("+", 1, num(2)), /as left, got 1 \(a number\)/);
+  assert.throws(
+    () => num(Infinity),
+    /Cannot make a Num node: expected a finite number, got Infinity/,
+  );
+  assert.throws(
+    // @ts-expect-error: not an operator
+    () => binOp("%", num(1), num(2)),
+    /Cannot make a BinOp node: expected "\+", "-", "\*" or "\/" as op, got "%" \(a string\)/,
+  );
+  assert.throws(
+    // @ts-expect-error: not a node
+    () => binOp("+", 1, num(2)),
+    /Cannot make a BinOp node: expected a node \(Num, BinOp or UnaryOp\) as left, got 1 \(a number\)/,
+  );
   // @ts-expect-error: only unary minus
   assert.throws(() => unaryOp("+", num(1)), TypeError);
-  // @ts-expect-error: not a node
-  assert.throws(() => unaryOp("-", null), /as operand, got null/);
+  assert.throws(
+    // @ts-expect-error: not a node
+    () => unaryOp("-", null),
+    /Cannot make a UnaryOp node: expected a node \(Num, BinOp or UnaryOp\) as operand, got null/,
+  );
 });
 
 Deno.test("unparse writes the fewest parentheses that keep the tree", () => {
@@ -933,7 +962,10 @@ Deno.test("unparse writes numbers without exponents, exactly", () => {
   assert.equal(unparse(binOp("-", num(1), num(-2))), "1 - -2");
   assert.equal(Object.is(evaluate(unparse(num(-0))), -0), true);
   const bad = { kind: "Num", value: NaN } as Node;
-  assert.throws(() => unparse(bad), /only write finite numbers, got NaN/);
+  assert.throws(
+    () => unparse(bad),
+    /Cannot unparse: expected a finite number, got NaN/,
+  );
 });
 
 Deno.test("unparse is stack-safe", () => {
@@ -1163,19 +1195,19 @@ Deno.test("calc shows bad input with a caret and exits non-zero", async () => {
   assert.equal(lex.stdout, "");
   assert.equal(
     lex.stderr,
-    '2 + $3\n    ^\nLexError: unexpected character "$" at line 1, column 5\n',
+    '2 + $3\n    ^\nLexError: Cannot tokenize: unexpected character "$" at line 1, column 5\n',
   );
   const parse = await run(["compiler/calc.ts", "2 * (3 + 4"]);
   assert.equal(parse.code, 1);
   assert.equal(
     parse.stderr,
-    '2 * (3 + 4\n    ^\nParseError: "(" at line 1, column 5 is never closed: expected ")" but found end of input\n',
+    '2 * (3 + 4\n    ^\nParseError: Cannot parse: the "(" at line 1, column 5 is never closed; expected ")" but found end of input\n',
   );
   const zero = await run(["compiler/calc.ts", "1 / (1 - 1)"]);
   assert.equal(zero.code, 1);
   assert.match(
     zero.stderr,
-    /^1 \/ \(1 - 1\)\n {2}\^\nDivisionByZeroError: division by zero/,
+    /^1 \/ \(1 - 1\)\n {2}\^\nDivisionByZeroError: Cannot evaluate: division by zero/,
   );
 });
 
@@ -1187,7 +1219,7 @@ Deno.test("calc reads expressions line by line from standard input", async () =>
   assert.equal(result.stdout, "3\n-3\n0.5\n4999950000\n");
   assert.equal(
     result.stderr,
-    '2 +\n   ^\nParseError: expected a number, "(" or "-" but found end of input at line 1, column 4\n',
+    '2 +\n   ^\nParseError: Cannot parse: expected a number, "(" or "-" but found end of input at line 1, column 4\n',
   );
   assert.equal(result.code, 1, "a bad line makes the exit code 1");
   const good = await run(["compiler/calc.ts"], "1\n2");
@@ -1202,7 +1234,7 @@ Deno.test("calc cuts a long line around the caret", async () => {
   assert.equal(caret.indexOf("^"), line.indexOf("x"));
   assert.match(
     message,
-    /^LexError: unexpected character "x" at line 1, column \d+$/,
+    /^LexError: Cannot tokenize: unexpected character "x" at line 1, column \d+$/,
   );
 });
 

@@ -55,7 +55,7 @@ Deno.test("step() twice is an InvalidStateError", () => {
   })());
   assert.throws(() => t.step(), {
     name: "InvalidStateError",
-    message: /has already started/,
+    message: /^Cannot step task anonymous: it has already started/,
   });
   t.cancel();
 });
@@ -119,7 +119,7 @@ Deno.test("yielding a non-future throws a TypeError into the generator naming it
   const [num, str, gen, promise] = t.result();
   assert.match(
     num,
-    /task picky yielded 42 \(a number\), but a task's generator may only yield futures/,
+    /^Cannot wait in task picky: it yielded 42 \(a number\), but a task's generator may only yield futures/,
   );
   assert.match(str, /yielded "x" \(a string\)/);
   assert.match(
@@ -138,7 +138,11 @@ Deno.test("a task that yields itself gets a TypeError, not a deadlock", () => {
   holder.self = self;
   return self.then(
     () => assert.fail("should fail"),
-    (e) => assert.match((e as Error).message, /yielded itself/),
+    (e) =>
+      assert.match(
+        (e as Error).message,
+        /^Cannot wait in task anonymous: it yielded itself/,
+      ),
   );
 });
 
@@ -149,7 +153,7 @@ Deno.test("new Task() rejects anything but a generator object, with a hint", () 
   assert.throws(() => new Task(gen), {
     name: "TypeError",
     message:
-      /needs a generator object, got the generator function gen; call it first: gen\(\.\.\.\)/,
+      /^Cannot create a Task: expected a generator object, got the generator function gen; call it first: gen\(\.\.\.\)/,
   });
   // @ts-expect-error: an async generator
   assert.throws(() => new Task(agen()), /not async ones/);
@@ -492,7 +496,7 @@ Deno.test("inlinedFuture checks for a generator function and names its tasks", (
     {
       name: "TypeError",
       message:
-        /needs a generator function \(function\*\), got the async function load/,
+        /^Cannot mark an inlined future: expected a generator function \(function\*\), got the async function load/,
     },
   );
 });
@@ -540,7 +544,7 @@ Deno.test("after(ms, gen) waits, then delegates and returns the result (fake tim
   assert.throws(
     // @ts-expect-error: gen must be a generator object
     () => after(1, () => 1),
-    /after\(ms, gen\) needs a generator object/,
+    /Cannot run after\(\): expected a generator object/,
   );
 });
 
