@@ -12,7 +12,7 @@ const TRANSFER = Symbol.for("@frontier/generators/transfer");
  *
  * @example
  * ```ts
- * import { transfer } from "@frontier/generators/worker-pool";
+ * import { transfer } from "@frontier/generators/executor";
  * import assert from "node:assert/strict";
  *
  * const buffer = new ArrayBuffer(8);
@@ -58,7 +58,8 @@ export class Transfer<T> {
  *
  * @example Sending a buffer to a worker and back without copying
  * ```ts
- * import { transfer, WorkerPool } from "@frontier/generators/worker-pool";
+ * import { transfer } from "@frontier/generators/executor";
+ * import { WorkerPool } from "@frontier/generators/worker-pool";
  * import assert from "node:assert/strict";
  *
  * await using pool = new WorkerPool({ maxWorkers: 1 });

@@ -85,7 +85,7 @@ Deno.test("examples/inlined_futures.ts prints parts 3 and 4 of the tutorial", as
     "Tick: 0",
     "Tick: 5",
     "Tick: 1000000 (a million ticks on done futures)",
-    /^TypeError: task after yielded a generator object.*`yield\*` instead of `yield`$/,
+    /^TypeError: Cannot wait in task after: it yielded a generator object.*`yield\*` instead of `yield`$/,
     "-- puzzler 2: iterate the generator by hand",
     "Got: undefined",
     "-- puzzler 3: send results back in by hand",
