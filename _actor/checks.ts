@@ -1,9 +1,12 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
-// Checks of what `actor`, `spawn` and `spawnWorker` are given, so that a
-// mistake is reported where it was made, with what to do instead.
+// Checks of what `actor`, `spawn` and `spawnWorker` are given, and the error
+// for a name nobody has, so that a mistake is reported where it was made,
+// with what to do instead.
 
 import { describe, isGeneratorFunction } from "../_core/describe.ts";
 import type { CheckedAt } from "../_core/checks.ts";
+import { ActorError } from "./error.ts";
+import { ALIVE, type Cell } from "./cell.ts";
 import { type RestartPolicy, restartPolicy } from "./restart.ts";
 import type { SpawnOptions } from "../actor.ts";
 
@@ -97,5 +100,45 @@ export function checkModuleUrl(url: unknown, at: CheckedAt): string {
     `Cannot ${at.action}: ${at.name} must be a URL or an absolute URL string, got ${
       describe(url)
     }`,
+  );
+}
+
+/** A name that no actor of a system has, and what was sent to it. */
+export interface UnknownName {
+  /** The name, as given (it may not even be a string). */
+  name: unknown;
+  /** The message, if `action` sends one. */
+  message?: unknown;
+  /** The system's actors by name, to list the running ones. */
+  cells: Map<string, Cell>;
+}
+
+/**
+ * The error for `action` (`"send"`, `"ask"` or `"stop"`) given a name that
+ * no actor of the system has: it names the name and the running actors.
+ */
+export function unknownActor(action: string, unknown: UnknownName): Error {
+  const name = unknown.name;
+  if (typeof name !== "string") {
+    return new TypeError(
+      `Cannot ${action}: expected the actor's name as a string, got ${
+        describe(name)
+      }`,
+    );
+  }
+  const known = [...unknown.cells.values()]
+    .filter((cell) => cell.state === ALIVE)
+    .map((cell) => JSON.stringify(cell.name));
+  const list = known.length === 0
+    ? "no actor is running"
+    : `the running actors are ${known.slice(0, 10).join(", ")}${
+      known.length > 10 ? ` and ${known.length - 10} more` : ""
+    }`;
+  const what = action === "stop" ? "" : ` ${describe(unknown.message)}`;
+  return new ActorError(
+    `Cannot ${action}${what}: no actor named ${
+      JSON.stringify(name)
+    } was ever started in this system (${list}); start it first with actor() or spawn(), or check the name`,
+    name,
   );
 }

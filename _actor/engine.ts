@@ -6,8 +6,7 @@
 // reaches the engine of a system with `engineOf`.
 
 import { type Future, InvalidStateError } from "../future.ts";
-import { describe } from "../_core/describe.ts";
-import { checkCount, checkMilliseconds } from "../_core/checks.ts";
+import { checkCount } from "../_core/checks.ts";
 import { queueJob, reportLater, runJob, tick } from "../_core/scheduler.ts";
 import type {
   ActorErrorInfo,
@@ -20,27 +19,18 @@ import { ActorError } from "./error.ts";
 import { ALIVE, type AnyGeneratorFunction, Cell, STOPPED } from "./cell.ts";
 import { askFuture, type AskSlot, failAsk, handling, noReply } from "./ask.ts";
 import { takeRestart } from "./restart.ts";
-import type { SpawnName } from "./checks.ts";
-import { WorkerHost } from "./host.ts";
-import type { Link, SpawnControl } from "./link.ts";
+import { type SpawnName, unknownActor } from "./checks.ts";
+import { WorkerHost, type WorkerSpec } from "./host.ts";
+import type { Link } from "./link.ts";
+import { systemOptions } from "./options.ts";
 import { checkYield } from "./yields.ts";
-
-const DEFAULT_BATCH_SIZE = 1024;
-const DEFAULT_STOP_TIMEOUT = 5000;
 
 const engines = new WeakMap<ActorSystem, Engine>();
 
 /** The engine behind `system`: the one way in from outside `actor.ts`. */
 export function engineOf(system: ActorSystem): Engine {
-  const engine = engines.get(system);
-  if (engine === undefined) {
-    throw new TypeError(
-      `Cannot reach the actor system: expected an ActorSystem, got ${
-        describe(system)
-      }`,
-    );
-  }
-  return engine;
+  // Every ActorSystem makes its engine as it is constructed.
+  return engines.get(system)!;
 }
 
 /** What `run()` hands the run queue, and what it gets back. */
@@ -89,29 +79,10 @@ export class Engine {
   #onStopped: ((name: string) => void) | undefined = undefined;
 
   constructor(system: ActorSystem, options: ActorSystemOptions) {
-    const onError = options.onError;
-    if (onError !== undefined && typeof onError !== "function") {
-      throw new TypeError(
-        `Cannot create an ActorSystem: option onError must be a function called with (error, info), got ${
-          describe(onError)
-        }`,
-      );
-    }
-    this.#onError = onError ?? reportByDefault;
-    this.#batchSize = options.batchSize === undefined
-      ? DEFAULT_BATCH_SIZE
-      : checkCount(options.batchSize, {
-        action: "create an ActorSystem",
-        name: "option batchSize",
-        min: 1,
-        infinite: true,
-      });
-    this.stopTimeout = options.stopTimeout === undefined
-      ? DEFAULT_STOP_TIMEOUT
-      : checkMilliseconds(options.stopTimeout, {
-        action: "create an ActorSystem",
-        name: "option stopTimeout",
-      });
+    const checked = systemOptions(options);
+    this.#onError = checked.onError;
+    this.#batchSize = checked.batchSize;
+    this.stopTimeout = checked.stopTimeout;
     this.system = system;
     engines.set(system, this);
   }
@@ -144,31 +115,18 @@ export class Engine {
     });
     // A generator that throws before its first `yield` throws here, and the
     // name stays free.
-    this.#begin(cell);
+    cell.begin();
     this.#cells.set(name, cell);
     if (cell.generator === undefined) this.setStopped(cell);
     return cell;
   }
 
   /** Starts an actor in a Worker. */
-  spawnWorker(
-    spawnName: SpawnName,
-    spec: { module: string; export: string; args: unknown[] },
-  ): Cell {
-    const { name, policy } = spawnName;
+  spawnWorker(spawnName: SpawnName, spec: WorkerSpec): Cell {
+    const name = spawnName.name;
     this.#checkFree("spawn a Worker actor", name);
     const cell = new Cell(this, name);
-    const control: SpawnControl = {
-      type: "spawn",
-      name,
-      module: spec.module,
-      export: spec.export,
-      args: spec.args,
-      restart: policy === undefined ? "never" : "always",
-      maxRestarts: policy?.maxRestarts ?? 0,
-      restartWindow: policy?.window ?? 0,
-    };
-    const host = new WorkerHost(cell, control);
+    const host = new WorkerHost(cell, { ...spec, policy: spawnName.policy });
     cell.host = host;
     this.#hosts.add(host);
     this.#cells.set(name, cell);
@@ -187,31 +145,6 @@ export class Engine {
     }
   }
 
-  // Makes the generator and runs it to its first `yield`; throws what it
-  // throws. A generator that returns at once leaves `cell.generator` unset.
-  #begin(cell: Cell): void {
-    const savedCell = handling.cell;
-    const savedAsk = handling.ask;
-    const savedReplied = handling.replied;
-    handling.cell = cell;
-    handling.ask = undefined;
-    try {
-      const generator = cell.generatorFunction!(...cell.args);
-      let result = generator.next();
-      if (!result.done && result.value !== undefined) {
-        result = checkYield(generator, {
-          name: cell.name,
-          value: result.value,
-        });
-      }
-      cell.generator = result.done ? undefined : generator;
-    } finally {
-      handling.cell = savedCell;
-      handling.ask = savedAsk;
-      handling.replied = savedReplied;
-    }
-  }
-
   // -------------------------------------------------------------------------
   // Sending
 
@@ -220,7 +153,7 @@ export class Engine {
     const cell = this.#cells.get(name);
     if (cell !== undefined) this.post(cell, message, undefined);
     else if (this.#parent !== undefined) this.#parent.send(name, message);
-    else throw this.#unknown("send", name, message);
+    else throw unknownActor("send", { name, message, cells: this.#cells });
   }
 
   /** Asks the actor `name` a question; see `ActorSystem.ask`. */
@@ -231,7 +164,9 @@ export class Engine {
   ): Future<unknown> {
     const cell = this.#cells.get(name);
     if (cell !== undefined) return this.askCell(cell, message, options);
-    if (this.#parent === undefined) throw this.#unknown("ask", name, message);
+    if (this.#parent === undefined) {
+      throw unknownActor("ask", { name, message, cells: this.#cells });
+    }
     const future = askFuture(name, message, options);
     this.#parent.ask(name, message, future);
     return future;
@@ -318,31 +253,6 @@ export class Engine {
     this.#head = (head + 1) & (this.#queuedCells.length - 1);
     this.#size--;
     return cell;
-  }
-
-  #unknown(action: string, name: unknown, message: unknown): Error {
-    if (typeof name !== "string") {
-      return new TypeError(
-        `Cannot ${action}: expected the actor's name as a string, got ${
-          describe(name)
-        }`,
-      );
-    }
-    const known = [...this.#cells.values()]
-      .filter((cell) => cell.state === ALIVE)
-      .map((cell) => JSON.stringify(cell.name));
-    const list = known.length === 0
-      ? "no actor is running"
-      : `the running actors are ${known.slice(0, 10).join(", ")}${
-        known.length > 10 ? ` and ${known.length - 10} more` : ""
-      }`;
-    const what = action === "stop" ? "" : ` ${describe(message)}`;
-    return new ActorError(
-      `Cannot ${action}${what}: no actor named ${
-        JSON.stringify(name)
-      } was ever started in this system (${list}); start it first with actor() or spawn(), or check the name`,
-      name,
-    );
   }
 
   /** Keeps a message that could not be delivered. */
@@ -499,7 +409,7 @@ export class Engine {
           cell.generator = undefined;
           this.setStopped(cell);
         } else if (cell.closeRequested) {
-          this.#close(cell);
+          cell.close();
         }
       }
     } finally {
@@ -540,7 +450,7 @@ export class Engine {
         return;
       }
       try {
-        this.#begin(cell);
+        cell.begin();
         if (cell.generator === undefined) this.setStopped(cell);
         return;
       } catch (startError) {
@@ -578,7 +488,9 @@ export class Engine {
   stop(name: string | undefined): Promise<void> {
     if (name === undefined) return this.stopAll();
     const cell = this.#cells.get(name);
-    if (cell === undefined) throw this.#unknown("stop", name, undefined);
+    if (cell === undefined) {
+      throw unknownActor("stop", { name, cells: this.#cells });
+    }
     return this.stopCell(cell);
   }
 
@@ -588,53 +500,8 @@ export class Engine {
       this.setStopped(cell);
       return cell.host.close();
     }
-    this.#close(cell);
+    cell.close();
     return Promise.resolve();
-  }
-
-  // Closes a local actor: no more messages, and its generator is returned so
-  // that its `finally` blocks run (after its handler, if it is running).
-  #close(cell: Cell): void {
-    cell.state = STOPPED;
-    if (cell.running) {
-      cell.closeRequested = true;
-      return;
-    }
-    cell.closeRequested = false;
-    const generator = cell.generator;
-    cell.generator = undefined;
-    if (generator !== undefined) {
-      const savedCell = handling.cell;
-      const savedAsk = handling.ask;
-      handling.cell = cell;
-      handling.ask = undefined;
-      cell.running = true;
-      try {
-        const result = generator.return(undefined);
-        if (!result.done) {
-          this.report(
-            new ActorError(
-              `Cannot stop actor ${
-                JSON.stringify(cell.name)
-              } cleanly: it yielded in a finally block while stopping; a stopped actor takes no more messages, so its cleanup cannot wait for one`,
-              cell.name,
-            ),
-            { name: cell.name, message: undefined, restarting: false },
-          );
-        }
-      } catch (error) {
-        this.report(error, {
-          name: cell.name,
-          message: undefined,
-          restarting: false,
-        });
-      } finally {
-        cell.running = false;
-        handling.cell = savedCell;
-        handling.ask = savedAsk;
-      }
-    }
-    this.setStopped(cell);
   }
 
   /** Stops every actor and the automatic mode; see `ActorSystem.stop`. */
@@ -665,19 +532,4 @@ export class Engine {
       );
     }
   }
-}
-
-function reportByDefault(error: unknown, info: ActorErrorInfo): void {
-  const during = info.message === undefined
-    ? ""
-    : ` while handling ${describe(info.message)}`;
-  reportLater(
-    new ActorError(
-      `Actor ${JSON.stringify(info.name)} failed${during}${
-        info.restarting ? "; restarting it" : ""
-      }: ${error instanceof Error ? error.message : describe(error)}`,
-      info.name,
-      { cause: error },
-    ),
-  );
 }

@@ -15,6 +15,7 @@ import { ActorError } from "./error.ts";
 import { type AskSlot, failAsk, noReply, relay, RemoteReply } from "./ask.ts";
 import type { Cell } from "./cell.ts";
 import type { Engine } from "./engine.ts";
+import type { RestartPolicy } from "./restart.ts";
 import {
   Link,
   type LinkHandler,
@@ -24,6 +25,18 @@ import {
 
 // Loaded from this package's own URL, so it works from JSR or any host.
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
+
+/** What a Worker actor runs: an actor function of a module, and its arguments. */
+export interface WorkerSpec {
+  /** The module's absolute URL. */
+  module: string;
+  /** The name of the actor function it exports. */
+  export: string;
+  /** The function's arguments. */
+  args: unknown[];
+  /** The actor's restart policy, applied inside the Worker. */
+  policy?: RestartPolicy | undefined;
+}
 
 /** One Worker running one actor, seen from the system that spawned it. */
 export class WorkerHost implements LinkHandler {
@@ -38,17 +51,17 @@ export class WorkerHost implements LinkHandler {
   #terminated = false;
 
   /**
-   * Starts the Worker of the actor of `cell` and posts `control` to it.
+   * Starts the Worker of the actor of `cell`, and tells it what to run.
    *
-   * @throws {TypeError} If the arguments in `control` cannot be copied.
+   * @throws {TypeError} If the arguments in `spec` cannot be copied.
    */
-  constructor(cell: Cell, control: SpawnControl) {
-    this.name = control.name;
+  constructor(cell: Cell, spec: WorkerSpec) {
+    this.name = cell.name;
     this.#cell = cell;
     this.#engine = cell.engine;
     const worker = new Worker(WORKER_URL, {
       type: "module",
-      name: `actor ${control.name}`,
+      name: `actor ${cell.name}`,
     });
     this.#worker = worker;
     this.link = new Link(worker, this);
@@ -74,6 +87,17 @@ export class WorkerHost implements LinkHandler {
         ),
         undefined,
       );
+    };
+    const policy = spec.policy;
+    const control: SpawnControl = {
+      type: "spawn",
+      name: cell.name,
+      module: spec.module,
+      export: spec.export,
+      args: spec.args,
+      restart: policy === undefined ? "never" : "always",
+      maxRestarts: policy?.maxRestarts ?? 0,
+      restartWindow: policy?.window ?? 0,
     };
     try {
       worker.postMessage(control);
