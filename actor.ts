@@ -107,21 +107,27 @@ export interface ActorErrorInfo {
 export interface ActorSystemOptions {
   /**
    * Called with the error of an actor whose generator threw (it is stopped,
-   * or restarted if its policy says so, and the others go on). By default
-   * the error is reported like an uncaught error, wrapped in an
+   * or restarted if its policy says so, and the others go on). Left out, the
+   * error is reported like an uncaught error, wrapped in an
    * {@linkcode ActorError} that names the actor.
+   *
+   * @default {undefined}
    */
   onError?: (error: unknown, info: ActorErrorInfo) => void;
   /**
    * In automatic mode ({@linkcode ActorSystem.prototype.start}), how many
    * messages are delivered before other queued work (tasks woken by replies)
-   * gets its turn. Defaults to 1024. The event loop gets its turn at the
-   * latest after a time slice of the package's run queue.
+   * gets its turn. The event loop gets its turn at the latest after a time
+   * slice of the package's run queue.
+   *
+   * @default {1024}
    */
   batchSize?: number;
   /**
    * Milliseconds a Worker actor has to run its `finally` blocks when
-   * stopped before its Worker is terminated anyway. Defaults to 5000.
+   * stopped before its Worker is terminated anyway.
+   *
+   * @default {5000}
    */
   stopTimeout?: number;
 }
@@ -129,16 +135,24 @@ export interface ActorSystemOptions {
 /** When a crashed actor is started again. */
 export interface RestartOptions {
   /**
-   * `"never"` (the default): an actor that throws stays stopped. `"always"`:
-   * it is made again from its function and arguments, up to
-   * {@linkcode maxRestarts} times within {@linkcode restartWindow}.
+   * `"never"`: an actor that throws stays stopped. `"always"`: it is made
+   * again from its function and arguments, up to {@linkcode maxRestarts}
+   * times within {@linkcode restartWindow}.
+   *
+   * @default {"never"}
    */
   restart?: "never" | "always";
-  /** The most restarts within the window; defaults to 3. */
+  /**
+   * The most restarts within the window.
+   *
+   * @default {3}
+   */
   maxRestarts?: number;
   /**
-   * The window, in milliseconds, over which restarts are counted; defaults
-   * to 10 000. Pass `Infinity` to count restarts over the actor's lifetime.
+   * The window, in milliseconds, over which restarts are counted. Pass
+   * `Infinity` to count restarts over the actor's lifetime.
+   *
+   * @default {10000}
    */
   restartWindow?: number;
 }
@@ -153,14 +167,21 @@ export interface SpawnOptions extends RestartOptions {
 export interface AskOptions {
   /**
    * Milliseconds after which the future fails with a `TimeoutError` if the
-   * actor has not replied.
+   * actor has not replied. Left out, the future waits without a limit.
+   *
+   * @default {undefined}
    */
   timeout?: number;
 }
 
 /** Options of {@linkcode ActorSystem.prototype.run}. */
 export interface RunOptions {
-  /** The most messages to deliver; defaults to all that are queued. */
+  /**
+   * The most messages to deliver. Left out, every message queued, including
+   * those sent meanwhile, is delivered.
+   *
+   * @default {Infinity}
+   */
   maxMessages?: number;
 }
 
