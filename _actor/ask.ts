@@ -79,18 +79,21 @@ export function noReply(
       JSON.stringify(name)
     }: ${options.reason}`,
     name,
-    options.cause === undefined ? undefined : { cause: options.cause },
+    "cause" in options ? { cause: options.cause } : undefined,
   );
 }
 
-/** Passes the outcome of a relayed question back to where it came from. */
+/**
+ * Passes the outcome of a question relayed to the actor `to.name` back to
+ * where it came from, `to.slot`.
+ */
 export function relay(
   future: Future<unknown>,
-  slot: AskSlot,
-  name: string,
+  to: { slot: AskSlot; name: string },
 ): void {
-  future.addDoneCallback((f) => {
-    if (f.cancelled()) {
+  const { slot, name } = to;
+  future.addDoneCallback((done) => {
+    if (done.cancelled()) {
       failAsk(
         slot,
         new ActorError(
@@ -101,8 +104,8 @@ export function relay(
         ),
       );
     } else {
-      const error = f.exception();
-      if (error === undefined) answer(slot, f.result());
+      const error = done.exception();
+      if (error === undefined) answer(slot, done.result());
       else failAsk(slot, error);
     }
   });

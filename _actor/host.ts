@@ -121,7 +121,7 @@ export class WorkerHost implements LinkHandler {
     else {
       // A question from another Worker, passed on to this one.
       const future = new Future<unknown>();
-      relay(future, ask, this.name);
+      relay(future, { slot: ask, name: this.name });
       this.link.ask(this.name, message, future);
     }
   }

@@ -60,8 +60,8 @@ export interface LinkHandler {
   ): void;
 }
 
-function receiveJob(arg: [Link, unknown[]]): void {
-  arg[0].receiveNow(arg[1]);
+function receiveJob(received: [Link, unknown[]]): void {
+  received[0].receiveNow(received[1]);
 }
 
 /** One side of the wire to a worker. */
