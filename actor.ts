@@ -34,23 +34,20 @@
  * @module
  */
 
-import { Future, InvalidStateError, TimeoutError } from "./future.ts";
-import { describe, isGeneratorFunction } from "./_core/describe.ts";
-import { checkCount, checkMilliseconds } from "./_core/checks.ts";
-import { queueJob, reportLater, runJob, tick } from "./_core/scheduler.ts";
-import { ActorError } from "./_actor/error.ts";
-import { type HostSide, WorkerHost } from "./_actor/host.ts";
-import {
-  actorInternals,
-  answer,
-  type AskSlot,
-  failAsk,
-  type Link,
-  serializeError,
-  type SpawnControl,
-  type WorkerControl,
-} from "./_actor/link.ts";
+import type { Future } from "./future.ts";
+import { describe } from "./_core/describe.ts";
 import type { ArgsOf } from "./_core/types.ts";
+import { ActorError } from "./_actor/error.ts";
+import { handling, replyWith } from "./_actor/ask.ts";
+import type { AnyGeneratorFunction } from "./_actor/cell.ts";
+import {
+  checkActorFunction,
+  checkModuleUrl,
+  checkNamedActorFunction,
+  checkSpawnName,
+} from "./_actor/checks.ts";
+import { Engine } from "./_actor/engine.ts";
+import { restartOptions, restartPolicy } from "./_actor/restart.ts";
 
 export { ActorError };
 
@@ -110,21 +107,27 @@ export interface ActorErrorInfo {
 export interface ActorSystemOptions {
   /**
    * Called with the error of an actor whose generator threw (it is stopped,
-   * or restarted if its policy says so, and the others go on). By default
-   * the error is reported like an uncaught error, wrapped in an
+   * or restarted if its policy says so, and the others go on). Left out, the
+   * error is reported like an uncaught error, wrapped in an
    * {@linkcode ActorError} that names the actor.
+   *
+   * @default {undefined}
    */
   onError?: (error: unknown, info: ActorErrorInfo) => void;
   /**
    * In automatic mode ({@linkcode ActorSystem.prototype.start}), how many
    * messages are delivered before other queued work (tasks woken by replies)
-   * gets its turn. Defaults to 1024. The event loop gets its turn at the
-   * latest after a time slice of the package's run queue.
+   * gets its turn. The event loop gets its turn at the latest after a time
+   * slice of the package's run queue.
+   *
+   * @default {1024}
    */
   batchSize?: number;
   /**
    * Milliseconds a Worker actor has to run its `finally` blocks when
-   * stopped before its Worker is terminated anyway. Defaults to 5000.
+   * stopped before its Worker is terminated anyway.
+   *
+   * @default {5000}
    */
   stopTimeout?: number;
 }
@@ -132,16 +135,24 @@ export interface ActorSystemOptions {
 /** When a crashed actor is started again. */
 export interface RestartOptions {
   /**
-   * `"never"` (the default): an actor that throws stays stopped. `"always"`:
-   * it is made again from its function and arguments, up to
-   * {@linkcode maxRestarts} times within {@linkcode restartWindow}.
+   * `"never"`: an actor that throws stays stopped. `"always"`: it is made
+   * again from its function and arguments, up to {@linkcode maxRestarts}
+   * times within {@linkcode restartWindow}.
+   *
+   * @default {"never"}
    */
   restart?: "never" | "always";
-  /** The most restarts within the window; defaults to 3. */
+  /**
+   * The most restarts within the window.
+   *
+   * @default {3}
+   */
   maxRestarts?: number;
   /**
-   * The window, in milliseconds, over which restarts are counted; defaults
-   * to 10 000. Pass `Infinity` to count restarts over the actor's lifetime.
+   * The window, in milliseconds, over which restarts are counted. Pass
+   * `Infinity` to count restarts over the actor's lifetime.
+   *
+   * @default {10000}
    */
   restartWindow?: number;
 }
@@ -156,14 +167,21 @@ export interface SpawnOptions extends RestartOptions {
 export interface AskOptions {
   /**
    * Milliseconds after which the future fails with a `TimeoutError` if the
-   * actor has not replied.
+   * actor has not replied. Left out, the future waits without a limit.
+   *
+   * @default {undefined}
    */
   timeout?: number;
 }
 
 /** Options of {@linkcode ActorSystem.prototype.run}. */
 export interface RunOptions {
-  /** The most messages to deliver; defaults to all that are queued. */
+  /**
+   * The most messages to deliver. Left out, every message queued, including
+   * those sent meanwhile, is delivered.
+   *
+   * @default {Infinity}
+   */
   maxMessages?: number;
 }
 
@@ -206,7 +224,10 @@ export class ActorModule<Mod = unknown> {
    * @param url The module's absolute URL.
    */
   constructor(url: string | URL) {
-    this.url = checkModuleUrl("new ActorModule(url)", url);
+    this.url = checkModuleUrl(url, {
+      action: "create an ActorModule",
+      name: "url",
+    });
   }
 }
 
@@ -247,135 +268,35 @@ export interface WorkerActorSpec<Mod, K> {
   export: K;
 }
 
-const ALIVE = 0;
-const STOPPED = 1;
-
-const DEFAULT_BATCH = 1024;
-const DEFAULT_STOP_TIMEOUT = 5000;
-const DEFAULT_MAX_RESTARTS = 3;
-const DEFAULT_RESTART_WINDOW = 10_000;
-
-interface Policy {
-  max: number;
-  window: number;
-  times: number[];
-}
-
-// The message being delivered, shared by every system: delivery is
-// synchronous, so one set of variables (saved and restored around a nested
-// delivery) says which actor runs and which question it may answer.
-let currentCell: Cell | undefined = undefined;
-let currentAsk: AskSlot | undefined = undefined;
-let replied = false;
-
-// Filled in by the static block of `ActorSystem`, for `Cell`.
-let postTo!: (
-  system: ActorSystem,
-  cell: Cell,
-  message: unknown,
-  ask: AskSlot | undefined,
-) => void;
-let askTo!: (
-  system: ActorSystem,
-  cell: Cell,
-  message: unknown,
-  options: AskOptions | undefined,
-) => Future<unknown>;
-let stopTo!: (system: ActorSystem, cell: Cell) => Promise<void>;
-let batchOf!: (system: ActorSystem) => void;
-let deliverOf!: (system: ActorSystem, limit: number) => number;
-
-// One actor: a name bound to a generator (or, for a Worker actor, to the
-// Worker that runs it). A restart keeps the cell and replaces the generator.
-class Cell<M = unknown> implements ActorRef<M> {
-  readonly name: string;
-  readonly system: ActorSystem;
-  state = ALIVE;
-  gen: Generator<unknown, unknown, unknown> | undefined = undefined;
-  fn:
-    | ((...args: unknown[]) => Generator<unknown, unknown, unknown>)
-    | undefined;
-  args: unknown[];
-  policy: Policy | undefined;
-  host: WorkerHost | undefined = undefined;
-  // Its handler is on the stack: stop() waits until it yields.
-  running = false;
-  closeRequested = false;
-  // Stopped for good, and said so.
-  ended = false;
-
-  constructor(
-    system: ActorSystem,
-    name: string,
-    fn:
-      | ((...args: unknown[]) => Generator<unknown, unknown, unknown>)
-      | undefined,
-    args: unknown[],
-    policy: Policy | undefined,
-  ) {
-    this.system = system;
-    this.name = name;
-    this.fn = fn;
-    this.args = args;
-    this.policy = policy;
+// Checks what spawnWorker() is to run, here because only this module knows
+// ActorModule.
+function checkWorkerSpec(
+  spec: unknown,
+  name: string,
+): { module: string; exportName: string } {
+  const action = `spawn Worker actor ${JSON.stringify(name)}`;
+  if (typeof spec !== "object" || spec === null) {
+    throw new TypeError(
+      `Cannot ${action}: expected a spec { module, export }, got ${
+        describe(spec)
+      }`,
+    );
   }
-
-  get stopped(): boolean {
-    return this.state === STOPPED;
+  const { module, export: exportName } = spec as WorkerActorSpec<
+    unknown,
+    unknown
+  >;
+  const url = module instanceof ActorModule
+    ? module.url
+    : checkModuleUrl(module, { action, name: "spec.module" });
+  if (typeof exportName !== "string" || exportName === "") {
+    throw new TypeError(
+      `Cannot ${action}: spec.export must be the name of an exported generator function, got ${
+        describe(exportName)
+      }`,
+    );
   }
-
-  send(message: M): void {
-    postTo(this.system, this as Cell, message, undefined);
-  }
-
-  ask<R = unknown>(message: M, options?: AskOptions): Future<R> {
-    return askTo(this.system, this as Cell, message, options) as Future<R>;
-  }
-
-  stop(): Promise<void> {
-    return stopTo(this.system, this as Cell);
-  }
-
-  [Symbol.for("Deno.customInspect")](): string {
-    const where = this.host === undefined ? "" : " in a Worker";
-    return `ActorRef ${JSON.stringify(this.name)}${where} { <${
-      this.state === ALIVE ? "running" : "stopped"
-    }> }`;
-  }
-}
-
-// A future that clears its timeout timer however it is completed.
-class AskFuture<T> extends Future<T> {
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  override setResult(value: T): void {
-    clearTimeout(this.timer);
-    super.setResult(value);
-  }
-  override setException(error: unknown): void {
-    clearTimeout(this.timer);
-    super.setException(error);
-  }
-  override cancel(message?: string): boolean {
-    clearTimeout(this.timer);
-    return super.cancel(message);
-  }
-}
-
-function batchJob(system: ActorSystem): void {
-  batchOf(system);
-}
-
-interface RunJob {
-  system: ActorSystem;
-  limit: number;
-  ran: boolean;
-  count: number;
-}
-
-function runNow(job: RunJob): void {
-  if (job.ran) return;
-  job.ran = true;
-  job.count = deliverOf(job.system, job.limit);
+  return { module: url, exportName };
 }
 
 /**
@@ -425,56 +346,8 @@ export class ActorSystem {
    */
   readonly deadLetters: DeadLetter[] = [];
 
-  #cells = new Map<string, Cell>();
-  // The queue: a ring of (cell, message, ask slot) in three parallel arrays.
-  #qCells: (Cell | undefined)[] = new Array(64);
-  #qMessages: unknown[] = new Array(64);
-  #qAsks: (AskSlot | undefined)[] = new Array(64);
-  #shiftedMessage: unknown = undefined;
-  #shiftedAsk: AskSlot | undefined = undefined;
-  #head = 0;
-  #size = 0;
-
-  #onError: (error: unknown, info: ActorErrorInfo) => void;
-  #batchSize: number;
-  #stopTimeout: number;
-  #started = false;
-  #scheduled = false;
-  #delivering = false;
-  #hosts = new Set<WorkerHost>();
-
-  // Set inside a worker: where unknown names and dead letters go.
-  #parent: Link | undefined = undefined;
-  #onStopped: ((name: string) => void) | undefined = undefined;
-
-  static {
-    postTo = (system, cell, message, ask) => system.#post(cell, message, ask);
-    askTo = (system, cell, message, options) =>
-      system.#ask(cell, message, options);
-    stopTo = (system, cell) => system.#stopCell(cell);
-    batchOf = (system) => system.#batch();
-    deliverOf = (system, limit) => system.#deliver(limit, false);
-    actorInternals.attachParent = (system, link, onStopped) => {
-      system.#parent = link;
-      system.#onStopped = onStopped;
-      system.#onError = (error, info) =>
-        link.control(
-          {
-            type: "error",
-            error: serializeError(error),
-            name: info.name,
-            message: describeForReport(info.message),
-            restarting: info.restarting,
-          } satisfies WorkerControl,
-        );
-    };
-    actorInternals.deliver = (system, name, message, ask) => {
-      const cell = system.#cells.get(name);
-      if (cell === undefined) return false;
-      system.#post(cell, message, ask);
-      return true;
-    };
-  }
+  // Everything else: the engine holds the actors and the queue, and delivers.
+  #engine: Engine;
 
   /**
    * Makes an actor system.
@@ -482,29 +355,7 @@ export class ActorSystem {
    * @param options Where errors go, and tuning of the automatic mode.
    */
   constructor(options: ActorSystemOptions = {}) {
-    const onError = options.onError;
-    if (onError !== undefined && typeof onError !== "function") {
-      throw new TypeError(
-        `new ActorSystem() option onError must be a function called with (error, info), got ${
-          describe(onError)
-        }`,
-      );
-    }
-    this.#onError = onError ?? reportByDefault;
-    this.#batchSize = options.batchSize === undefined
-      ? DEFAULT_BATCH
-      : checkCount(options.batchSize, {
-        action: "create an ActorSystem",
-        name: "option batchSize",
-        min: 1,
-        infinite: true,
-      });
-    this.#stopTimeout = options.stopTimeout === undefined
-      ? DEFAULT_STOP_TIMEOUT
-      : checkMilliseconds(options.stopTimeout, {
-        action: "create an ActorSystem",
-        name: "option stopTimeout",
-      });
+    this.#engine = new Engine(this, options);
   }
 
   /**
@@ -539,12 +390,17 @@ export class ActorSystem {
     genFn: ActorFunction<A, M>,
     options: RestartOptions = {},
   ): (...args: A) => ActorRef<M> {
-    const name = actorName("actor()", genFn);
-    const policy = checkPolicy("actor()", options);
+    const name = checkNamedActorFunction(genFn);
+    const spawnName = {
+      name,
+      policy: restartPolicy("create an actor", options),
+    };
+    const engine = this.#engine;
     return (...args: A) =>
-      this.#spawn("actor()", name, policy, genFn as never, args) as ActorRef<
-        M
-      >;
+      engine.spawn("spawn an actor", spawnName, {
+        generatorFunction: genFn as AnyGeneratorFunction,
+        args,
+      }) as ActorRef<M>;
   }
 
   /**
@@ -601,23 +457,12 @@ export class ActorSystem {
     genFn: ActorFunction<A, M>,
     ...args: A
   ): ActorRef<M> {
-    const { actorName, policy } = checkSpawnName("spawn()", name);
-    if (!isGeneratorFunction(genFn)) {
-      throw new TypeError(
-        `spawn(${
-          JSON.stringify(actorName)
-        }, genFn) needs a generator function (function*), got ${
-          describe(genFn)
-        }`,
-      );
-    }
-    return this.#spawn(
-      "spawn()",
-      actorName,
-      policy,
-      genFn as never,
+    const spawnName = checkSpawnName("spawn an actor", name);
+    checkActorFunction(genFn, spawnName.name);
+    return this.#engine.spawn("spawn an actor", spawnName, {
+      generatorFunction: genFn as AnyGeneratorFunction,
       args,
-    ) as ActorRef<M>;
+    }) as ActorRef<M>;
   }
 
   /**
@@ -668,55 +513,13 @@ export class ActorSystem {
     spec: WorkerActorSpec<Mod, K>,
     ...args: ArgsOf<Mod[K]>
   ): ActorRef<MessageOf<Mod[K]>> {
-    const { actorName, policy } = checkSpawnName("spawnWorker()", name);
-    if (typeof spec !== "object" || spec === null) {
-      throw new TypeError(
-        `spawnWorker(${
-          JSON.stringify(actorName)
-        }, spec) needs { module, export }, got ${describe(spec)}`,
-      );
-    }
-    const module = spec.module instanceof ActorModule
-      ? spec.module.url
-      : checkModuleUrl("spawnWorker() spec.module", spec.module);
-    const exportName = spec.export as unknown;
-    if (typeof exportName !== "string" || exportName === "") {
-      throw new TypeError(
-        `spawnWorker() spec.export must be the name of an exported generator function, got ${
-          describe(exportName)
-        }`,
-      );
-    }
-    this.#checkFree("spawnWorker()", actorName);
-    const cell = new Cell(this, actorName, undefined, [], undefined);
-    const control: SpawnControl = {
-      type: "spawn",
-      name: actorName,
+    const spawnName = checkSpawnName("spawn a Worker actor", name);
+    const { module, exportName } = checkWorkerSpec(spec, spawnName.name);
+    return this.#engine.spawnWorker(spawnName, {
       module,
       export: exportName,
       args,
-      restart: policy === undefined ? "never" : "always",
-      maxRestarts: policy?.max ?? 0,
-      restartWindow: policy?.window ?? 0,
-    };
-    const side: HostSide = {
-      post: (name, message, ask) => {
-        const target = this.#cells.get(name);
-        if (target === undefined) return false;
-        this.#post(target, message, ask);
-        return true;
-      },
-      deadLetter: (name, message) =>
-        this.#deadLetter(name, message, undefined, ""),
-      report: (error, info) => this.#report(error, info),
-      stopped: () => this.#setStopped(cell),
-      closed: () => this.#hosts.delete(host),
-    };
-    const host = new WorkerHost(side, control, this.#stopTimeout);
-    cell.host = host;
-    this.#hosts.add(host);
-    this.#cells.set(actorName, cell);
-    return cell as ActorRef<MessageOf<Mod[K]>>;
+    }) as ActorRef<MessageOf<Mod[K]>>;
   }
 
   /**
@@ -747,10 +550,7 @@ export class ActorSystem {
    * @throws {ActorError} If no actor was ever registered under `name`.
    */
   send(name: string, message: unknown): void {
-    const cell = this.#cells.get(name);
-    if (cell !== undefined) this.#post(cell, message, undefined);
-    else if (this.#parent !== undefined) this.#parent.send(name, message);
-    else throw this.#unknown("send", name, message);
+    this.#engine.send(name, message);
   }
 
   /**
@@ -791,14 +591,7 @@ export class ActorSystem {
     message: unknown,
     options?: AskOptions,
   ): Future<R> {
-    const cell = this.#cells.get(name);
-    if (cell !== undefined) {
-      return this.#ask(cell, message, options) as Future<R>;
-    }
-    if (this.#parent === undefined) throw this.#unknown("ask", name, message);
-    const future = makeAsk(name, message, options);
-    this.#parent.ask(name, message, future);
-    return future as Future<R>;
+    return this.#engine.ask(name, message, options) as Future<R>;
   }
 
   /**
@@ -826,28 +619,7 @@ export class ActorSystem {
    * system: handlers send, the loop that called them delivers.
    */
   run(options: RunOptions = {}): number {
-    const limit = options.maxMessages === undefined
-      ? Infinity
-      : checkCount(options.maxMessages, {
-        action: "run the actor system",
-        name: "option maxMessages",
-        infinite: true,
-      });
-    if (this.#delivering) {
-      throw new InvalidStateError(
-        `run() was called from inside the handler of actor ${
-          JSON.stringify(currentCell?.name)
-        }: handlers only send, and the loop that called them delivers what they sent`,
-      );
-    }
-    // As a job of the run queue, so that the tasks woken by replies run after
-    // the loop rather than nested in a handler; inside a job it runs at once.
-    const job: RunJob = { system: this, limit, ran: false, count: 0 };
-    runJob(runNow, job);
-    runNow(job);
-    // In automatic mode, what is left is delivered by itself.
-    if (this.#started && this.#size > 0 && !this.#scheduled) this.#schedule();
-    return job.count;
+    return this.#engine.run(options);
   }
 
   /**
@@ -871,8 +643,7 @@ export class ActorSystem {
    * ```
    */
   start(): void {
-    this.#started = true;
-    if (this.#size > 0) this.#schedule();
+    this.#engine.start();
   }
 
   /**
@@ -918,15 +689,12 @@ export class ActorSystem {
    * @throws {ActorError} If no actor was ever registered under `name`.
    */
   stop(name?: string): Promise<void> {
-    if (name === undefined) return this.#stopAll();
-    const cell = this.#cells.get(name);
-    if (cell === undefined) throw this.#unknown("stop", name, undefined);
-    return this.#stopCell(cell);
+    return this.#engine.stop(name);
   }
 
   /** Stops the whole system: `await using system = new ActorSystem()`. */
   [Symbol.asyncDispose](): Promise<void> {
-    return this.#stopAll();
+    return this.#engine.stopAll();
   }
 
   /**
@@ -948,7 +716,7 @@ export class ActorSystem {
    * @param name The name.
    */
   has(name: string): boolean {
-    return this.#cells.get(name)?.state === ALIVE;
+    return this.#engine.has(name);
   }
 
   /**
@@ -971,614 +739,7 @@ export class ActorSystem {
    * ```
    */
   get pending(): number {
-    return this.#size;
-  }
-
-  // ---------------------------------------------------------------------
-  // Spawning
-
-  #checkFree(what: string, name: string): void {
-    const existing = this.#cells.get(name);
-    if (existing !== undefined && existing.state === ALIVE) {
-      throw new ActorError(
-        `${what}: an actor named ${
-          JSON.stringify(name)
-        } is already running; stop it first, or give the new one another name`,
-        name,
-      );
-    }
-  }
-
-  #spawn(
-    what: string,
-    name: string,
-    policy: Policy | undefined,
-    fn: (...args: unknown[]) => Generator<unknown, unknown, unknown>,
-    args: unknown[],
-  ): Cell {
-    this.#checkFree(what, name);
-    const cell = new Cell(this, name, fn, args, policy);
-    // A generator that throws before its first `yield` throws here, and the
-    // name stays free.
-    this.#begin(cell);
-    this.#cells.set(name, cell);
-    if (cell.gen === undefined) this.#setStopped(cell);
-    return cell;
-  }
-
-  // Makes the generator and runs it to its first `yield`; throws what it
-  // throws. A generator that returns at once leaves `cell.gen` undefined.
-  #begin(cell: Cell): void {
-    const savedCell = currentCell;
-    const savedAsk = currentAsk;
-    const savedReplied = replied;
-    currentCell = cell;
-    currentAsk = undefined;
-    try {
-      const gen = cell.fn!(...cell.args);
-      let result = gen.next();
-      if (!result.done && result.value !== undefined) {
-        result = badYields(cell, gen, result);
-      }
-      cell.gen = result.done ? undefined : gen;
-    } finally {
-      currentCell = savedCell;
-      currentAsk = savedAsk;
-      replied = savedReplied;
-    }
-  }
-
-  // ---------------------------------------------------------------------
-  // Sending
-
-  #post(cell: Cell, message: unknown, ask: AskSlot | undefined): void {
-    if (cell.state !== ALIVE) {
-      this.#deadLetter(
-        cell.name,
-        message,
-        ask,
-        `actor ${JSON.stringify(cell.name)} has stopped`,
-      );
-      return;
-    }
-    if (cell.host !== undefined) {
-      cell.host.post(message, ask);
-      return;
-    }
-    let size = this.#size;
-    if (size === this.#qCells.length) this.#grow();
-    const mask = this.#qCells.length - 1;
-    const slot = (this.#head + size) & mask;
-    this.#qCells[slot] = cell;
-    this.#qMessages[slot] = message;
-    this.#qAsks[slot] = ask;
-    this.#size = ++size;
-    if (this.#started && !this.#scheduled) this.#schedule();
-  }
-
-  #grow(): void {
-    const capacity = this.#qCells.length;
-    const mask = capacity - 1;
-    const cells: (Cell | undefined)[] = new Array(capacity * 2);
-    const messages: unknown[] = new Array(capacity * 2);
-    const asks: (AskSlot | undefined)[] = new Array(capacity * 2);
-    for (let i = 0; i < this.#size; i++) {
-      const slot = (this.#head + i) & mask;
-      cells[i] = this.#qCells[slot];
-      messages[i] = this.#qMessages[slot];
-      asks[i] = this.#qAsks[slot];
-    }
-    this.#qCells = cells;
-    this.#qMessages = messages;
-    this.#qAsks = asks;
-    this.#head = 0;
-  }
-
-  #ask(
-    cell: Cell,
-    message: unknown,
-    options: AskOptions | undefined,
-  ): Future<unknown> {
-    const future = makeAsk(cell.name, message, options);
-    this.#post(cell, message, future);
-    return future;
-  }
-
-  #unknown(what: string, name: unknown, message: unknown): Error {
-    if (typeof name !== "string") {
-      return new TypeError(
-        `${what}(name, …) takes the actor's name as a string, got ${
-          describe(name)
-        }`,
-      );
-    }
-    const known = [...this.#cells.values()]
-      .filter((c) => c.state === ALIVE)
-      .map((c) => JSON.stringify(c.name));
-    const list = known.length === 0
-      ? "no actor is running"
-      : `the running actors are ${known.slice(0, 10).join(", ")}${
-        known.length > 10 ? ` and ${known.length - 10} more` : ""
-      }`;
-    const args = what === "stop"
-      ? JSON.stringify(name)
-      : `${JSON.stringify(name)}, ${describe(message)}`;
-    return new ActorError(
-      `${what}(${args}): no actor named ${
-        JSON.stringify(name)
-      } was ever started in this system (${list}); start it first with actor() or spawn(), or check the name`,
-      name,
-    );
-  }
-
-  #deadLetter(
-    name: string,
-    message: unknown,
-    ask: AskSlot | undefined,
-    reason: string,
-  ): void {
-    if (ask !== undefined) {
-      failAsk(
-        ask,
-        new ActorError(
-          `ask(${JSON.stringify(name)}, ${
-            describe(message)
-          }): ${reason}; the message is in deadLetters`,
-          name,
-        ),
-      );
-    }
-    if (this.#parent !== undefined) this.#parent.dead(name, message);
-    else this.deadLetters.push({ name, message });
-  }
-
-  // ---------------------------------------------------------------------
-  // Delivering
-
-  #schedule(): void {
-    this.#scheduled = true;
-    queueMicrotask(this.#kick);
-  }
-
-  #kick = () => queueJob(batchJob, this);
-
-  #batch(): void {
-    if (!this.#started || this.#delivering) {
-      this.#scheduled = false;
-      return;
-    }
-    this.#deliver(this.#batchSize, true);
-    if (this.#size > 0 && this.#started) queueJob(batchJob, this);
-    else this.#scheduled = false;
-  }
-
-  #deliver(limit: number, sliced: boolean): number {
-    const savedCell = currentCell;
-    const savedAsk = currentAsk;
-    const savedReplied = replied;
-    this.#delivering = true;
-    let delivered = 0;
-    try {
-      while (this.#size > 0 && delivered < limit) {
-        if (sliced && tick()) break;
-        const cell = this.#shift();
-        const message = this.#shiftedMessage;
-        const ask = this.#shiftedAsk;
-        if (cell.state !== ALIVE) {
-          this.#deadLetter(
-            cell.name,
-            message,
-            ask,
-            `actor ${JSON.stringify(cell.name)} stopped before handling it`,
-          );
-          continue;
-        }
-        delivered++;
-        const gen = cell.gen!;
-        currentCell = cell;
-        currentAsk = ask;
-        replied = false;
-        cell.running = true;
-        let result: IteratorResult<unknown, unknown>;
-        try {
-          result = gen.next(message);
-          if (!result.done && result.value !== undefined) {
-            result = badYields(cell, gen, result);
-          }
-        } catch (error) {
-          cell.running = false;
-          this.#crashed(cell, error, message, ask);
-          continue;
-        }
-        cell.running = false;
-        if (ask !== undefined && !replied) {
-          this.#unanswered(cell, message, ask, result.done);
-        }
-        if (result.done) {
-          cell.gen = undefined;
-          this.#setStopped(cell);
-        } else if (cell.closeRequested) {
-          this.#close(cell);
-        }
-      }
-    } finally {
-      this.#delivering = false;
-      currentCell = savedCell;
-      currentAsk = savedAsk;
-      replied = savedReplied;
-    }
-    return delivered;
-  }
-
-  #unanswered(
-    cell: Cell,
-    message: unknown,
-    ask: AskSlot,
-    stopped: boolean | undefined,
-  ): void {
-    failAsk(
-      ask,
-      new ActorError(
-        `ask(${JSON.stringify(cell.name)}, ${describe(message)}): the actor ${
-          stopped ? "returned" : "took its next message"
-        } without calling reply() for this one`,
-        cell.name,
-      ),
-    );
-  }
-
-  // ---------------------------------------------------------------------
-  // Failing, restarting and stopping
-
-  #crashed(
-    cell: Cell,
-    error: unknown,
-    message: unknown,
-    ask: AskSlot | undefined,
-  ): void {
-    cell.gen = undefined;
-    if (ask !== undefined && !replied) {
-      failAsk(
-        ask,
-        new ActorError(
-          `ask(${JSON.stringify(cell.name)}, ${
-            describe(message)
-          }): the actor failed while handling it`,
-          cell.name,
-          { cause: error },
-        ),
-      );
-    }
-    for (;;) {
-      const restarting = cell.state === ALIVE && this.#mayRestart(cell);
-      this.#report(error, { name: cell.name, message, restarting });
-      // onError may have stopped it meanwhile.
-      if (!restarting || cell.state !== ALIVE) {
-        this.#setStopped(cell);
-        return;
-      }
-      try {
-        this.#begin(cell);
-        if (cell.gen === undefined) this.#setStopped(cell);
-        return;
-      } catch (startError) {
-        error = startError;
-        message = undefined;
-      }
-    }
-  }
-
-  #mayRestart(cell: Cell): boolean {
-    const policy = cell.policy;
-    if (policy === undefined || cell.fn === undefined) return false;
-    const now = performance.now();
-    const times = policy.times;
-    while (times.length > 0 && now - times[0] >= policy.window) times.shift();
-    if (times.length >= policy.max) return false;
-    times.push(now);
-    return true;
-  }
-
-  #report(error: unknown, info: ActorErrorInfo): void {
-    try {
-      this.#onError(error, info);
-    } catch (thrown) {
-      reportLater(thrown);
-    }
-  }
-
-  // Marks an actor stopped for good (once), and lets go of what made it.
-  #setStopped(cell: Cell): void {
-    cell.state = STOPPED;
-    if (cell.ended) return;
-    cell.ended = true;
-    cell.fn = undefined;
-    cell.args = [];
-    this.#onStopped?.(cell.name);
-  }
-
-  #stopCell(cell: Cell): Promise<void> {
-    if (cell.host !== undefined) {
-      this.#setStopped(cell);
-      return cell.host.close();
-    }
-    this.#close(cell);
-    return Promise.resolve();
-  }
-
-  // Closes a local actor: no more messages, and its generator is returned so
-  // that its `finally` blocks run (after its handler, if it is running).
-  #close(cell: Cell): void {
-    cell.state = STOPPED;
-    if (cell.running) {
-      cell.closeRequested = true;
-      return;
-    }
-    cell.closeRequested = false;
-    const gen = cell.gen;
-    cell.gen = undefined;
-    if (gen !== undefined) {
-      const savedCell = currentCell;
-      const savedAsk = currentAsk;
-      currentCell = cell;
-      currentAsk = undefined;
-      cell.running = true;
-      try {
-        const result = gen.return(undefined);
-        if (!result.done) {
-          this.#report(
-            new ActorError(
-              `actor ${
-                JSON.stringify(cell.name)
-              } yielded in a finally block while stopping: a stopped actor takes no more messages, so its cleanup cannot wait for one`,
-              cell.name,
-            ),
-            { name: cell.name, message: undefined, restarting: false },
-          );
-        }
-      } catch (error) {
-        this.#report(error, {
-          name: cell.name,
-          message: undefined,
-          restarting: false,
-        });
-      } finally {
-        cell.running = false;
-        currentCell = savedCell;
-        currentAsk = savedAsk;
-      }
-    }
-    this.#setStopped(cell);
-  }
-
-  async #stopAll(): Promise<void> {
-    this.#started = false;
-    const closing: Promise<void>[] = [];
-    for (const cell of this.#cells.values()) {
-      if (cell.state === ALIVE) {
-        const done = this.#stopCell(cell);
-        if (cell.host !== undefined) closing.push(done);
-      }
-    }
-    for (const host of this.#hosts) closing.push(host.close());
-    this.#flushToDeadLetters();
-    await Promise.all(closing);
-    // What Workers sent while they were closing.
-    this.#flushToDeadLetters();
-  }
-
-  // Takes the head of the queue: returns its actor, and leaves its message
-  // and question in #shiftedMessage and #shiftedAsk (fields rather than a
-  // returned object, so that delivering a message allocates nothing).
-  #shift(): Cell {
-    const head = this.#head;
-    const cell = this.#qCells[head]!;
-    this.#shiftedMessage = this.#qMessages[head];
-    this.#shiftedAsk = this.#qAsks[head];
-    this.#qCells[head] = undefined;
-    this.#qMessages[head] = undefined;
-    this.#qAsks[head] = undefined;
-    this.#head = (head + 1) & (this.#qCells.length - 1);
-    this.#size--;
-    return cell;
-  }
-
-  #flushToDeadLetters(): void {
-    while (this.#size > 0) {
-      const cell = this.#shift();
-      this.#deadLetter(
-        cell.name,
-        this.#shiftedMessage,
-        this.#shiftedAsk,
-        "the system was stopped before it was delivered",
-      );
-    }
-  }
-}
-
-// An actor yielded a value: actors only receive, so that is a mistake (often
-// `yield* future` in an actor, which would take the next message as the
-// future's result). Throw a TypeError into it at that `yield`, as a task does.
-// An actor that catches it and yields a value again is stopped: it would
-// never take a message.
-function badYields(
-  cell: Cell,
-  gen: Generator<unknown, unknown, unknown>,
-  result: IteratorResult<unknown, unknown>,
-): IteratorResult<unknown, unknown> {
-  const value = result.value;
-  const hint = value instanceof Future
-    ? "; an actor cannot wait for a future: start a task for that, and have it send the result to the actor"
-    : "; receive messages with a bare `const msg = yield`, and answer questions with reply(value)";
-  const error = new TypeError(
-    `actor ${JSON.stringify(cell.name)} yielded ${
-      value instanceof Future ? "a Future" : describe(value)
-    }, but an actor's generator may only yield nothing${hint}`,
-  );
-  result = gen.throw(error);
-  if (!result.done && result.value !== undefined) {
-    let closeError: unknown = undefined;
-    try {
-      gen.return(undefined);
-    } catch (thrown) {
-      closeError = thrown;
-    }
-    throw new TypeError(
-      `actor ${JSON.stringify(cell.name)} yielded ${
-        describe(result.value)
-      } again after the TypeError for yielding ${
-        describe(value)
-      }; it was stopped, since it would never take a message`,
-      closeError === undefined ? { cause: error } : { cause: closeError },
-    );
-  }
-  return result;
-}
-
-function makeAsk(
-  name: string,
-  message: unknown,
-  options: AskOptions | undefined,
-): AskFuture<unknown> {
-  const future = new AskFuture<unknown>();
-  const timeout = options?.timeout;
-  if (timeout !== undefined) {
-    const ms = checkMilliseconds(timeout, {
-      action: "ask",
-      name: "option timeout",
-    });
-    future.timer = setTimeout(() => {
-      if (!future.done()) {
-        future.setException(
-          new TimeoutError(
-            `ask(${JSON.stringify(name)}, ${
-              describe(message)
-            }): no reply within ${ms} ms`,
-          ),
-        );
-      }
-    }, ms);
-  }
-  return future;
-}
-
-function reportByDefault(error: unknown, info: ActorErrorInfo): void {
-  const during = info.message === undefined
-    ? ""
-    : ` while handling ${describe(info.message)}`;
-  reportLater(
-    new ActorError(
-      `actor ${JSON.stringify(info.name)} failed${during}${
-        info.restarting ? "; restarting it" : ""
-      }: ${error instanceof Error ? error.message : describe(error)}`,
-      info.name,
-      { cause: error },
-    ),
-  );
-}
-
-function actorName(what: string, genFn: unknown): string {
-  if (!isGeneratorFunction(genFn)) {
-    throw new TypeError(
-      `${what} needs a generator function (function*), got ${describe(genFn)}`,
-    );
-  }
-  if (genFn.name === "") {
-    throw new TypeError(
-      `${what} registers an actor under its generator function's name, and this one has none; name it (function* printer() {…}) or use spawn(name, genFn)`,
-    );
-  }
-  return genFn.name;
-}
-
-function checkSpawnName(
-  what: string,
-  name: unknown,
-): { actorName: string; policy: Policy | undefined } {
-  if (typeof name === "string") {
-    if (name === "") {
-      throw new TypeError(`${what} needs a non-empty name, got ""`);
-    }
-    return { actorName: name, policy: undefined };
-  }
-  if (typeof name === "object" && name !== null) {
-    const options = name as SpawnOptions;
-    if (typeof options.name !== "string" || options.name === "") {
-      throw new TypeError(
-        `${what} option name must be a non-empty string, got ${
-          describe(options.name)
-        }`,
-      );
-    }
-    return { actorName: options.name, policy: checkPolicy(what, options) };
-  }
-  throw new TypeError(
-    `${what} takes a name, or { name, restart, maxRestarts, restartWindow }, got ${
-      describe(name)
-    }`,
-  );
-}
-
-function checkPolicy(
-  what: string,
-  options: RestartOptions,
-): Policy | undefined {
-  const restart = options.restart ?? "never";
-  if (restart !== "never" && restart !== "always") {
-    throw new TypeError(
-      `${what} option restart must be "never" or "always", got ${
-        describe(restart)
-      }`,
-    );
-  }
-  const max = options.maxRestarts === undefined
-    ? DEFAULT_MAX_RESTARTS
-    : checkCount(options.maxRestarts, {
-      action: what,
-      name: "option maxRestarts",
-      infinite: true,
-    });
-  if (!Number.isFinite(max)) {
-    throw new RangeError(
-      `${what} option maxRestarts must be finite, got Infinity: an actor that fails as it starts would be restarted forever`,
-    );
-  }
-  const window = options.restartWindow === undefined
-    ? DEFAULT_RESTART_WINDOW
-    : options.restartWindow === Infinity
-    ? Infinity
-    : checkMilliseconds(options.restartWindow, {
-      action: what,
-      name: "option restartWindow",
-    });
-  if (restart === "never") return undefined;
-  return { max, window, times: [] };
-}
-
-function checkModuleUrl(what: string, url: unknown): string {
-  if (url instanceof URL) return url.href;
-  if (typeof url === "string") {
-    if (URL.canParse(url)) return url;
-    throw new TypeError(
-      `${what} must be an absolute URL, got ${
-        describe(url)
-      }: a Worker resolves relative paths against this package, not your module; pass new URL(${
-        JSON.stringify(url)
-      }, import.meta.url)`,
-    );
-  }
-  throw new TypeError(
-    `${what} must be a URL or an absolute URL string, got ${describe(url)}`,
-  );
-}
-
-function describeForReport(message: unknown): unknown {
-  if (message === undefined) return undefined;
-  try {
-    structuredClone(message);
-    return message;
-  } catch {
-    return describe(message);
+    return this.#engine.pending;
   }
 }
 
@@ -1607,7 +768,7 @@ function describeForReport(message: unknown): unknown {
 export const defaultSystem: ActorSystem = new ActorSystem();
 
 function current(): ActorSystem {
-  return currentCell?.system ?? defaultSystem;
+  return handling.cell?.system ?? defaultSystem;
 }
 
 /**
@@ -1639,22 +800,14 @@ export function actor<A extends unknown[], M>(
   genFn: ActorFunction<A, M>,
   options: RestartOptions = {},
 ): (...args: A) => ActorRef<M> {
-  const name = actorName("actor()", genFn);
-  const policy = checkPolicy("actor()", options);
+  const name = checkNamedActorFunction(genFn);
+  const policy = restartPolicy("create an actor", options);
   return (...args: A) =>
     current().spawn(
-      { name, ...policyOptions(policy) },
+      { name, ...restartOptions(policy) },
       genFn,
       ...args,
     );
-}
-
-function policyOptions(policy: Policy | undefined): RestartOptions {
-  return policy === undefined ? {} : {
-    restart: "always",
-    maxRestarts: policy.max,
-    restartWindow: policy.window,
-  };
 }
 
 /**
@@ -1811,26 +964,7 @@ export function ask<R = unknown>(
  * message.
  */
 export function reply(value?: unknown): boolean {
-  const cell = currentCell;
-  if (cell === undefined) {
-    throw new InvalidStateError(
-      `reply(${
-        describe(value)
-      }) was called outside an actor's handler: an actor calls it while it handles a message sent with ask()`,
-    );
-  }
-  const slot = currentAsk;
-  if (slot === undefined) return false;
-  if (replied) {
-    throw new InvalidStateError(
-      `reply(${describe(value)}): actor ${
-        JSON.stringify(cell.name)
-      } already replied to this message; a question has one answer`,
-    );
-  }
-  replied = true;
-  answer(slot, value);
-  return true;
+  return replyWith(value);
 }
 
 /**

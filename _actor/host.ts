@@ -7,16 +7,18 @@
 
 import { Future } from "../future.ts";
 import { describe } from "../_core/describe.ts";
-import { ActorError } from "./error.ts";
-import type { SerializedError } from "../_core/error_clone.ts";
 import {
-  type AskSlot,
   deserializeError,
-  failAsk,
+  type SerializedError,
+} from "../_core/error_clone.ts";
+import { ActorError } from "./error.ts";
+import { type AskSlot, failAsk, noReply, relay, RemoteReply } from "./ask.ts";
+import type { Cell } from "./cell.ts";
+import type { Engine } from "./engine.ts";
+import type { RestartPolicy } from "./restart.ts";
+import {
   Link,
   type LinkHandler,
-  relay,
-  RemoteReply,
   type SpawnControl,
   type WorkerControl,
 } from "./link.ts";
@@ -24,47 +26,42 @@ import {
 // Loaded from this package's own URL, so it works from JSR or any host.
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
 
-/** What a host needs from the system that spawned it. */
-export interface HostSide {
-  /** Posts to the actor `name` of the system; `false` if there is none. */
-  post(name: string, message: unknown, ask: AskSlot | undefined): boolean;
-  /** Keeps a dead letter. */
-  deadLetter(name: string, message: unknown): void;
-  /** Reports an error to the system's `onError`. */
-  report(
-    error: unknown,
-    info: { name: string; message: unknown; restarting: boolean },
-  ): void;
-  /** The actor has stopped: mark it so. */
-  stopped(): void;
-  /** The Worker is gone. */
-  closed(): void;
+/** What a Worker actor runs: an actor function of a module, and its arguments. */
+export interface WorkerSpec {
+  /** The module's absolute URL. */
+  module: string;
+  /** The name of the actor function it exports. */
+  export: string;
+  /** The function's arguments. */
+  args: unknown[];
+  /** The actor's restart policy, applied inside the Worker. */
+  policy?: RestartPolicy | undefined;
 }
 
 /** One Worker running one actor, seen from the system that spawned it. */
 export class WorkerHost implements LinkHandler {
   readonly name: string;
   readonly link: Link;
-  #side: HostSide;
+  #cell: Cell;
+  #engine: Engine;
   #worker: Worker;
-  #stopTimeout: number;
   #closing: Promise<void> | undefined = undefined;
   #closed: (() => void) | undefined = undefined;
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
   #terminated = false;
 
   /**
-   * Starts the Worker and posts `control` to it.
+   * Starts the Worker of the actor of `cell`, and tells it what to run.
    *
-   * @throws {TypeError} If the arguments in `control` cannot be copied.
+   * @throws {TypeError} If the arguments in `spec` cannot be copied.
    */
-  constructor(side: HostSide, control: SpawnControl, stopTimeout: number) {
-    this.name = control.name;
-    this.#side = side;
-    this.#stopTimeout = stopTimeout;
+  constructor(cell: Cell, spec: WorkerSpec) {
+    this.name = cell.name;
+    this.#cell = cell;
+    this.#engine = cell.engine;
     const worker = new Worker(WORKER_URL, {
       type: "module",
-      name: `actor ${control.name}`,
+      name: `actor ${cell.name}`,
     });
     this.#worker = worker;
     this.link = new Link(worker, this);
@@ -73,7 +70,7 @@ export class WorkerHost implements LinkHandler {
       event.preventDefault();
       this.#lost(
         new ActorError(
-          `the Worker of actor ${
+          `The Worker of actor ${
             JSON.stringify(this.name)
           } failed: ${event.message}`,
           this.name,
@@ -83,24 +80,35 @@ export class WorkerHost implements LinkHandler {
     worker.onmessageerror = () => {
       this.#report(
         new ActorError(
-          `a message from the Worker of actor ${
+          `Cannot read a message from the Worker of actor ${
             JSON.stringify(this.name)
-          } could not be read`,
+          }: it could not be deserialized`,
           this.name,
         ),
         undefined,
       );
+    };
+    const policy = spec.policy;
+    const control: SpawnControl = {
+      type: "spawn",
+      name: cell.name,
+      module: spec.module,
+      export: spec.export,
+      args: spec.args,
+      restart: policy === undefined ? "never" : "always",
+      maxRestarts: policy?.maxRestarts ?? 0,
+      restartWindow: policy?.window ?? 0,
     };
     try {
       worker.postMessage(control);
     } catch (error) {
       worker.terminate();
       throw new TypeError(
-        `spawnWorker(${
+        `Cannot spawn Worker actor ${
           JSON.stringify(this.name)
-        }): its arguments cannot be copied to a Worker (structured clone refused them): ${
+        }: its arguments cannot be copied to a Worker (structured clone refused them: ${
           error instanceof Error ? error.message : String(error)
-        }`,
+        }); pass only what structured clone can copy`,
         { cause: error },
       );
     }
@@ -113,22 +121,22 @@ export class WorkerHost implements LinkHandler {
     else {
       // A question from another Worker, passed on to this one.
       const future = new Future<unknown>();
-      relay(future, ask, this.name);
+      relay(future, { slot: ask, name: this.name });
       this.link.ask(this.name, message, future);
     }
   }
 
   /** What the actor in the Worker sends to names of this system. */
   onSend(name: string, message: unknown): void {
-    if (this.#side.post(name, message, undefined)) return;
-    this.#side.deadLetter(name, message);
+    if (this.#engine.postByName(name, message, undefined)) return;
+    this.#engine.deadLetter(name, message);
     this.#report(
       new ActorError(
-        `actor ${JSON.stringify(this.name)} (in a Worker) sent ${
-          describe(message)
-        } to ${
+        `Cannot deliver ${describe(message)} from actor ${
+          JSON.stringify(this.name)
+        } (in a Worker) to ${
           JSON.stringify(name)
-        }, but no actor of its Worker or of this system has that name; the message is in deadLetters`,
+        }: no actor of its Worker or of this system has that name; the message is in deadLetters`,
         name,
       ),
       message,
@@ -138,21 +146,19 @@ export class WorkerHost implements LinkHandler {
   /** A question the actor in the Worker asks an actor of this system. */
   onAsk(name: string, message: unknown, id: number): void {
     const slot = new RemoteReply(this.link, id);
-    if (this.#side.post(name, message, slot)) return;
+    if (this.#engine.postByName(name, message, slot)) return;
     failAsk(
       slot,
-      new ActorError(
-        `ask(${JSON.stringify(name)}, ${
-          describe(message)
-        }): no actor of this Worker or of the main system has that name`,
-        name,
-      ),
+      noReply(name, message, {
+        reason:
+          "no actor of this Worker or of the main system has that name; check the name",
+      }),
     );
   }
 
   /** A message the Worker could not deliver. */
   onDead(name: string, message: unknown): void {
-    this.#side.deadLetter(name, message);
+    this.#engine.deadLetter(name, message);
   }
 
   /** A message that could not be copied to the Worker. */
@@ -162,7 +168,7 @@ export class WorkerHost implements LinkHandler {
     error: unknown,
     asked: boolean,
   ): void {
-    this.#side.deadLetter(name, message);
+    this.#engine.deadLetter(name, message);
     // The asker of a question already has the error.
     if (!asked) this.#report(error, message);
   }
@@ -173,21 +179,21 @@ export class WorkerHost implements LinkHandler {
    */
   close(): Promise<void> {
     if (this.#closing !== undefined) return this.#closing;
-    this.#side.stopped();
+    this.#engine.setStopped(this.#cell);
     this.#closing = new Promise<void>((resolve) => this.#closed = resolve);
     this.link.control({ type: "close" });
     this.#timer = setTimeout(() => {
       this.#report(
         new ActorError(
-          `actor ${
+          `Cannot stop actor ${
             JSON.stringify(this.name)
-          } did not stop within ${this.#stopTimeout} ms (is its handler stuck in a loop?); its Worker was terminated without running its finally blocks`,
+          } cleanly: it did not stop within ${this.#engine.stopTimeout} ms (is its handler stuck in a loop?); its Worker was terminated without running its finally blocks`,
           this.name,
         ),
         undefined,
       );
       this.#terminate();
-    }, this.#stopTimeout);
+    }, this.#engine.stopTimeout);
     return this.#closing;
   }
 
@@ -199,11 +205,14 @@ export class WorkerHost implements LinkHandler {
     const control = data as WorkerControl;
     switch (control.type) {
       case "error":
-        this.#side.report(deserializeError(control.error as SerializedError), {
-          name: control.name,
-          message: control.message,
-          restarting: control.restarting,
-        });
+        this.#engine.report(
+          deserializeError(control.error as SerializedError),
+          {
+            name: control.name,
+            message: control.message,
+            restarting: control.restarting,
+          },
+        );
         break;
       case "stopped":
         void this.close();
@@ -215,12 +224,12 @@ export class WorkerHost implements LinkHandler {
   }
 
   #report(error: unknown, message: unknown): void {
-    this.#side.report(error, { name: this.name, message, restarting: false });
+    this.#engine.report(error, { name: this.name, message, restarting: false });
   }
 
   // The Worker died without closing: what was on its way is lost.
   #lost(error: ActorError): void {
-    this.#side.stopped();
+    this.#engine.setStopped(this.#cell);
     this.#report(error, undefined);
     this.#closing ??= Promise.resolve();
     this.#terminate();
@@ -233,13 +242,13 @@ export class WorkerHost implements LinkHandler {
     this.#worker.terminate();
     this.link.close(
       new ActorError(
-        `actor ${
+        `Cannot get a reply from actor ${
           JSON.stringify(this.name)
-        } stopped before it replied (its Worker was closed)`,
+        }: it stopped before it replied (its Worker was closed)`,
         this.name,
       ),
     );
-    this.#side.closed();
+    this.#engine.hostClosed(this);
     this.#closed?.();
   }
 }

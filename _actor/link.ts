@@ -10,8 +10,7 @@
 // on their own, after flushing the batch in progress: one port keeps order,
 // so a control message never overtakes the operations written before it.
 
-import { Future } from "../future.ts";
-import { ActorError } from "./error.ts";
+import type { Future } from "../future.ts";
 import { describe } from "../_core/describe.ts";
 import { runJob } from "../_core/scheduler.ts";
 import {
@@ -19,9 +18,12 @@ import {
   type SerializedError,
   serializeError,
 } from "../_core/error_clone.ts";
-
-export { deserializeError, serializeError };
-import type { ActorSystem } from "../actor.ts";
+import {
+  type Batch,
+  type MessageTarget,
+  type Piece,
+  postBatch,
+} from "../_core/post_batch.ts";
 
 // Operation codes of a batch. Operands follow each code.
 const TO = 0; // name: the target of the operations that follow
@@ -58,33 +60,15 @@ export interface LinkHandler {
   ): void;
 }
 
-/** Where a link posts: a `Worker`, or a worker's global scope. */
-export interface Port {
-  postMessage(message: unknown): void;
-}
-
-/**
- * The answer slot of a question that came over a link: replying to it posts
- * the reply back across.
- */
-export class RemoteReply {
-  readonly link: Link;
-  readonly id: number;
-  constructor(link: Link, id: number) {
-    this.link = link;
-    this.id = id;
-  }
-}
-
-function receiveJob(arg: [Link, unknown[]]): void {
-  arg[0].receiveNow(arg[1]);
+function receiveJob(received: [Link, unknown[]]): void {
+  received[0].receiveNow(received[1]);
 }
 
 /** One side of the wire to a worker. */
 export class Link {
-  #port: Port;
+  #port: MessageTarget;
   #handler: LinkHandler;
-  #ops: unknown[] = [];
+  #operations: unknown[] = [];
   #target: string | undefined = undefined;
   #scheduled = false;
   #closed = false;
@@ -95,15 +79,28 @@ export class Link {
     this.flush();
   };
 
-  constructor(port: Port, handler: LinkHandler) {
+  // What flush() posts, made once: posting a batch allocates nothing more.
+  // If structured clone refuses the whole batch (a function, a class instance
+  // with private state…), postBatch posts its operations one by one, in
+  // order, so that only those that cannot cross fail.
+  #batch: Batch<unknown[]>;
+
+  constructor(port: MessageTarget, handler: LinkHandler) {
     this.#port = port;
     this.#handler = handler;
+    this.#batch = {
+      message: undefined,
+      // The operations are read here, when the batch was refused: a flush
+      // nested in #refused() does not change the ones being salvaged.
+      pieces: () => pieces(this.#batch.message as unknown[]),
+      refused: (one, error) => this.#refused(one, error),
+    };
   }
 
   /** Writes a message for `name`. */
   send(name: string, message: unknown): void {
     if (this.#target !== name) this.#retarget(name);
-    this.#ops.push(SEND, message);
+    this.#operations.push(SEND, message);
     this.#written();
   }
 
@@ -114,26 +111,26 @@ export class Link {
     // A future that times out or is cancelled no longer waits for its answer.
     future.addDoneCallback(() => this.#pending.delete(id));
     if (this.#target !== name) this.#retarget(name);
-    this.#ops.push(ASK, message, id);
+    this.#operations.push(ASK, message, id);
     this.#written();
   }
 
   /** Writes the answer to question `id`. */
   reply(id: number, value: unknown): void {
-    this.#ops.push(REPLY, id, value);
+    this.#operations.push(REPLY, id, value);
     this.#written();
   }
 
   /** Writes the failure of question `id`. */
   fail(id: number, error: unknown): void {
-    this.#ops.push(FAIL, id, serializeError(error));
+    this.#operations.push(FAIL, id, serializeError(error));
     this.#written();
   }
 
   /** Writes a dead letter for `name`, to be kept on the other side. */
   dead(name: string, message: unknown): void {
     if (this.#target !== name) this.#retarget(name);
-    this.#ops.push(DEAD, message);
+    this.#operations.push(DEAD, message);
     this.#written();
   }
 
@@ -145,15 +142,14 @@ export class Link {
 
   /** Posts the operations written so far as one batch. */
   flush(): void {
-    const ops = this.#ops;
-    if (ops.length === 0 || this.#closed) return;
-    this.#ops = [];
+    const operations = this.#operations;
+    if (operations.length === 0 || this.#closed) return;
+    this.#operations = [];
     this.#target = undefined;
-    try {
-      this.#port.postMessage(ops);
-    } catch (error) {
-      this.#salvage(ops, error);
-    }
+    const batch = this.#batch;
+    batch.message = operations;
+    postBatch(this.#port, batch);
+    batch.message = undefined;
   }
 
   /**
@@ -162,7 +158,7 @@ export class Link {
    */
   close(error: unknown): void {
     this.#closed = true;
-    this.#ops = [];
+    this.#operations = [];
     const pending = [...this.#pending.values()];
     this.#pending.clear();
     for (const future of pending) {
@@ -174,44 +170,46 @@ export class Link {
    * Handles a batch that arrived. It runs as a job of the run queue, so the
    * tasks that answers wake up are queued behind it rather than nested in it.
    */
-  receive(ops: unknown[]): void {
-    runJob(receiveJob, [this, ops]);
+  receive(operations: unknown[]): void {
+    runJob(receiveJob, [this, operations]);
   }
 
   /** Handles a batch now (see {@linkcode receive}). */
-  receiveNow(ops: unknown[]): void {
+  receiveNow(operations: unknown[]): void {
     const handler = this.#handler;
     let name = "";
-    const length = ops.length;
+    const length = operations.length;
     let i = 0;
     while (i < length) {
-      const op = ops[i];
-      if (op === SEND) {
-        handler.onSend(name, ops[i + 1]);
+      const code = operations[i];
+      if (code === SEND) {
+        handler.onSend(name, operations[i + 1]);
         i += 2;
-      } else if (op === TO) {
-        name = ops[i + 1] as string;
+      } else if (code === TO) {
+        name = operations[i + 1] as string;
         i += 2;
-      } else if (op === ASK) {
-        handler.onAsk(name, ops[i + 1], ops[i + 2] as number);
+      } else if (code === ASK) {
+        handler.onAsk(name, operations[i + 1], operations[i + 2] as number);
         i += 3;
-      } else if (op === REPLY || op === FAIL) {
-        const future = this.#pending.get(ops[i + 1] as number);
+      } else if (code === REPLY || code === FAIL) {
+        const future = this.#pending.get(operations[i + 1] as number);
         if (future !== undefined && !future.done()) {
-          if (op === REPLY) future.setResult(ops[i + 2]);
+          if (code === REPLY) future.setResult(operations[i + 2]);
           else {
             future.setException(
-              deserializeError(ops[i + 2] as SerializedError),
+              deserializeError(operations[i + 2] as SerializedError),
             );
           }
         }
         i += 3;
-      } else if (op === DEAD) {
-        handler.onDead(name, ops[i + 1]);
+      } else if (code === DEAD) {
+        handler.onDead(name, operations[i + 1]);
         i += 2;
       } else {
         throw new TypeError(
-          `actor link: unknown operation ${describe(op)} at slot ${i}`,
+          `Cannot read a batch from an actor link: unknown operation ${
+            describe(code)
+          } at slot ${i}`,
         );
       }
     }
@@ -219,59 +217,38 @@ export class Link {
 
   #retarget(name: string): void {
     this.#target = name;
-    this.#ops.push(TO, name);
+    this.#operations.push(TO, name);
   }
 
   #written(): void {
-    if (this.#ops.length >= MAX_SLOTS) this.flush();
+    if (this.#operations.length >= MAX_SLOTS) this.flush();
     else if (!this.#scheduled) {
       this.#scheduled = true;
       queueMicrotask(this.#flushNow);
     }
   }
 
-  // The batch held something structured clone refuses (a function, a class
-  // instance with private state…). Post its operations one by one, in order,
-  // so that only the ones that cannot cross fail, each where it belongs.
-  #salvage(ops: unknown[], batchError: unknown): void {
-    let name = "";
-    let i = 0;
-    while (i < ops.length) {
-      const op = ops[i];
-      if (op === TO) {
-        name = ops[i + 1] as string;
-        i += 2;
-        continue;
-      }
-      const width = op === SEND || op === DEAD ? 2 : 3;
-      const one = op === REPLY || op === FAIL
-        ? ops.slice(i, i + width)
-        : [TO, name, ...ops.slice(i, i + width)];
-      i += width;
-      try {
-        this.#port.postMessage(one);
-      } catch (error) {
-        this.#refused(op, name, one, error ?? batchError);
-      }
-    }
-  }
-
-  #refused(op: unknown, name: string, one: unknown[], error: unknown): void {
+  // One operation of a batch (see `pieces`) could not cross on its own: its
+  // sender hears why, each where it belongs.
+  #refused(one: unknown[], error: unknown): void {
     const cloneError = new TypeError(
-      `a message could not be copied to the other side of a Worker (structured clone refused it): ${
+      `Cannot copy a message to the other side of a Worker: structured clone refused it (${
         error instanceof Error ? error.message : String(error)
-      }`,
+      }); send only what structured clone can copy`,
       { cause: error },
     );
-    if (op === SEND || op === DEAD) {
+    const named = one[0] === TO;
+    const code = named ? one[2] : one[0];
+    const name = named ? one[1] as string : "";
+    if (code === SEND || code === DEAD) {
       this.#handler.onUnsendable(name, one[3], cloneError, false);
-    } else if (op === ASK) {
+    } else if (code === ASK) {
       const future = this.#pending.get(one[4] as number);
       if (future !== undefined && !future.done()) {
         future.setException(cloneError);
       }
       this.#handler.onUnsendable(name, one[3], cloneError, true);
-    } else if (op === REPLY) {
+    } else if (code === REPLY) {
       // The asker still gets an answer: the reason its reply could not come.
       this.fail(one[1] as number, cloneError);
       this.flush();
@@ -280,48 +257,25 @@ export class Link {
   }
 }
 
-/** Where the answer to a question goes: its future, or back over a link. */
-export type AskSlot = Future<unknown> | RemoteReply;
-
-/** Answers a question: finishes its future, or posts the reply back. */
-export function answer(slot: AskSlot, value: unknown): void {
-  if (slot instanceof Future) {
-    if (!slot.done()) slot.setResult(value);
-  } else {
-    slot.link.reply(slot.id, value);
-  }
-}
-
-/** Fails a question: fails its future, or posts the failure back. */
-export function failAsk(slot: AskSlot, error: unknown): void {
-  if (slot instanceof Future) {
-    if (!slot.done()) slot.setException(error);
-  } else {
-    slot.link.fail(slot.id, error);
-  }
-}
-
-/** Passes the outcome of a relayed question back to where it came from. */
-export function relay(
-  future: Future<unknown>,
-  slot: AskSlot,
-  name: string,
-): void {
-  future.addDoneCallback((f) => {
-    if (f.cancelled()) {
-      failAsk(
-        slot,
-        new ActorError(
-          `the question to actor ${JSON.stringify(name)} was cancelled`,
-          name,
-        ),
-      );
-    } else {
-      const error = f.exception();
-      if (error === undefined) answer(slot, f.result());
-      else failAsk(slot, error);
+// The operations of a batch, one by one, each as a batch of its own that
+// names its target (a reply or a failure needs none).
+function* pieces(operations: unknown[]): Generator<Piece<unknown[]>> {
+  let name = "";
+  let i = 0;
+  while (i < operations.length) {
+    const code = operations[i];
+    if (code === TO) {
+      name = operations[i + 1] as string;
+      i += 2;
+      continue;
     }
-  });
+    const width = code === SEND || code === DEAD ? 2 : 3;
+    const one = code === REPLY || code === FAIL
+      ? operations.slice(i, i + width)
+      : [TO, name, ...operations.slice(i, i + width)];
+    i += width;
+    yield [one, one, undefined];
+  }
 }
 
 /** The control message that starts the actor inside a fresh worker. */
@@ -347,27 +301,3 @@ export type WorkerControl =
   }
   | { type: "stopped" }
   | { type: "closed" };
-
-/** What the worker script needs from an actor system, filled in by `actor.ts`. */
-export interface ActorInternals {
-  /**
-   * Makes `system` the system of a worker: names it does not know are sent
-   * over `link`, its dead letters and errors go over it, and `onStopped` hears
-   * of every actor that stops.
-   */
-  attachParent(
-    system: ActorSystem,
-    link: Link,
-    onStopped: (name: string) => void,
-  ): void;
-  /** Posts a message that came over a link; `false` if no actor has `name`. */
-  deliver(
-    system: ActorSystem,
-    name: string,
-    message: unknown,
-    ask: RemoteReply | undefined,
-  ): boolean;
-}
-
-/** Filled in by `actor.ts` when it loads. */
-export const actorInternals = {} as ActorInternals;

@@ -10,17 +10,16 @@
 // other side then terminates the Worker.
 
 import { type ActorFunction, defaultSystem } from "../actor.ts";
-import { ActorError } from "./error.ts";
+import { describe, isGeneratorFunction } from "../_core/describe.ts";
+import { serializeError } from "../_core/error_clone.ts";
+import { noReply, RemoteReply } from "./ask.ts";
+import { engineOf } from "./engine.ts";
 import {
-  actorInternals,
   Link,
   type LinkHandler,
-  RemoteReply,
-  serializeError,
   type SpawnControl,
   type WorkerControl,
 } from "./link.ts";
-import { describe, isGeneratorFunction } from "../_core/describe.ts";
 
 interface WorkerScope {
   postMessage(message: unknown): void;
@@ -32,6 +31,7 @@ interface WorkerScope {
 }
 
 const scope = globalThis as unknown as WorkerScope;
+const engine = engineOf(defaultSystem);
 
 let hosted = "";
 let ready = false;
@@ -52,21 +52,19 @@ function report(error: unknown, message: unknown): void {
 
 const handler: LinkHandler = {
   onSend(name, message) {
-    if (!actorInternals.deliver(defaultSystem, name, message, undefined)) {
+    if (!engine.postByName(name, message, undefined)) {
       link.dead(name, message);
     }
   },
   onAsk(name, message, id) {
     const slot = new RemoteReply(link, id);
-    if (!actorInternals.deliver(defaultSystem, name, message, slot)) {
+    if (!engine.postByName(name, message, slot)) {
       link.fail(
         id,
-        new ActorError(
-          `ask(${JSON.stringify(name)}, ${
-            describe(message)
-          }): the actor did not start in its Worker; the message is in deadLetters`,
-          name,
-        ),
+        noReply(name, message, {
+          reason:
+            "the actor did not start in its Worker; the message is in deadLetters",
+        }),
       );
       link.dead(name, message);
     }
@@ -81,30 +79,58 @@ const handler: LinkHandler = {
 
 const link = new Link(scope, handler);
 
-actorInternals.attachParent(defaultSystem, link, (name) => {
-  if (name === hosted) {
-    link.control({ type: "stopped" } satisfies WorkerControl);
-  }
+engine.attachParent({
+  link,
+  onStopped(name) {
+    if (name === hosted) {
+      link.control({ type: "stopped" } satisfies WorkerControl);
+    }
+  },
+  onError(error, info) {
+    link.control(
+      {
+        type: "error",
+        error: serializeError(error),
+        name: info.name,
+        message: describeForReport(info.message),
+        restarting: info.restarting,
+      } satisfies WorkerControl,
+    );
+  },
 });
+
+// A message for an error report: itself if it can cross, else its
+// description.
+function describeForReport(message: unknown): unknown {
+  if (message === undefined) return undefined;
+  try {
+    structuredClone(message);
+    return message;
+  } catch {
+    return describe(message);
+  }
+}
 
 async function spawnActor(control: SpawnControl): Promise<void> {
   hosted = control.name;
   try {
-    const mod = await import(control.module);
-    const fn = mod[control.export];
-    if (!isGeneratorFunction(fn)) {
-      const exports = Object.keys(mod).filter((k) =>
-        isGeneratorFunction(mod[k])
+    const module = await import(control.module);
+    const actorFunction = module[control.export];
+    if (!isGeneratorFunction(actorFunction)) {
+      const exports = Object.keys(module).filter((key) =>
+        isGeneratorFunction(module[key])
       );
       throw new TypeError(
-        `spawnWorker(${JSON.stringify(control.name)}): the export ${
+        `Cannot spawn Worker actor ${
+          JSON.stringify(control.name)
+        }: the export ${
           JSON.stringify(control.export)
         } of ${control.module} is ${
-          describe(fn)
+          describe(actorFunction)
         }, not a generator function; its generator function exports are ${
           exports.length === 0
             ? "none"
-            : exports.map((k) => JSON.stringify(k)).join(", ")
+            : exports.map((key) => JSON.stringify(key)).join(", ")
         }`,
       );
     }
@@ -117,7 +143,7 @@ async function spawnActor(control: SpawnControl): Promise<void> {
       : {};
     defaultSystem.spawn(
       { name: control.name, ...policy },
-      fn as ActorFunction,
+      actorFunction as ActorFunction,
       ...control.args,
     );
   } catch (error) {
@@ -149,8 +175,8 @@ function fatal(error: unknown): void {
 
 scope.addEventListener("error", (event) => {
   event.preventDefault();
-  const e = event as ErrorEvent;
-  fatal(e.error ?? new Error(e.message));
+  const errorEvent = event as ErrorEvent;
+  fatal(errorEvent.error ?? new Error(errorEvent.message));
 });
 scope.addEventListener("unhandledrejection", (event) => {
   event.preventDefault();

@@ -23,13 +23,12 @@ import { Future, sleep, TimeoutError } from "@frontier/generators/future";
 import { runInlineFuture } from "@frontier/generators/task";
 import type * as Fixtures from "./_actor_fixtures.ts";
 import { captureReportedErrors } from "./_util.ts";
+import { Link, type LinkHandler } from "../_actor/link.ts";
 import {
   deserializeError,
-  Link,
-  type LinkHandler,
+  type SerializedError,
   serializeError,
-} from "../_actor/link.ts";
-import type { SerializedError } from "../_core/error_clone.ts";
+} from "../_core/error_clone.ts";
 
 // Collects what a system reports, and lets a test wait for the next report.
 function errorLog() {
@@ -282,7 +281,10 @@ Deno.test("arguments are checked, with messages that say what to do", () => {
   const system = new ActorSystem();
   assert.throws(
     () => system.spawn("x", (() => {}) as never),
-    { name: "TypeError", message: /needs a generator function/ },
+    {
+      name: "TypeError",
+      message: /Cannot spawn actor "x": expected a generator function/,
+    },
   );
   assert.throws(
     () => system.spawn("", function* () {}),
@@ -290,7 +292,10 @@ Deno.test("arguments are checked, with messages that say what to do", () => {
   );
   assert.throws(
     () => actor((function* () {}) as () => ActorGenerator),
-    { name: "TypeError", message: /has none; name it/ },
+    {
+      name: "TypeError",
+      message: /its generator function has no name.*; name it/,
+    },
   );
   assert.throws(
     () =>
@@ -534,7 +539,7 @@ Deno.test("by default an actor's error is reported like an uncaught error, as an
   });
   assert.ok(error instanceof ActorError);
   assert.equal(error.actor, "loud");
-  assert.match(error.message, /actor "loud" failed while handling 42/);
+  assert.match(error.message, /Actor "loud" failed while handling 42/);
   assert.ok(error.cause instanceof TypeError);
 });
 
@@ -688,7 +693,10 @@ Deno.test("an actor that yields a value gets a TypeError at that yield, with a h
     }
     while (true) yield;
   });
-  assert.match(caught[0], /yielded "not allowed" \(a string\)/);
+  assert.match(
+    caught[0],
+    /Cannot yield "not allowed" \(a string\) in actor "forgiving"/,
+  );
   assert.equal(system.has("forgiving"), true);
   const closed: string[] = [];
   assert.throws(
@@ -724,7 +732,7 @@ Deno.test("an actor that yields a value gets a TypeError at that yield, with a h
   assert.equal(log.errors.length, 1);
   assert.match(
     (log.errors[0].error as Error).message,
-    /yielded a Future, .*start a task/,
+    /Cannot yield a Future in actor "waits": .*start a task/,
   );
 });
 
@@ -848,7 +856,7 @@ Deno.test("ask({ timeout }) fails with a TimeoutError when no reply comes in tim
       assert.ok(error instanceof TimeoutError);
       assert.match(
         error.message,
-        /ask\("slow", "ping" \(a string\)\): no reply within 100 ms/,
+        /Cannot get a reply to "ping" \(a string\) from actor "slow": none came within 100 ms/,
       );
       return true;
     });
@@ -1338,7 +1346,7 @@ Deno.test("a Worker actor's message to an unknown name is reported and kept as a
   await log.until(1);
   assert.match(
     (log.errors[0].error as Error).message,
-    /actor "lost" \(in a Worker\) sent "hello" \(a string\) to "nobody-has-this-name"/,
+    /Cannot deliver "hello" \(a string\) from actor "lost" \(in a Worker\) to "nobody-has-this-name"/,
   );
   assert.deepEqual(system.deadLetters, [
     { name: "nobody-has-this-name", message: "hello" },

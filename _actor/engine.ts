@@ -1,0 +1,535 @@
+// Copyright 2026 the @frontier/generators authors. MIT license.
+// The engine of an actor system: its actors by name, the queue of messages
+// between them, the loop that delivers them one at a time, dead letters,
+// crashes and restarts, and stopping. `ActorSystem` in `actor.ts` is its
+// face and keeps it in a private field; anything else (an actor's Worker)
+// reaches the engine of a system with `engineOf`.
+
+import { type Future, InvalidStateError } from "../future.ts";
+import { checkCount } from "../_core/checks.ts";
+import { queueJob, reportLater, runJob, tick } from "../_core/scheduler.ts";
+import type {
+  ActorErrorInfo,
+  ActorSystem,
+  ActorSystemOptions,
+  AskOptions,
+  RunOptions,
+} from "../actor.ts";
+import { ActorError } from "./error.ts";
+import { ALIVE, type AnyGeneratorFunction, Cell, STOPPED } from "./cell.ts";
+import { askFuture, type AskSlot, failAsk, handling, noReply } from "./ask.ts";
+import { takeRestart } from "./restart.ts";
+import { type SpawnName, unknownActor } from "./checks.ts";
+import { WorkerHost, type WorkerSpec } from "./host.ts";
+import type { Link } from "./link.ts";
+import { systemOptions } from "./options.ts";
+import { checkYield } from "./yields.ts";
+
+const engines = new WeakMap<ActorSystem, Engine>();
+
+/** The engine behind `system`: the one way in from outside `actor.ts`. */
+export function engineOf(system: ActorSystem): Engine {
+  // Every ActorSystem makes its engine as it is constructed.
+  return engines.get(system)!;
+}
+
+/** What `run()` hands the run queue, and what it gets back. */
+interface RunJob {
+  engine: Engine;
+  limit: number;
+  ran: boolean;
+  count: number;
+}
+
+/** How a system inside a Worker reaches the system that spawned it. */
+export interface Parent {
+  /** Where names this system does not know, and dead letters, go. */
+  link: Link;
+  /** Hears of every actor that stops. */
+  onStopped: (name: string) => void;
+  /** Takes the place of the system's `onError`. */
+  onError: (error: unknown, info: ActorErrorInfo) => void;
+}
+
+/** The engine of one actor system. */
+export class Engine {
+  /** The system this is the engine of. */
+  readonly system: ActorSystem;
+  /** Milliseconds a Worker actor has to stop; see `ActorSystemOptions`. */
+  readonly stopTimeout: number;
+
+  #cells = new Map<string, Cell>();
+  // The queue: a ring of (cell, message, ask slot) in three parallel arrays.
+  #queuedCells: (Cell | undefined)[] = new Array(64);
+  #queuedMessages: unknown[] = new Array(64);
+  #queuedAsks: (AskSlot | undefined)[] = new Array(64);
+  #shiftedMessage: unknown = undefined;
+  #shiftedAsk: AskSlot | undefined = undefined;
+  #head = 0;
+  #size = 0;
+
+  #onError: (error: unknown, info: ActorErrorInfo) => void;
+  #batchSize: number;
+  #started = false;
+  #scheduled = false;
+  #delivering = false;
+  #hosts = new Set<WorkerHost>();
+  // Set inside a Worker: where unknown names and dead letters go.
+  #parent: Link | undefined = undefined;
+  #onStopped: ((name: string) => void) | undefined = undefined;
+
+  constructor(system: ActorSystem, options: ActorSystemOptions) {
+    const checked = systemOptions(options);
+    this.#onError = checked.onError;
+    this.#batchSize = checked.batchSize;
+    this.stopTimeout = checked.stopTimeout;
+    this.system = system;
+    engines.set(system, this);
+  }
+
+  /**
+   * Makes this the engine of a Worker's system: names it does not know are
+   * sent to the parent, and so are its dead letters and its errors.
+   */
+  attachParent(parent: Parent): void {
+    this.#parent = parent.link;
+    this.#onStopped = parent.onStopped;
+    this.#onError = parent.onError;
+  }
+
+  // -------------------------------------------------------------------------
+  // Spawning
+
+  /** Starts a local actor; `action` names the call for error messages. */
+  spawn(
+    action: string,
+    spawnName: SpawnName,
+    options: { generatorFunction: AnyGeneratorFunction; args: unknown[] },
+  ): Cell {
+    const name = spawnName.name;
+    this.#checkFree(action, name);
+    const cell = new Cell(this, name, {
+      generatorFunction: options.generatorFunction,
+      args: options.args,
+      policy: spawnName.policy,
+    });
+    // A generator that throws before its first `yield` throws here, and the
+    // name stays free.
+    cell.begin();
+    this.#cells.set(name, cell);
+    if (cell.generator === undefined) this.setStopped(cell);
+    return cell;
+  }
+
+  /** Starts an actor in a Worker. */
+  spawnWorker(spawnName: SpawnName, spec: WorkerSpec): Cell {
+    const name = spawnName.name;
+    this.#checkFree("spawn a Worker actor", name);
+    const cell = new Cell(this, name);
+    const host = new WorkerHost(cell, { ...spec, policy: spawnName.policy });
+    cell.host = host;
+    this.#hosts.add(host);
+    this.#cells.set(name, cell);
+    return cell;
+  }
+
+  #checkFree(action: string, name: string): void {
+    const existing = this.#cells.get(name);
+    if (existing !== undefined && existing.state === ALIVE) {
+      throw new ActorError(
+        `Cannot ${action}: an actor named ${
+          JSON.stringify(name)
+        } is already running; stop it first, or give the new one another name`,
+        name,
+      );
+    }
+  }
+
+  // -------------------------------------------------------------------------
+  // Sending
+
+  /** Queues `message` for the actor `name`; see `ActorSystem.send`. */
+  send(name: string, message: unknown): void {
+    const cell = this.#cells.get(name);
+    if (cell !== undefined) this.post(cell, message, undefined);
+    else if (this.#parent !== undefined) this.#parent.send(name, message);
+    else throw unknownActor("send", { name, message, cells: this.#cells });
+  }
+
+  /** Asks the actor `name` a question; see `ActorSystem.ask`. */
+  ask(
+    name: string,
+    message: unknown,
+    options: AskOptions | undefined,
+  ): Future<unknown> {
+    const cell = this.#cells.get(name);
+    if (cell !== undefined) return this.askCell(cell, message, options);
+    if (this.#parent === undefined) {
+      throw unknownActor("ask", { name, message, cells: this.#cells });
+    }
+    const future = askFuture(name, message, options);
+    this.#parent.ask(name, message, future);
+    return future;
+  }
+
+  /** Asks the actor of `cell` a question. */
+  askCell(
+    cell: Cell,
+    message: unknown,
+    options: AskOptions | undefined,
+  ): Future<unknown> {
+    const future = askFuture(cell.name, message, options);
+    this.post(cell, message, future);
+    return future;
+  }
+
+  /**
+   * Posts a message, or a question, that came from a Worker to the actor
+   * `name`.
+   *
+   * @returns `false` if no actor was ever registered under `name`.
+   */
+  postByName(
+    name: string,
+    message: unknown,
+    ask: AskSlot | undefined,
+  ): boolean {
+    const cell = this.#cells.get(name);
+    if (cell === undefined) return false;
+    this.post(cell, message, ask);
+    return true;
+  }
+
+  /** Queues a message, or a question, for the actor of `cell`. */
+  post(cell: Cell, message: unknown, ask: AskSlot | undefined): void {
+    if (cell.state !== ALIVE) {
+      this.#undelivered(cell.name, message, ask, "the actor has stopped");
+      return;
+    }
+    if (cell.host !== undefined) {
+      cell.host.post(message, ask);
+      return;
+    }
+    let size = this.#size;
+    if (size === this.#queuedCells.length) this.#grow();
+    const mask = this.#queuedCells.length - 1;
+    const slot = (this.#head + size) & mask;
+    this.#queuedCells[slot] = cell;
+    this.#queuedMessages[slot] = message;
+    this.#queuedAsks[slot] = ask;
+    this.#size = ++size;
+    if (this.#started && !this.#scheduled) this.#schedule();
+  }
+
+  #grow(): void {
+    const capacity = this.#queuedCells.length;
+    const mask = capacity - 1;
+    const cells: (Cell | undefined)[] = new Array(capacity * 2);
+    const messages: unknown[] = new Array(capacity * 2);
+    const asks: (AskSlot | undefined)[] = new Array(capacity * 2);
+    for (let i = 0; i < this.#size; i++) {
+      const slot = (this.#head + i) & mask;
+      cells[i] = this.#queuedCells[slot];
+      messages[i] = this.#queuedMessages[slot];
+      asks[i] = this.#queuedAsks[slot];
+    }
+    this.#queuedCells = cells;
+    this.#queuedMessages = messages;
+    this.#queuedAsks = asks;
+    this.#head = 0;
+  }
+
+  // Takes the head of the queue: returns its actor, and leaves its message
+  // and question in #shiftedMessage and #shiftedAsk (fields rather than a
+  // returned object, so that delivering a message allocates nothing).
+  #shift(): Cell {
+    const head = this.#head;
+    const cell = this.#queuedCells[head]!;
+    this.#shiftedMessage = this.#queuedMessages[head];
+    this.#shiftedAsk = this.#queuedAsks[head];
+    this.#queuedCells[head] = undefined;
+    this.#queuedMessages[head] = undefined;
+    this.#queuedAsks[head] = undefined;
+    this.#head = (head + 1) & (this.#queuedCells.length - 1);
+    this.#size--;
+    return cell;
+  }
+
+  /** Keeps a message that could not be delivered. */
+  deadLetter(name: string, message: unknown): void {
+    if (this.#parent !== undefined) this.#parent.dead(name, message);
+    else this.system.deadLetters.push({ name, message });
+  }
+
+  // Keeps a message that could not be delivered, and fails its question.
+  #undelivered(
+    name: string,
+    message: unknown,
+    ask: AskSlot | undefined,
+    reason: string,
+  ): void {
+    if (ask !== undefined) {
+      failAsk(
+        ask,
+        noReply(name, message, {
+          reason: `${reason}; the message is in deadLetters`,
+        }),
+      );
+    }
+    this.deadLetter(name, message);
+  }
+
+  // -------------------------------------------------------------------------
+  // Delivering
+
+  /** Whether an actor named `name` is registered and has not stopped. */
+  has(name: string): boolean {
+    return this.#cells.get(name)?.state === ALIVE;
+  }
+
+  /** How many messages are queued. */
+  get pending(): number {
+    return this.#size;
+  }
+
+  /** Delivers queued messages; see `ActorSystem.run`. */
+  run(options: RunOptions): number {
+    const limit = options.maxMessages === undefined
+      ? Infinity
+      : checkCount(options.maxMessages, {
+        action: "run the actor system",
+        name: "option maxMessages",
+        infinite: true,
+      });
+    if (this.#delivering) {
+      throw new InvalidStateError(
+        `Cannot run the actor system: called from inside the handler of actor ${
+          JSON.stringify(handling.cell?.name)
+        }; handlers only send, and the loop that called them delivers what they sent`,
+      );
+    }
+    // As a job of the run queue, so that the tasks woken by replies run after
+    // the loop rather than nested in a handler; inside a job it runs at once.
+    const job: RunJob = { engine: this, limit, ran: false, count: 0 };
+    runJob(Engine.#runNow, job);
+    Engine.#runNow(job);
+    // In automatic mode, what is left is delivered by itself.
+    if (this.#started && this.#size > 0 && !this.#scheduled) this.#schedule();
+    return job.count;
+  }
+
+  static #runNow(job: RunJob): void {
+    if (job.ran) return;
+    job.ran = true;
+    job.count = job.engine.#deliver(job.limit, false);
+  }
+
+  /** Switches on the automatic mode; see `ActorSystem.start`. */
+  start(): void {
+    this.#started = true;
+    if (this.#size > 0) this.#schedule();
+  }
+
+  #schedule(): void {
+    this.#scheduled = true;
+    queueMicrotask(this.#kick);
+  }
+
+  #kick = () => queueJob(Engine.#batchJob, this);
+
+  static #batchJob(engine: Engine): void {
+    engine.#batch();
+  }
+
+  #batch(): void {
+    if (!this.#started || this.#delivering) {
+      this.#scheduled = false;
+      return;
+    }
+    this.#deliver(this.#batchSize, true);
+    if (this.#size > 0 && this.#started) queueJob(Engine.#batchJob, this);
+    else this.#scheduled = false;
+  }
+
+  #deliver(limit: number, sliced: boolean): number {
+    // Read once: the loop writes it for every message.
+    const current = handling;
+    const savedCell = current.cell;
+    const savedAsk = current.ask;
+    const savedReplied = current.replied;
+    this.#delivering = true;
+    let delivered = 0;
+    try {
+      while (this.#size > 0 && delivered < limit) {
+        if (sliced && tick()) break;
+        const cell = this.#shift();
+        const message = this.#shiftedMessage;
+        const ask = this.#shiftedAsk;
+        if (cell.state !== ALIVE) {
+          this.#undelivered(
+            cell.name,
+            message,
+            ask,
+            "the actor stopped before handling it",
+          );
+          continue;
+        }
+        delivered++;
+        const generator = cell.generator!;
+        current.cell = cell;
+        current.ask = ask;
+        current.replied = false;
+        cell.running = true;
+        let result: IteratorResult<unknown, unknown>;
+        try {
+          result = generator.next(message);
+          if (!result.done && result.value !== undefined) {
+            result = checkYield(generator, {
+              name: cell.name,
+              value: result.value,
+            });
+          }
+        } catch (error) {
+          cell.running = false;
+          this.#crashed(cell, error, { message, ask });
+          continue;
+        }
+        cell.running = false;
+        if (ask !== undefined && !current.replied) {
+          failAsk(
+            ask,
+            noReply(cell.name, message, {
+              reason: `the actor ${
+                result.done ? "returned" : "took its next message"
+              } without calling reply() for this one`,
+            }),
+          );
+        }
+        if (result.done) {
+          cell.generator = undefined;
+          this.setStopped(cell);
+        } else if (cell.closeRequested) {
+          cell.close();
+        }
+      }
+    } finally {
+      this.#delivering = false;
+      current.cell = savedCell;
+      current.ask = savedAsk;
+      current.replied = savedReplied;
+    }
+    return delivered;
+  }
+
+  // -------------------------------------------------------------------------
+  // Failing, restarting and stopping
+
+  #crashed(
+    cell: Cell,
+    error: unknown,
+    handled: { message: unknown; ask: AskSlot | undefined },
+  ): void {
+    let message = handled.message;
+    cell.generator = undefined;
+    if (handled.ask !== undefined && !handling.replied) {
+      failAsk(
+        handled.ask,
+        noReply(cell.name, message, {
+          reason: "the actor failed while handling it",
+          cause: error,
+        }),
+      );
+    }
+    for (;;) {
+      const restarting = cell.state === ALIVE && cell.policy !== undefined &&
+        cell.generatorFunction !== undefined && takeRestart(cell.policy);
+      this.report(error, { name: cell.name, message, restarting });
+      // onError may have stopped it meanwhile.
+      if (!restarting || cell.state !== ALIVE) {
+        this.setStopped(cell);
+        return;
+      }
+      try {
+        cell.begin();
+        if (cell.generator === undefined) this.setStopped(cell);
+        return;
+      } catch (startError) {
+        error = startError;
+        message = undefined;
+      }
+    }
+  }
+
+  /** Reports an error to the system's `onError`. */
+  report(error: unknown, info: ActorErrorInfo): void {
+    try {
+      this.#onError(error, info);
+    } catch (thrown) {
+      reportLater(thrown);
+    }
+  }
+
+  /** Marks an actor stopped for good (once), and lets go of what made it. */
+  setStopped(cell: Cell): void {
+    cell.state = STOPPED;
+    if (cell.ended) return;
+    cell.ended = true;
+    cell.generatorFunction = undefined;
+    cell.args = [];
+    this.#onStopped?.(cell.name);
+  }
+
+  /** The Worker of `host` is gone. */
+  hostClosed(host: WorkerHost): void {
+    this.#hosts.delete(host);
+  }
+
+  /** Stops an actor, or the whole system; see `ActorSystem.stop`. */
+  stop(name: string | undefined): Promise<void> {
+    if (name === undefined) return this.stopAll();
+    const cell = this.#cells.get(name);
+    if (cell === undefined) {
+      throw unknownActor("stop", { name, cells: this.#cells });
+    }
+    return this.stopCell(cell);
+  }
+
+  /** Stops the actor of `cell`. */
+  stopCell(cell: Cell): Promise<void> {
+    if (cell.host !== undefined) {
+      this.setStopped(cell);
+      return cell.host.close();
+    }
+    cell.close();
+    return Promise.resolve();
+  }
+
+  /** Stops every actor and the automatic mode; see `ActorSystem.stop`. */
+  async stopAll(): Promise<void> {
+    this.#started = false;
+    const closing: Promise<void>[] = [];
+    for (const cell of this.#cells.values()) {
+      if (cell.state === ALIVE) {
+        const done = this.stopCell(cell);
+        if (cell.host !== undefined) closing.push(done);
+      }
+    }
+    for (const host of this.#hosts) closing.push(host.close());
+    this.#flushToDeadLetters();
+    await Promise.all(closing);
+    // What Workers sent while they were closing.
+    this.#flushToDeadLetters();
+  }
+
+  #flushToDeadLetters(): void {
+    while (this.#size > 0) {
+      const cell = this.#shift();
+      this.#undelivered(
+        cell.name,
+        this.#shiftedMessage,
+        this.#shiftedAsk,
+        "the system was stopped before it was delivered",
+      );
+    }
+  }
+}
