@@ -37,7 +37,7 @@ type Source =
   | { isAsync: false; it: Iterator<unknown> }
   | { isAsync: true; it: AsyncIterator<unknown> };
 
-function sourceOf(what: string, items: unknown): Source {
+function iterate(items: unknown, action: string): Source {
   if (
     typeof items === "object" && items !== null || typeof items === "string"
   ) {
@@ -50,9 +50,9 @@ function sourceOf(what: string, items: unknown): Source {
     }
   }
   throw new TypeError(
-    `${what} takes an iterable or async iterable of items, got ${
+    `Cannot ${action}: expected an iterable or async iterable of items, got ${
       describe(items)
-    }`,
+    }; pass an array, or any iterable`,
   );
 }
 
@@ -65,7 +65,7 @@ export function orderedMap<R>(
   items: unknown,
   options: OrderedMapOptions,
 ): AsyncIterableIterator<R> {
-  const source = sourceOf(options.what, items);
+  const source = iterate(items, "map");
   const deadline = options.timeout === undefined
     ? undefined
     : performance.now() + options.timeout;

@@ -12,7 +12,7 @@ const TRANSFER = Symbol.for("@frontier/generators/transfer");
  *
  * @example
  * ```ts
- * import { transfer } from "@frontier/generators/worker-pool";
+ * import { transfer } from "@frontier/generators/executor";
  * import assert from "node:assert/strict";
  *
  * const buffer = new ArrayBuffer(8);
@@ -58,7 +58,8 @@ export class Transfer<T> {
  *
  * @example Sending a buffer to a worker and back without copying
  * ```ts
- * import { transfer, WorkerPool } from "@frontier/generators/worker-pool";
+ * import { transfer } from "@frontier/generators/executor";
+ * import { WorkerPool } from "@frontier/generators/worker-pool";
  * import assert from "node:assert/strict";
  *
  * await using pool = new WorkerPool({ maxWorkers: 1 });
@@ -82,9 +83,9 @@ export function transfer<T>(
 ): Transfer<T> {
   if (list !== undefined && !Array.isArray(list)) {
     throw new TypeError(
-      `transfer(value, list) takes an array of transferable objects as list, got ${
+      `Cannot transfer: list must be an array of transferable objects, got ${
         describe(list)
-      }`,
+      }; leave it out to move every ArrayBuffer in value`,
     );
   }
   return new Transfer(value, list ?? findBuffers(value));

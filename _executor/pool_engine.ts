@@ -1,0 +1,627 @@
+// Copyright 2026 the @frontier/generators authors. MIT license.
+// The engine behind `WorkerPool`: the queue of tasks waiting for a worker,
+// the choice of a worker for each, results and failures settling futures,
+// dead workers replaced and their tasks rerun, idle workers stopped, and the
+// drain at shutdown. Each worker's own bookkeeping is in `pool_worker.ts`,
+// the public face in `worker_pool.ts`.
+
+import { checkCount } from "../_core/checks.ts";
+import { describe } from "../_core/describe.ts";
+import { type Future, InvalidStateError } from "../future.ts";
+import type { ShutdownOptions } from "../executor.ts";
+import type {
+  WorkerPoolMapOptions,
+  WorkerPoolOptions,
+  WorkerPoolStats,
+} from "../worker_pool.ts";
+import { BUDGET_MS, CostModel } from "./cost_model.ts";
+import { ERROR_CLASSES, QueueFullError, WorkerDiedError } from "./errors.ts";
+import { FunctionRegistry } from "./function_registry.ts";
+import { JobFuture, type JobOwner } from "./job.ts";
+import { refWorker, unrefTimer } from "./keep_alive.ts";
+import { checkLimits, type TaskLimits } from "./options.ts";
+import { type ChunkRunner, orderedMap } from "./ordered_map.ts";
+import { PoolJob } from "./pool_job.ts";
+import {
+  deserializeError,
+  MODE_CALL,
+  MODE_CHUNK,
+  type SerializedError,
+  STATUS_CANCELLED,
+  STATUS_ERROR,
+  STATUS_OK,
+} from "./pool_protocol.ts";
+import { poolSettings } from "./pool_settings.ts";
+import {
+  type Death,
+  PoolWorker,
+  type Refusal,
+  UNREF_DELAY_MS,
+  type WorkerOwner,
+} from "./pool_worker.ts";
+import { isTransfer, unwrapTransfer } from "./transfer.ts";
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+const WORKER_URL = new URL("./worker.ts", import.meta.url);
+
+const SUBMIT = {
+  action: "submit",
+  instead: "pass a function or use call(name)",
+};
+const MAP = {
+  action: "map",
+  instead: "pass a function or the name of an export of the pool's module",
+};
+
+function noop(): void {}
+
+/** A pool of workers and the tasks given to it. */
+export class PoolEngine implements JobOwner<PoolJob>, WorkerOwner {
+  readonly #max: number;
+  readonly #min: number;
+  readonly #maxQueue: number;
+  readonly #idleTimeout: number;
+  readonly #moduleUrl: string | null;
+  readonly #name: string;
+  readonly #perWorker: number | undefined;
+  readonly #functions = new FunctionRegistry();
+  readonly #costs = new CostModel();
+
+  #workers: PoolWorker[] = [];
+  #queue: (PoolJob | undefined)[] = [];
+  #head = 0;
+  #queued = 0;
+  #seq = 0;
+  #dirty: PoolWorker[] = [];
+  #flushQueued = false;
+
+  #closed = false;
+  #drained: Promise<void> | undefined = undefined;
+  #resolveDrained: (() => void) | undefined = undefined;
+  #reapTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #unrefTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #startFailures = 0;
+
+  #completed = 0;
+  #failed = 0;
+  #cancelled = 0;
+  #started = 0;
+
+  /** Checks `options`, and starts `minWorkers` workers. */
+  constructor(options: WorkerPoolOptions) {
+    const settings = poolSettings(options);
+    this.#max = settings.maxWorkers;
+    this.#min = settings.minWorkers;
+    this.#maxQueue = settings.maxQueue;
+    this.#idleTimeout = settings.idleTimeout;
+    this.#moduleUrl = settings.moduleUrl;
+    this.#name = settings.name;
+    this.#perWorker = settings.tasksPerWorker;
+    this.#ensureWorkers();
+  }
+
+  /** How many workers may run at once. */
+  get maxWorkers(): number {
+    return this.#max;
+  }
+
+  /** Runs `fn(...args)` in a worker. */
+  submit(
+    fn: AnyFunction,
+    args: unknown[],
+    limits?: TaskLimits,
+  ): Future<unknown> {
+    const key = this.#functions.keyOf(fn, SUBMIT);
+    return this.#enqueue(new PoolJob(this, key, MODE_CALL, args), limits);
+  }
+
+  /** Calls the export `name` of the pool's module in a worker. */
+  call(name: unknown, args: unknown[], limits?: TaskLimits): Future<unknown> {
+    const key = this.#checkName(name, "call");
+    return this.#enqueue(new PoolJob(this, key, MODE_CALL, args), limits);
+  }
+
+  /** Runs `fn` (a function or an export's name) on every item, in order. */
+  map(
+    fn: AnyFunction | string,
+    items: unknown,
+    options: WorkerPoolMapOptions,
+  ): AsyncIterableIterator<unknown> {
+    const key = typeof fn === "string"
+      ? this.#checkName(fn, "map")
+      : this.#functions.keyOf(fn, MAP);
+    const { timeout, signal } = checkLimits(options, "map");
+    const chunkSize = checkCount(options.chunkSize ?? 1, {
+      action: "map",
+      name: "option chunkSize",
+      min: 1,
+    });
+    if (this.#closed) throw this.#closedError("map");
+    const runner: ChunkRunner<unknown> = {
+      chunked: true,
+      // The window bounds what a map queues, so maxQueue does not apply.
+      start: (chunk) =>
+        this.#enqueue(new PoolJob(this, key, MODE_CHUNK, [chunk]), undefined),
+      release: (future) => this.#release(JobFuture.jobOf(future) as PoolJob),
+    };
+    return orderedMap(runner, items, {
+      what: "map()",
+      chunkSize,
+      window: this.#max * 32,
+      timeout,
+      signal,
+    });
+  }
+
+  /** Starts workers until `count` are live; resolves when they are ready. */
+  warm(count: number): Promise<void> {
+    if (this.#closed) throw this.#closedError("warm the pool");
+    checkCount(count, { action: "warm the pool", name: "count" });
+    const target = Math.min(count, this.#max);
+    while (this.#workers.length < target) {
+      if (this.#startWorker() === undefined) break;
+    }
+    const waiting = this.#workers.filter((worker) => !worker.ready).map((
+      worker,
+    ) => worker.whenReady());
+    return Promise.all(waiting).then(noop);
+  }
+
+  /** Stops accepting work; terminates the workers once it is done. */
+  shutdown(options: ShutdownOptions): Promise<void> {
+    const { wait = true, cancelPending = false } = options;
+    if (!this.#closed) {
+      this.#closed = true;
+      const { promise, resolve } = Promise.withResolvers<void>();
+      this.#drained = promise;
+      this.#resolveDrained = resolve;
+      clearTimeout(this.#reapTimer);
+      this.#reapTimer = undefined;
+    }
+    if (cancelPending) {
+      const message = "the pool was shut down before the task started";
+      for (let i = this.#head; i < this.#queue.length; i++) {
+        this.#queue[i]?.future.cancel(message);
+      }
+      const release = (job: PoolJob) => this.#release(job);
+      for (const worker of [...this.#workers]) {
+        worker.forEachUnstarted(release);
+      }
+    }
+    this.#checkDrained();
+    return wait ? this.#drained! : Promise.resolve();
+  }
+
+  /** Counts of workers and tasks. */
+  stats(): WorkerPoolStats {
+    let starting = 0;
+    let idle = 0;
+    let running = 0;
+    for (const worker of this.#workers) {
+      running += worker.inFlight;
+      if (!worker.ready) starting++;
+      else if (worker.inFlight === 0) idle++;
+    }
+    return {
+      workers: this.#workers.length,
+      startingWorkers: starting,
+      idleWorkers: idle,
+      queued: this.#queued,
+      running,
+      completed: this.#completed,
+      failed: this.#failed,
+      cancelled: this.#cancelled,
+      workersStarted: this.#started,
+    };
+  }
+
+  // --- what jobs and workers report (JobOwner, WorkerOwner) ------------
+
+  onCancel(job: PoolJob): void {
+    this.#cancelled++;
+    this.#withdraw(job, "it was cancelled");
+  }
+
+  onTimeout(job: PoolJob, why: string): void {
+    this.#failed++;
+    this.#withdraw(job, why);
+  }
+
+  onReady(worker: PoolWorker): void {
+    this.#startFailures = 0;
+    if (worker.inFlight === 0) this.#becameIdle();
+    this.#pump();
+    this.#checkDrained();
+  }
+
+  // `done` holds job, status and value for each task to settle.
+  onResults(_worker: PoolWorker, done: unknown[]): void {
+    // Refill the workers before the callbacks run: queued work starts sooner.
+    this.#pump();
+    for (let i = 0; i < done.length; i += 3) {
+      this.#settle(done[i] as PoolJob, done[i + 1] as number, done[i + 2]);
+    }
+    this.#checkDrained();
+  }
+
+  onIdle(_worker: PoolWorker): void {
+    this.#becameIdle();
+  }
+
+  onFreed(_worker: PoolWorker, refused: readonly Refusal[]): void {
+    for (const [job, error] of refused) {
+      this.#settleFailed(
+        job,
+        new DOMException(
+          `Cannot ${job.action}: the arguments could not be copied to a worker (${
+            (error as Error).message
+          }); pass data that structured clone can copy (no functions, symbols or class instances with private state), or use LocalExecutor to stay in this isolate`,
+          "DataCloneError",
+        ),
+      );
+    }
+    this.#pump();
+    this.#checkDrained();
+  }
+
+  onDeath(worker: PoolWorker, death: Death): void {
+    this.#retire(worker, death);
+  }
+
+  // --- submitting -------------------------------------------------------
+
+  #closedError(action: string): InvalidStateError {
+    return new InvalidStateError(
+      `Cannot ${action}: the WorkerPool was shut down; do it before shutdown(), or make a new pool`,
+    );
+  }
+
+  #checkName(name: unknown, action: string): string {
+    if (typeof name !== "string") {
+      throw new TypeError(
+        `Cannot ${action}: expected the name of an export of the pool's module, got ${
+          describe(name)
+        }`,
+      );
+    }
+    if (this.#moduleUrl === null) {
+      throw new TypeError(
+        `Cannot ${action} ${
+          JSON.stringify(name)
+        }: this pool has no module to run exports of; make it with new WorkerPool({ module: new URL("./tasks.ts", import.meta.url) })`,
+      );
+    }
+    return name;
+  }
+
+  #enqueue(job: PoolJob, limits: TaskLimits | undefined): Future<unknown> {
+    if (this.#closed) throw this.#closedError(job.action);
+    let transfers: Transferable[] | undefined;
+    const values = job.mode === MODE_CHUNK
+      ? job.args[0] as unknown[]
+      : job.args;
+    for (let i = 0; i < values.length; i++) {
+      if (isTransfer(values[i])) {
+        transfers ??= [];
+        values[i] = unwrapTransfer(values[i], transfers);
+      }
+    }
+    job.transfer = transfers;
+    job.seq = ++this.#seq;
+    if (limits !== undefined && job.settleIfAborted(limits)) return job.future;
+    if (this.#queued > 0 || !this.#assign(job)) {
+      // A map bounds what it queues itself: maxQueue is for submit and call.
+      if (job.mode === MODE_CALL && this.#queued >= this.#maxQueue) {
+        throw new QueueFullError(
+          `Cannot ${job.action}: the WorkerPool queue is full (maxQueue ${this.#maxQueue} tasks already wait for its ${this.#max} workers); wait for some work to finish before submitting more, or raise maxQueue`,
+        );
+      }
+      this.#queue.push(job);
+      job.queued = true;
+      this.#queued++;
+      this.#ensureWorkers();
+    }
+    if (limits !== undefined) job.arm(limits);
+    return job.future;
+  }
+
+  // Hands `job` to the least loaded ready worker, if one can take it now.
+  #assign(job: PoolJob): boolean {
+    const perWorker = this.#perWorker;
+    let best: PoolWorker | undefined;
+    for (const worker of this.#workers) {
+      if (!worker.ready || !worker.hasFreeSlot) continue;
+      if (perWorker === undefined) {
+        if (best === undefined || worker.load < best.load) best = worker;
+      } else if (
+        worker.inFlight < perWorker &&
+        (best === undefined || worker.inFlight < best.inFlight)
+      ) best = worker;
+    }
+    if (best === undefined) return false;
+    const expected = this.#costs.expected(job.key);
+    if (
+      perWorker === undefined && best.inFlight > 0 &&
+      best.load + expected > BUDGET_MS
+    ) return false;
+    const first = best.take(job, expected);
+    if (!job.future.running()) job.future.setRunning();
+    if (first) this.#dirty.push(best);
+    if (!this.#flushQueued) {
+      this.#flushQueued = true;
+      queueMicrotask(this.#flush);
+    }
+    return true;
+  }
+
+  #pump(): void {
+    if (this.#queued === 0 && this.#head === 0) return;
+    const queue = this.#queue;
+    while (this.#queued > 0) {
+      const job = queue[this.#head]!;
+      if (job.settled || job.future.done()) {
+        // Cancelled while queued (already uncounted), or settled by hand.
+        queue[this.#head++] = undefined;
+        if (job.queued) {
+          job.queued = false;
+          this.#queued--;
+        }
+        continue;
+      }
+      if (!this.#assign(job)) break;
+      queue[this.#head++] = undefined;
+      job.queued = false;
+      this.#queued--;
+    }
+    if (this.#queued === 0 || this.#head > 1024) {
+      queue.splice(0, this.#head);
+      this.#head = 0;
+    }
+    if (this.#queued > 0) this.#ensureWorkers();
+  }
+
+  // Batches go out once per microtask: one message per worker.
+  #flush = (): void => {
+    this.#flushQueued = false;
+    const dirty = this.#dirty;
+    this.#dirty = [];
+    for (const worker of dirty) if (!worker.dead) worker.send();
+  };
+
+  // --- settling ---------------------------------------------------------
+
+  #settle(job: PoolJob, status: number, value: unknown): void {
+    job.settled = true;
+    job.disarm();
+    const future = job.future;
+    if (future.done()) return;
+    if (status === STATUS_OK) {
+      this.#completed++;
+      future.setResult(value);
+    } else if (status === STATUS_ERROR) {
+      this.#failed++;
+      future.setException(
+        deserializeError(value as SerializedError, ERROR_CLASSES),
+      );
+    } else if (status === STATUS_CANCELLED) {
+      this.#cancelled++;
+      future.cancel(value as string);
+    }
+  }
+
+  #settleFailed(job: PoolJob, error: unknown): void {
+    job.settled = true;
+    job.disarm();
+    if (job.future.done()) return;
+    this.#failed++;
+    job.future.setException(error);
+  }
+
+  // Stops the work of a job whose outcome was just decided elsewhere.
+  #withdraw(job: PoolJob, why: string): void {
+    job.disarm();
+    const worker = job.worker;
+    if (worker === undefined) {
+      if (job.queued) {
+        // It stays in the queue, skipped by #pump.
+        job.queued = false;
+        this.#queued--;
+        this.#checkDrained();
+      }
+      return;
+    }
+    // Not started: skipped by the worker, or not sent at all.
+    if (worker.cancelUnstarted(job.slot)) return;
+    if (worker.markKilled(job.slot)) {
+      this.#retire(worker, {
+        reason:
+          `was terminated to stop another task running in it (${job.what}: ${why})`,
+      });
+    }
+    // Otherwise it finished: its result is on the way, and is ignored.
+  }
+
+  // Gives up on a task without stopping it if it already runs: for map.
+  #release(job: PoolJob): void {
+    if (job.settled) return;
+    const worker = job.worker;
+    if (worker === undefined || worker.cancelUnstarted(job.slot)) {
+      // Not started: cancelled without touching a running worker.
+      if (worker !== undefined) {
+        job.settled = true;
+        this.#cancelled++;
+        job.disarm();
+      }
+      job.future.cancel("its result is no longer wanted");
+      return;
+    }
+    job.future.addDoneCallback(noop);
+  }
+
+  // --- workers ----------------------------------------------------------
+
+  #becameIdle(): void {
+    if (this.#unrefTimer === undefined && refWorker !== undefined) {
+      this.#unrefTimer = setTimeout(this.#unrefIdle, UNREF_DELAY_MS);
+      unrefTimer(this.#unrefTimer);
+    }
+    this.#scheduleReap();
+  }
+
+  #unrefIdle = (): void => {
+    this.#unrefTimer = undefined;
+    const now = performance.now();
+    let later = false;
+    for (const worker of this.#workers) {
+      if (worker.unrefIfIdle(now)) later = true;
+    }
+    if (later) this.#becameIdle();
+  };
+
+  #ensureWorkers(): void {
+    let starting = 0;
+    for (const worker of this.#workers) if (!worker.ready) starting++;
+    while (this.#workers.length < this.#max) {
+      const forQueue = this.#queued > starting;
+      const forMin = !this.#closed && this.#startFailures === 0 &&
+        this.#workers.length < this.#min;
+      if (!forQueue && !forMin) break;
+      if (this.#startWorker() === undefined) break;
+      starting++;
+    }
+  }
+
+  #startWorker(): PoolWorker | undefined {
+    const index = ++this.#started;
+    let worker: PoolWorker;
+    try {
+      worker = new PoolWorker(this, {
+        url: WORKER_URL,
+        name: `${this.#name} worker ${index}`,
+        moduleUrl: this.#moduleUrl,
+        costs: this.#costs,
+        functions: this.#functions,
+      });
+    } catch (error) {
+      this.#failQueued({
+        reason: `no worker could be started (${
+          error instanceof Error ? error.message : describe(error)
+        })`,
+        cause: error,
+      });
+      return undefined;
+    }
+    this.#workers.push(worker);
+    return worker;
+  }
+
+  // Terminates a worker that holds no work (idle, or the pool is done).
+  #stopWorker(worker: PoolWorker): void {
+    if (worker.dead) return;
+    worker.stop();
+    this.#workers.splice(this.#workers.indexOf(worker), 1);
+  }
+
+  // A worker died or is being killed: fail the tasks it had started, rerun
+  // those it had not, and start a replacement if there is work.
+  #retire(worker: PoolWorker, death: Death): void {
+    if (worker.dead) return;
+    const { reason, cause } = death;
+    const wasReady = worker.ready;
+    this.#workers.splice(this.#workers.indexOf(worker), 1);
+    const { rerun, failed } = worker.retire(
+      new WorkerDiedError(`Cannot warm the pool: the worker ${reason}`, {
+        cause,
+      }),
+    );
+    if (rerun.length > 0) {
+      for (const job of rerun) job.queued = true;
+      rerun.sort((a, b) => a.seq - b.seq);
+      this.#queue = [...rerun, ...this.#queue.slice(this.#head)];
+      this.#head = 0;
+      this.#queued += rerun.length;
+    }
+    if (!wasReady) {
+      this.#startFailures++;
+      // A worker that cannot start says nothing good about the next one:
+      // with no worker ready, fail the waiting work rather than loop.
+      if (!this.#workers.some((other) => other.ready)) {
+        this.#failQueued({
+          reason: `a worker could not start: it ${reason}`,
+          cause,
+        });
+      }
+    }
+    for (const job of failed) {
+      this.#settleFailed(
+        job,
+        new WorkerDiedError(
+          `${job.what} failed: the worker running it ${reason}; the pool replaces the worker`,
+          { cause },
+        ),
+      );
+    }
+    this.#pump();
+    this.#ensureWorkers();
+    this.#checkDrained();
+  }
+
+  // Fails every queued task: `death.reason` completes "<task> failed: …".
+  #failQueued(death: Death): void {
+    const jobs = this.#queue.slice(this.#head);
+    this.#queue = [];
+    this.#head = 0;
+    this.#queued = 0;
+    for (const job of jobs) {
+      if (job === undefined || !job.queued) continue;
+      job.queued = false;
+      this.#settleFailed(
+        job,
+        new WorkerDiedError(`${job.what} failed: ${death.reason}`, {
+          cause: death.cause,
+        }),
+      );
+    }
+  }
+
+  #scheduleReap(): void {
+    if (this.#reapTimer !== undefined || this.#closed) return;
+    if (this.#workers.length <= this.#keep()) return;
+    this.#reapTimer = setTimeout(this.#reap, this.#idleTimeout);
+    unrefTimer(this.#reapTimer);
+  }
+
+  // Without unref, idle workers would hold the process: none are kept.
+  #keep(): number {
+    return refWorker === undefined ? 0 : this.#min;
+  }
+
+  #reap = (): void => {
+    this.#reapTimer = undefined;
+    const now = performance.now();
+    let next = Infinity;
+    for (const worker of [...this.#workers]) {
+      if (this.#workers.length <= this.#keep()) break;
+      if (!worker.ready || worker.inFlight > 0) continue;
+      const due = worker.idleSince + this.#idleTimeout;
+      if (due <= now) this.#stopWorker(worker);
+      else next = Math.min(next, due);
+    }
+    if (next !== Infinity && this.#workers.length > this.#keep()) {
+      this.#reapTimer = setTimeout(this.#reap, next - now);
+      unrefTimer(this.#reapTimer);
+    }
+  };
+
+  #checkDrained(): void {
+    if (!this.#closed || this.#queued > 0) return;
+    for (const worker of this.#workers) if (worker.inFlight > 0) return;
+    for (const worker of [...this.#workers]) this.#stopWorker(worker);
+    clearTimeout(this.#reapTimer);
+    this.#reapTimer = undefined;
+    clearTimeout(this.#unrefTimer);
+    this.#unrefTimer = undefined;
+    this.#resolveDrained?.();
+  }
+}
