@@ -1,9 +1,10 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
 // The engine behind `WorkerPool`: the queue of tasks waiting for a worker,
-// the choice of a worker for each, results and failures settling futures,
-// dead workers replaced and their tasks rerun, idle workers stopped, and the
-// drain at shutdown. Each worker's own bookkeeping is in `pool_worker.ts`,
-// the public face in `worker_pool.ts`.
+// results and failures settling futures, work withdrawn when its future is
+// cancelled or times out, dead workers' tasks rerun or failed, and the drain
+// at shutdown. The workers themselves are in `worker_set.ts` (which starts,
+// picks and stops them) and `pool_worker.ts` (each one's slots and
+// messages); the public face is `worker_pool.ts`.
 
 import { checkCount } from "../_core/checks.ts";
 import { describe } from "../_core/describe.ts";
@@ -14,11 +15,10 @@ import type {
   WorkerPoolOptions,
   WorkerPoolStats,
 } from "../worker_pool.ts";
-import { BUDGET_MS, CostModel } from "./cost_model.ts";
+import { CostModel } from "./cost_model.ts";
 import { ERROR_CLASSES, QueueFullError, WorkerDiedError } from "./errors.ts";
 import { FunctionRegistry } from "./function_registry.ts";
 import { JobFuture, type JobOwner } from "./job.ts";
-import { refWorker, unrefTimer } from "./keep_alive.ts";
 import { checkLimits, type TaskLimits } from "./options.ts";
 import { type ChunkRunner, orderedMap } from "./ordered_map.ts";
 import { PoolJob } from "./pool_job.ts";
@@ -32,18 +32,11 @@ import {
   STATUS_OK,
 } from "./pool_protocol.ts";
 import { poolSettings } from "./pool_settings.ts";
-import {
-  type Death,
-  PoolWorker,
-  type Refusal,
-  UNREF_DELAY_MS,
-  type WorkerOwner,
-} from "./pool_worker.ts";
+import type { Death, PoolWorker, Refusal } from "./pool_worker.ts";
 import { isTransfer, unwrapTransfer } from "./transfer.ts";
+import { WorkerSet, type WorkerSetOwner } from "./worker_set.ts";
 
 type AnyFunction = (...args: unknown[]) => unknown;
-
-const WORKER_URL = new URL("./worker.ts", import.meta.url);
 
 const SUBMIT = {
   action: "submit",
@@ -57,48 +50,39 @@ const MAP = {
 function noop(): void {}
 
 /** A pool of workers and the tasks given to it. */
-export class PoolEngine implements JobOwner<PoolJob>, WorkerOwner {
+export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
   readonly #max: number;
-  readonly #min: number;
   readonly #maxQueue: number;
-  readonly #idleTimeout: number;
   readonly #moduleUrl: string | null;
-  readonly #name: string;
-  readonly #perWorker: number | undefined;
   readonly #functions = new FunctionRegistry();
-  readonly #costs = new CostModel();
+  readonly #workers: WorkerSet;
 
-  #workers: PoolWorker[] = [];
   #queue: (PoolJob | undefined)[] = [];
   #head = 0;
   #queued = 0;
   #seq = 0;
-  #dirty: PoolWorker[] = [];
-  #flushQueued = false;
 
   #closed = false;
   #drained: Promise<void> | undefined = undefined;
   #resolveDrained: (() => void) | undefined = undefined;
-  #reapTimer: ReturnType<typeof setTimeout> | undefined = undefined;
-  #unrefTimer: ReturnType<typeof setTimeout> | undefined = undefined;
-  #startFailures = 0;
 
   #completed = 0;
   #failed = 0;
   #cancelled = 0;
-  #started = 0;
 
   /** Checks `options`, and starts `minWorkers` workers. */
   constructor(options: WorkerPoolOptions) {
     const settings = poolSettings(options);
     this.#max = settings.maxWorkers;
-    this.#min = settings.minWorkers;
     this.#maxQueue = settings.maxQueue;
-    this.#idleTimeout = settings.idleTimeout;
     this.#moduleUrl = settings.moduleUrl;
-    this.#name = settings.name;
-    this.#perWorker = settings.tasksPerWorker;
-    this.#ensureWorkers();
+    this.#workers = new WorkerSet({
+      owner: this,
+      settings,
+      costs: new CostModel(),
+      functions: this.#functions,
+    });
+    this.#workers.ensure(0);
   }
 
   /** How many workers may run at once. */
@@ -159,13 +143,10 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerOwner {
     if (this.#closed) throw this.#closedError("warm the pool");
     checkCount(count, { action: "warm the pool", name: "count" });
     const target = Math.min(count, this.#max);
-    while (this.#workers.length < target) {
-      if (this.#startWorker() === undefined) break;
+    while (this.#workers.size < target) {
+      if (this.#workers.start() === undefined) break;
     }
-    const waiting = this.#workers.filter((worker) => !worker.ready).map((
-      worker,
-    ) => worker.whenReady());
-    return Promise.all(waiting).then(noop);
+    return this.#workers.whenReady();
   }
 
   /** Stops accepting work; terminates the workers once it is done. */
@@ -176,18 +157,14 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerOwner {
       const { promise, resolve } = Promise.withResolvers<void>();
       this.#drained = promise;
       this.#resolveDrained = resolve;
-      clearTimeout(this.#reapTimer);
-      this.#reapTimer = undefined;
+      this.#workers.close();
     }
     if (cancelPending) {
       const message = "the pool was shut down before the task started";
       for (let i = this.#head; i < this.#queue.length; i++) {
         this.#queue[i]?.future.cancel(message);
       }
-      const release = (job: PoolJob) => this.#release(job);
-      for (const worker of [...this.#workers]) {
-        worker.forEachUnstarted(release);
-      }
+      this.#workers.forEachUnstarted((job) => this.#release(job));
     }
     this.#checkDrained();
     return wait ? this.#drained! : Promise.resolve();
@@ -195,24 +172,17 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerOwner {
 
   /** Counts of workers and tasks. */
   stats(): WorkerPoolStats {
-    let starting = 0;
-    let idle = 0;
-    let running = 0;
-    for (const worker of this.#workers) {
-      running += worker.inFlight;
-      if (!worker.ready) starting++;
-      else if (worker.inFlight === 0) idle++;
-    }
+    const counts = this.#workers.counts();
     return {
-      workers: this.#workers.length,
-      startingWorkers: starting,
-      idleWorkers: idle,
+      workers: counts.workers,
+      startingWorkers: counts.starting,
+      idleWorkers: counts.idle,
       queued: this.#queued,
-      running,
+      running: counts.running,
       completed: this.#completed,
       failed: this.#failed,
       cancelled: this.#cancelled,
-      workersStarted: this.#started,
+      workersStarted: this.#workers.started,
     };
   }
 
@@ -229,8 +199,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerOwner {
   }
 
   onReady(worker: PoolWorker): void {
-    this.#startFailures = 0;
-    if (worker.inFlight === 0) this.#becameIdle();
+    this.#workers.readied(worker);
     this.#pump();
     this.#checkDrained();
   }
@@ -246,7 +215,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerOwner {
   }
 
   onIdle(_worker: PoolWorker): void {
-    this.#becameIdle();
+    this.#workers.becameIdle();
   }
 
   onFreed(_worker: PoolWorker, refused: readonly Refusal[]): void {
@@ -267,6 +236,10 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerOwner {
 
   onDeath(worker: PoolWorker, death: Death): void {
     this.#retire(worker, death);
+  }
+
+  onStartFailure(death: Death): void {
+    this.#failQueued(death);
   }
 
   // --- submitting -------------------------------------------------------
@@ -310,7 +283,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerOwner {
     job.transfer = transfers;
     job.seq = ++this.#seq;
     if (limits !== undefined && job.settleIfAborted(limits)) return job.future;
-    if (this.#queued > 0 || !this.#assign(job)) {
+    if (this.#queued > 0 || !this.#workers.assign(job)) {
       // A map bounds what it queues itself: maxQueue is for submit and call.
       if (job.mode === MODE_CALL && this.#queued >= this.#maxQueue) {
         throw new QueueFullError(
@@ -320,39 +293,10 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerOwner {
       this.#queue.push(job);
       job.queued = true;
       this.#queued++;
-      this.#ensureWorkers();
+      this.#workers.ensure(this.#queued);
     }
     if (limits !== undefined) job.arm(limits);
     return job.future;
-  }
-
-  // Hands `job` to the least loaded ready worker, if one can take it now.
-  #assign(job: PoolJob): boolean {
-    const perWorker = this.#perWorker;
-    let best: PoolWorker | undefined;
-    for (const worker of this.#workers) {
-      if (!worker.ready || !worker.hasFreeSlot) continue;
-      if (perWorker === undefined) {
-        if (best === undefined || worker.load < best.load) best = worker;
-      } else if (
-        worker.inFlight < perWorker &&
-        (best === undefined || worker.inFlight < best.inFlight)
-      ) best = worker;
-    }
-    if (best === undefined) return false;
-    const expected = this.#costs.expected(job.key);
-    if (
-      perWorker === undefined && best.inFlight > 0 &&
-      best.load + expected > BUDGET_MS
-    ) return false;
-    const first = best.take(job, expected);
-    if (!job.future.running()) job.future.setRunning();
-    if (first) this.#dirty.push(best);
-    if (!this.#flushQueued) {
-      this.#flushQueued = true;
-      queueMicrotask(this.#flush);
-    }
-    return true;
   }
 
   #pump(): void {
@@ -369,7 +313,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerOwner {
         }
         continue;
       }
-      if (!this.#assign(job)) break;
+      if (!this.#workers.assign(job)) break;
       queue[this.#head++] = undefined;
       job.queued = false;
       this.#queued--;
@@ -378,16 +322,8 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerOwner {
       queue.splice(0, this.#head);
       this.#head = 0;
     }
-    if (this.#queued > 0) this.#ensureWorkers();
+    if (this.#queued > 0) this.#workers.ensure(this.#queued);
   }
-
-  // Batches go out once per microtask: one message per worker.
-  #flush = (): void => {
-    this.#flushQueued = false;
-    const dirty = this.#dirty;
-    this.#dirty = [];
-    for (const worker of dirty) if (!worker.dead) worker.send();
-  };
 
   // --- settling ---------------------------------------------------------
 
@@ -461,75 +397,12 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerOwner {
 
   // --- workers ----------------------------------------------------------
 
-  #becameIdle(): void {
-    if (this.#unrefTimer === undefined && refWorker !== undefined) {
-      this.#unrefTimer = setTimeout(this.#unrefIdle, UNREF_DELAY_MS);
-      unrefTimer(this.#unrefTimer);
-    }
-    this.#scheduleReap();
-  }
-
-  #unrefIdle = (): void => {
-    this.#unrefTimer = undefined;
-    const now = performance.now();
-    let later = false;
-    for (const worker of this.#workers) {
-      if (worker.unrefIfIdle(now)) later = true;
-    }
-    if (later) this.#becameIdle();
-  };
-
-  #ensureWorkers(): void {
-    let starting = 0;
-    for (const worker of this.#workers) if (!worker.ready) starting++;
-    while (this.#workers.length < this.#max) {
-      const forQueue = this.#queued > starting;
-      const forMin = !this.#closed && this.#startFailures === 0 &&
-        this.#workers.length < this.#min;
-      if (!forQueue && !forMin) break;
-      if (this.#startWorker() === undefined) break;
-      starting++;
-    }
-  }
-
-  #startWorker(): PoolWorker | undefined {
-    const index = ++this.#started;
-    let worker: PoolWorker;
-    try {
-      worker = new PoolWorker(this, {
-        url: WORKER_URL,
-        name: `${this.#name} worker ${index}`,
-        moduleUrl: this.#moduleUrl,
-        costs: this.#costs,
-        functions: this.#functions,
-      });
-    } catch (error) {
-      this.#failQueued({
-        reason: `no worker could be started (${
-          error instanceof Error ? error.message : describe(error)
-        })`,
-        cause: error,
-      });
-      return undefined;
-    }
-    this.#workers.push(worker);
-    return worker;
-  }
-
-  // Terminates a worker that holds no work (idle, or the pool is done).
-  #stopWorker(worker: PoolWorker): void {
-    if (worker.dead) return;
-    worker.stop();
-    this.#workers.splice(this.#workers.indexOf(worker), 1);
-  }
-
   // A worker died or is being killed: fail the tasks it had started, rerun
   // those it had not, and start a replacement if there is work.
   #retire(worker: PoolWorker, death: Death): void {
     if (worker.dead) return;
     const { reason, cause } = death;
-    const wasReady = worker.ready;
-    this.#workers.splice(this.#workers.indexOf(worker), 1);
+    const wasReady = this.#workers.remove(worker);
     const { rerun, failed } = worker.retire(
       new WorkerDiedError(`Cannot warm the pool: the worker ${reason}`, {
         cause,
@@ -542,16 +415,13 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerOwner {
       this.#head = 0;
       this.#queued += rerun.length;
     }
-    if (!wasReady) {
-      this.#startFailures++;
-      // A worker that cannot start says nothing good about the next one:
-      // with no worker ready, fail the waiting work rather than loop.
-      if (!this.#workers.some((other) => other.ready)) {
-        this.#failQueued({
-          reason: `a worker could not start: it ${reason}`,
-          cause,
-        });
-      }
+    // A worker that cannot start says nothing good about the next one: with
+    // no worker ready, fail the waiting work rather than loop.
+    if (!wasReady && !this.#workers.anyReady()) {
+      this.#failQueued({
+        reason: `a worker could not start: it ${reason}`,
+        cause,
+      });
     }
     for (const job of failed) {
       this.#settleFailed(
@@ -563,7 +433,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerOwner {
       );
     }
     this.#pump();
-    this.#ensureWorkers();
+    this.#workers.ensure(this.#queued);
     this.#checkDrained();
   }
 
@@ -585,43 +455,9 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerOwner {
     }
   }
 
-  #scheduleReap(): void {
-    if (this.#reapTimer !== undefined || this.#closed) return;
-    if (this.#workers.length <= this.#keep()) return;
-    this.#reapTimer = setTimeout(this.#reap, this.#idleTimeout);
-    unrefTimer(this.#reapTimer);
-  }
-
-  // Without unref, idle workers would hold the process: none are kept.
-  #keep(): number {
-    return refWorker === undefined ? 0 : this.#min;
-  }
-
-  #reap = (): void => {
-    this.#reapTimer = undefined;
-    const now = performance.now();
-    let next = Infinity;
-    for (const worker of [...this.#workers]) {
-      if (this.#workers.length <= this.#keep()) break;
-      if (!worker.ready || worker.inFlight > 0) continue;
-      const due = worker.idleSince + this.#idleTimeout;
-      if (due <= now) this.#stopWorker(worker);
-      else next = Math.min(next, due);
-    }
-    if (next !== Infinity && this.#workers.length > this.#keep()) {
-      this.#reapTimer = setTimeout(this.#reap, next - now);
-      unrefTimer(this.#reapTimer);
-    }
-  };
-
   #checkDrained(): void {
-    if (!this.#closed || this.#queued > 0) return;
-    for (const worker of this.#workers) if (worker.inFlight > 0) return;
-    for (const worker of [...this.#workers]) this.#stopWorker(worker);
-    clearTimeout(this.#reapTimer);
-    this.#reapTimer = undefined;
-    clearTimeout(this.#unrefTimer);
-    this.#unrefTimer = undefined;
+    if (!this.#closed || this.#queued > 0 || this.#workers.busy()) return;
+    this.#workers.stopAll();
     this.#resolveDrained?.();
   }
 }
