@@ -63,10 +63,17 @@ export type WithTransfer<A extends readonly unknown[]> = {
 export interface SubmitOptions {
   /**
    * Milliseconds, counted from the call, after which the task's future fails
-   * with a `TimeoutError` and its work is stopped.
+   * with a `TimeoutError` and its work is stopped. Without it, the task has
+   * no time limit.
+   *
+   * @default {undefined}
    */
   timeout?: number;
-  /** Aborting it cancels the task (a `TimeoutError` if it timed out). */
+  /**
+   * Aborting it cancels the task (a `TimeoutError` if it timed out).
+   *
+   * @default {undefined}
+   */
   signal?: AbortSignal;
 }
 
@@ -75,10 +82,16 @@ export interface MapOptions {
   /**
    * Milliseconds, counted from the call, that the whole map may take; after
    * that, iterating throws a `TimeoutError` and the work still going on is
-   * stopped.
+   * stopped. Without it, the map has no time limit.
+   *
+   * @default {undefined}
    */
   timeout?: number;
-  /** Aborting it stops the map, like the timeout. */
+  /**
+   * Aborting it stops the map, like the timeout.
+   *
+   * @default {undefined}
+   */
   signal?: AbortSignal;
 }
 
@@ -86,11 +99,17 @@ export interface MapOptions {
 export interface ShutdownOptions {
   /**
    * Whether the returned promise waits until the work already submitted is
-   * done and everything is released (default `true`). Either way no new work
-   * is accepted, and the work already submitted still runs.
+   * done and everything is released. Either way no new work is accepted,
+   * and the work already submitted still runs.
+   *
+   * @default {true}
    */
   wait?: boolean;
-  /** Cancel the work that has not started yet (default `false`). */
+  /**
+   * Whether to cancel the work that has not started yet.
+   *
+   * @default {false}
+   */
   cancelPending?: boolean;
 }
 
@@ -150,11 +169,17 @@ export interface Executor {
 
 /** Options of {@linkcode LocalExecutor}. */
 export interface LocalExecutorOptions {
-  /** How many tasks may run at once (default `Infinity`). */
+  /**
+   * How many tasks may run at once.
+   *
+   * @default {Infinity}
+   */
   maxConcurrency?: number;
   /**
-   * How many tasks may wait for a free slot (default `Infinity`); past it
-   * `submit` throws a {@linkcode QueueFullError}.
+   * How many tasks may wait for a free slot; past it `submit` throws a
+   * {@linkcode QueueFullError}.
+   *
+   * @default {Infinity}
    */
   maxQueue?: number;
 }
@@ -596,8 +621,8 @@ export class LocalExecutor implements Executor {
     } else if (isThenable(value)) {
       try {
         value.then(
-          (v) => this.#end(job, true, v),
-          (e) => this.#end(job, false, e),
+          (result) => this.#end(job, true, result),
+          (error) => this.#end(job, false, error),
         );
       } catch (error) {
         this.#end(job, false, error);

@@ -66,33 +66,46 @@ export type ReturnOf<F> = F extends (...args: never[]) => infer R ? R
 /** Options of {@linkcode WorkerPool}. */
 export interface WorkerPoolOptions {
   /**
-   * How many workers may run at once (default
-   * `navigator.hardwareConcurrency`). Workers start on demand.
+   * How many workers may run at once. Workers start on demand.
+   *
+   * @default {navigator.hardwareConcurrency}
    */
   maxWorkers?: number;
   /**
-   * How many workers to start at once and keep while idle (default 0), so
-   * that worker start-up stays off the path of the first tasks.
+   * How many workers to start at once and keep while idle, so that worker
+   * start-up stays off the path of the first tasks.
+   *
+   * @default {0}
    */
   minWorkers?: number;
   /**
    * The module whose exports {@linkcode WorkerPool.call} runs: an absolute
    * URL, such as `new URL("./tasks.ts", import.meta.url)` or
    * `import.meta.resolve("./tasks.ts")`. Each worker imports it as it
-   * starts.
+   * starts. Without it, the pool runs only submitted functions.
+   *
+   * @default {undefined}
    */
   module?: string | URL;
   /**
-   * How many tasks may wait for a worker (default `Infinity`); past it
-   * `submit` and `call` throw a `QueueFullError`.
+   * How many tasks may wait for a worker; past it `submit` and `call` throw
+   * a `QueueFullError`.
+   *
+   * @default {Infinity}
    */
   maxQueue?: number;
   /**
-   * Milliseconds after which an idle worker beyond `minWorkers` is stopped
-   * (default 10 000). Idle workers never keep the process alive either way.
+   * Milliseconds after which an idle worker beyond `minWorkers` is stopped.
+   * Idle workers never keep the process alive either way.
+   *
+   * @default {10000}
    */
   idleTimeout?: number;
-  /** A name for the workers, shown in Deno's error messages. */
+  /**
+   * A name for the workers, shown in Deno's error messages.
+   *
+   * @default {"WorkerPool"}
+   */
   name?: string;
   /**
    * How many tasks one worker is handed at once. By default the pool decides
@@ -100,6 +113,8 @@ export interface WorkerPoolOptions {
    * per worker) to hide the message round trip, long ones go one at a time.
    * Set it for async tasks that mostly wait, so that many overlap in each
    * worker whatever they cost.
+   *
+   * @default {undefined}
    */
   tasksPerWorker?: number;
 }
@@ -107,8 +122,10 @@ export interface WorkerPoolOptions {
 /** Options of {@linkcode WorkerPool.map}. */
 export interface WorkerPoolMapOptions extends MapOptions {
   /**
-   * How many items go to a worker in one task (default 1): larger chunks
-   * cost fewer messages for small items.
+   * How many items go to a worker in one task: larger chunks cost fewer
+   * messages for small items.
+   *
+   * @default {1}
    */
   chunkSize?: number;
 }

@@ -16,9 +16,9 @@ export const refWorker: ((worker: Worker, ref: boolean) => void) | undefined =
 
 function findWorkerRef(): ((worker: Worker, ref: boolean) => void) | undefined {
   if (typeof Worker !== "function") return undefined;
-  const proto = Worker.prototype as unknown as Record<symbol, unknown>;
-  for (const symbol of Object.getOwnPropertySymbols(proto)) {
-    const method = proto[symbol];
+  const prototype = Worker.prototype as unknown as Record<symbol, unknown>;
+  for (const symbol of Object.getOwnPropertySymbols(prototype)) {
+    const method = prototype[symbol];
     // Only a method that is recognisably the reference counter: a wrong
     // guess must fall back to stopping idle workers, never call into
     // something else.

@@ -117,8 +117,8 @@ scope.onmessage = (event: MessageEvent) => {
 
 scope.addEventListener("error", (event) => {
   event.preventDefault();
-  const e = event as ErrorEvent;
-  crash(e.error ?? new Error(e.message));
+  const { error, message } = event as ErrorEvent;
+  crash(error ?? new Error(message));
 });
 
 scope.addEventListener("unhandledrejection", (event) => {
@@ -155,8 +155,8 @@ function init(message: unknown[]): void {
 // `entries` is [RUN, ...entries], ENTRY_SIZE values each.
 function runBatch(entries: unknown[]): void {
   inBatch = true;
-  let t0 = performance.now();
-  let lastFlush = t0;
+  let taskStart = performance.now();
+  let lastFlush = taskStart;
   for (let i = 1; i < entries.length && !closing; i += ENTRY_SIZE) {
     const slot = entries[i] as number;
     const key = entries[i + 1] as number | string;
@@ -183,12 +183,12 @@ function runBatch(entries: unknown[]): void {
       ok = false;
       value = error;
     }
-    const t1 = performance.now();
-    settle(slot, key, chunk, ok, value, t1 - t0);
-    t0 = t1;
-    if (out.length > 1 && t1 - lastFlush >= FLUSH_MS) {
+    const now = performance.now();
+    settle(slot, key, chunk, ok, value, now - taskStart);
+    taskStart = now;
+    if (out.length > 1 && now - lastFlush >= FLUSH_MS) {
       flush();
-      lastFlush = t1;
+      lastFlush = now;
     }
   }
   inBatch = false;
@@ -325,10 +325,10 @@ function settle(
   } else if (isThenable(value)) {
     try {
       value.then(
-        (v) => push(slot, STATUS_OK, v, cost, chunk),
-        (e) => {
-          if (e === EXIT) return;
-          pushError(slot, e, key, cost);
+        (result) => push(slot, STATUS_OK, result, cost, chunk),
+        (error) => {
+          if (error === EXIT) return;
+          pushError(slot, error, key, cost);
         },
       );
     } catch (error) {
