@@ -25,9 +25,9 @@ export function checkTaskFunction(fn: unknown, at: TaskFunctionAt): void {
   }
   if (isAsyncGeneratorFunction(fn)) {
     throw new TypeError(
-      `Cannot ${at.action}: ${
+      `Cannot ${at.action}: expected a task function, got ${
         describe(fn)
-      } is an async generator function, and async generators are not tasks; use a generator function (function*) that yield*s futures, or an async function`,
+      }, and async generators are not tasks; use a generator function (function*) that yield*s futures, or an async function`,
     );
   }
 }
