@@ -60,7 +60,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
   #queue: (PoolJob | undefined)[] = [];
   #head = 0;
   #queued = 0;
-  #seq = 0;
+  #submitted = 0;
 
   #closed = false;
   #drained: Promise<void> | undefined = undefined;
@@ -281,7 +281,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
       }
     }
     job.transfer = transfers;
-    job.seq = ++this.#seq;
+    job.order = ++this.#submitted;
     if (limits !== undefined && job.settleIfAborted(limits)) return job.future;
     if (this.#queued > 0 || !this.#workers.assign(job)) {
       // A map bounds what it queues itself: maxQueue is for submit and call.
@@ -410,7 +410,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
     );
     if (rerun.length > 0) {
       for (const job of rerun) job.queued = true;
-      rerun.sort((a, b) => a.seq - b.seq);
+      rerun.sort((a, b) => a.order - b.order);
       this.#queue = [...rerun, ...this.#queue.slice(this.#head)];
       this.#head = 0;
       this.#queued += rerun.length;

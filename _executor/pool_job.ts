@@ -10,7 +10,7 @@ import { MODE_CHUNK } from "./pool_protocol.ts";
 
 export class PoolJob extends Job {
   /** Order of submission, kept when tasks of a dead worker are queued again. */
-  seq = 0;
+  order = 0;
   readonly key: Key;
   /** `MODE_CALL` or `MODE_CHUNK` (see `pool_protocol.ts`). */
   readonly mode: number;
