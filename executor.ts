@@ -27,25 +27,19 @@
  * @module
  */
 
-import {
-  describe,
-  isAsyncGeneratorFunction,
-  isGeneratorLike,
-  isThenable,
-} from "./_core/describe.ts";
+import { isGeneratorLike, isThenable } from "./_core/describe.ts";
 import { checkCount } from "./_core/checks.ts";
 import { CANCELLED, FINISHED, internals } from "./_core/internals.ts";
+import { checkTaskFunction } from "./_executor/check_task_function.ts";
+import { QueueFullError } from "./_executor/errors.ts";
+import { Job, JobFuture, type JobOwner } from "./_executor/job.ts";
 import { type ChunkRunner, orderedMap } from "./_executor/ordered_map.ts";
-import {
-  abortMessage,
-  abortTimeout,
-  checkLimits,
-  timeoutError,
-} from "./_executor/options.ts";
+import { checkLimits, type TaskLimits } from "./_executor/options.ts";
 import { isTransfer, type Transfer } from "./_executor/transfer.ts";
 import { Future, InvalidStateError } from "./future.ts";
 import { Task } from "./task.ts";
 
+export { QueueFullError } from "./_executor/errors.ts";
 export { Transfer, transfer } from "./_executor/transfer.ts";
 
 /** `T`, or the value inside a {@linkcode Transfer} marker. */
@@ -69,10 +63,17 @@ export type WithTransfer<A extends readonly unknown[]> = {
 export interface SubmitOptions {
   /**
    * Milliseconds, counted from the call, after which the task's future fails
-   * with a `TimeoutError` and its work is stopped.
+   * with a `TimeoutError` and its work is stopped. Without it, the task has
+   * no time limit.
+   *
+   * @default {undefined}
    */
   timeout?: number;
-  /** Aborting it cancels the task (a `TimeoutError` if it timed out). */
+  /**
+   * Aborting it cancels the task (a `TimeoutError` if it timed out).
+   *
+   * @default {undefined}
+   */
   signal?: AbortSignal;
 }
 
@@ -81,10 +82,16 @@ export interface MapOptions {
   /**
    * Milliseconds, counted from the call, that the whole map may take; after
    * that, iterating throws a `TimeoutError` and the work still going on is
-   * stopped.
+   * stopped. Without it, the map has no time limit.
+   *
+   * @default {undefined}
    */
   timeout?: number;
-  /** Aborting it stops the map, like the timeout. */
+  /**
+   * Aborting it stops the map, like the timeout.
+   *
+   * @default {undefined}
+   */
   signal?: AbortSignal;
 }
 
@@ -92,11 +99,17 @@ export interface MapOptions {
 export interface ShutdownOptions {
   /**
    * Whether the returned promise waits until the work already submitted is
-   * done and everything is released (default `true`). Either way no new work
-   * is accepted, and the work already submitted still runs.
+   * done and everything is released. Either way no new work is accepted,
+   * and the work already submitted still runs.
+   *
+   * @default {true}
    */
   wait?: boolean;
-  /** Cancel the work that has not started yet (default `false`). */
+  /**
+   * Whether to cancel the work that has not started yet.
+   *
+   * @default {false}
+   */
   cancelPending?: boolean;
 }
 
@@ -154,39 +167,19 @@ export interface Executor {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/**
- * Thrown by `submit` when the executor's queue already holds `maxQueue`
- * tasks waiting to start: the caller is producing work faster than it is
- * done, and should wait for some of it (or raise `maxQueue`).
- *
- * @example
- * ```ts
- * import { LocalExecutor, QueueFullError } from "@frontier/generators/executor";
- * import { sleep } from "@frontier/generators/future";
- * import assert from "node:assert/strict";
- *
- * await using pool = new LocalExecutor({ maxConcurrency: 1, maxQueue: 1 });
- * const running = pool.submit(() => sleep(5));
- * const waiting = pool.submit(() => sleep(5));
- * assert.throws(() => pool.submit(() => sleep(5)), QueueFullError);
- * await Promise.all([running, waiting]);
- * ```
- */
-export class QueueFullError extends Error {
-  /** Makes a `QueueFullError`. */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "QueueFullError";
-  }
-}
-
 /** Options of {@linkcode LocalExecutor}. */
 export interface LocalExecutorOptions {
-  /** How many tasks may run at once (default `Infinity`). */
+  /**
+   * How many tasks may run at once.
+   *
+   * @default {Infinity}
+   */
   maxConcurrency?: number;
   /**
-   * How many tasks may wait for a free slot (default `Infinity`); past it
-   * `submit` throws a {@linkcode QueueFullError}.
+   * How many tasks may wait for a free slot; past it `submit` throws a
+   * {@linkcode QueueFullError}.
+   *
+   * @default {Infinity}
    */
   maxQueue?: number;
 }
@@ -213,63 +206,28 @@ const CLAIMED = 1; // holds a slot, starts in a microtask
 const STARTED = 2; // its function was called
 const RELEASED = 3; // its slot is free again
 
-class LocalJob {
+const SUBMIT = { action: "submit", instead: "pass a function to run" };
+const MAP = { action: "map", instead: "pass a function to run on each item" };
+
+class LocalJob extends Job {
   phase = QUEUED;
-  // Whether the outcome of `future` is decided (it may still be settling).
-  settled = false;
   // A future the work returned (a task, say): cancelled with the job.
   inner: Future<unknown> | undefined = undefined;
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  onAbort: (() => void) | undefined = undefined;
-  readonly future: LocalFuture<unknown>;
+  readonly fn: AnyFunction;
+  readonly args: unknown[];
+  readonly what: string;
+  // Positional: one job is made per task, and an options object would cost
+  // an allocation each time.
   constructor(
-    readonly fn: AnyFunction,
-    readonly args: unknown[],
-    readonly what: string,
-    readonly signal: AbortSignal | undefined,
-    onCancel: (job: LocalJob) => void,
+    owner: JobOwner<LocalJob>,
+    fn: AnyFunction,
+    args: unknown[],
+    what: string,
   ) {
-    this.future = new LocalFuture(this, onCancel);
-  }
-}
-
-// A future whose `cancel()` also stops the job behind it.
-class LocalFuture<T> extends Future<T> {
-  readonly #job: LocalJob;
-  #onCancel: (job: LocalJob) => void;
-  constructor(job: LocalJob, onCancel: (job: LocalJob) => void) {
-    super();
-    this.#job = job;
-    this.#onCancel = onCancel;
-  }
-  get job(): LocalJob {
-    return this.#job;
-  }
-  override cancel(message?: string): boolean {
-    if (this.done()) return false;
-    const job = this.#job;
-    if (!job.settled) {
-      job.settled = true;
-      this.#onCancel(job);
-    }
-    return super.cancel(message);
-  }
-}
-
-/**
- * Checks what `submit` was given: a function that is not an async generator
- * function.
- */
-export function checkTaskFunction(what: string, fn: unknown): void {
-  if (typeof fn !== "function") {
-    throw new TypeError(`${what} takes a function to run, got ${describe(fn)}`);
-  }
-  if (isAsyncGeneratorFunction(fn)) {
-    throw new TypeError(
-      `${what} cannot run ${
-        describe(fn)
-      }: async generators are not tasks; use a generator function (function*) that yields* futures, or an async function`,
-    );
+    super(owner);
+    this.fn = fn;
+    this.args = args;
+    this.what = what;
   }
 }
 
@@ -342,7 +300,14 @@ export class LocalExecutor implements Executor {
   #completed = 0;
   #failed = 0;
   #cancelled = 0;
-  #onCancel = (job: LocalJob) => this.#withdraw(job, true);
+  // What this executor's jobs report to it.
+  #owner: JobOwner<LocalJob> = {
+    onCancel: (job) => this.#withdraw(job, true),
+    onTimeout: (job) => {
+      this.#failed++;
+      this.#withdraw(job, false);
+    },
+  };
 
   /**
    * Makes an executor.
@@ -427,7 +392,7 @@ export class LocalExecutor implements Executor {
    * @throws {RangeError} For a `timeout` that is not a number >= 0.
    */
   with(options: SubmitOptions): Submitter {
-    const limits = checkLimits("with()", options);
+    const limits = checkLimits(options, "set task limits");
     const submit = (fn: AnyFunction, ...args: unknown[]) =>
       this.#submit("submit()", fn, args, limits);
     return { submit } as Submitter;
@@ -458,15 +423,16 @@ export class LocalExecutor implements Executor {
     items: Iterable<T | Transfer<T>> | AsyncIterable<T | Transfer<T>>,
     options: MapOptions = {},
   ): AsyncIterableIterator<TaskResult<R>> {
-    checkTaskFunction("map(fn, items)", fn);
-    const { timeout, signal } = checkLimits("map()", options);
-    if (this.#closed) throw this.#closedError("map()");
+    checkTaskFunction(fn, MAP);
+    const { timeout, signal } = checkLimits(options, "map");
+    if (this.#closed) throw this.#closedError("map");
     const runner: ChunkRunner<TaskResult<R>> = {
       chunked: false,
-      start: (chunk) => this.#submit("map()", fn as AnyFunction, chunk, {}),
+      start: (chunk) =>
+        this.#submit("map()", fn as AnyFunction, chunk, undefined),
       release: (future) => {
         // Work that has started runs on; nobody reads its outcome.
-        const job = (future as LocalFuture<unknown>).job;
+        const job = JobFuture.jobOf(future) as LocalJob;
         if (job.phase >= STARTED) future.addDoneCallback(noop);
         else future.cancel();
       },
@@ -572,9 +538,9 @@ export class LocalExecutor implements Executor {
     };
   }
 
-  #closedError(what: string): InvalidStateError {
+  #closedError(action: string): InvalidStateError {
     return new InvalidStateError(
-      `${what} on a LocalExecutor that was shut down: submit work before shutdown(), or make a new executor`,
+      `Cannot ${action}: the LocalExecutor was shut down; do it before shutdown(), or make a new executor`,
     );
   }
 
@@ -582,28 +548,22 @@ export class LocalExecutor implements Executor {
     what: string,
     fn: AnyFunction,
     args: unknown[],
-    limits: { timeout?: number; signal?: AbortSignal } | undefined,
+    limits: TaskLimits | undefined,
   ): Future<unknown> {
-    if (this.#closed) throw this.#closedError(what);
-    checkTaskFunction(what, fn);
+    const check = what === "map()" ? MAP : SUBMIT;
+    if (this.#closed) throw this.#closedError(check.action);
+    checkTaskFunction(fn, check);
     const hasSlot = this.#running < this.#max && this.#queued === 0;
     if (!hasSlot && this.#queued >= this.#maxQueue) {
       throw new QueueFullError(
-        `${what}: the LocalExecutor queue is full (maxQueue ${this.#maxQueue}, all ${this.#max} slots busy); wait for some work to finish before submitting more`,
+        `Cannot ${check.action}: the LocalExecutor queue is full (maxQueue ${this.#maxQueue}, all ${this.#max} slots busy); wait for some work to finish before submitting more`,
       );
     }
-    const signal = limits?.signal;
-    const job = new LocalJob(
-      fn,
-      unwrapArgs(args),
-      what,
-      signal,
-      this.#onCancel,
-    );
-    if (signal?.aborted) {
-      // Never queued: settle it as it is.
+    const job = new LocalJob(this.#owner, fn, unwrapArgs(args), what);
+    if (limits?.signal?.aborted) {
+      // Never queued: settled as it is.
       job.phase = RELEASED;
-      this.#abort(job);
+      job.settleIfAborted(limits);
       return job.future;
     }
     if (hasSlot) this.#claim(job);
@@ -611,14 +571,7 @@ export class LocalExecutor implements Executor {
       this.#queue.push(job);
       this.#queued++;
     }
-    if (limits?.timeout !== undefined) {
-      const ms = limits.timeout;
-      job.timer = setTimeout(() => this.#timeOut(job, ms), ms);
-    }
-    if (signal !== undefined) {
-      job.onAbort = () => this.#abort(job);
-      signal.addEventListener("abort", job.onAbort, { once: true });
-    }
+    if (limits !== undefined) job.arm(limits);
     return job.future;
   }
 
@@ -668,8 +621,8 @@ export class LocalExecutor implements Executor {
     } else if (isThenable(value)) {
       try {
         value.then(
-          (v) => this.#end(job, true, v),
-          (e) => this.#end(job, false, e),
+          (result) => this.#end(job, true, result),
+          (error) => this.#end(job, false, error),
         );
       } catch (error) {
         this.#end(job, false, error);
@@ -698,7 +651,7 @@ export class LocalExecutor implements Executor {
     this.#release(job);
     if (job.settled) return;
     job.settled = true;
-    this.#cleanup(job);
+    job.disarm();
     if (job.future.done()) return;
     if (ok) {
       this.#completed++;
@@ -712,7 +665,7 @@ export class LocalExecutor implements Executor {
   // Stops the job's work as far as it can; `cancelled` counts it.
   #withdraw(job: LocalJob, cancelled: boolean): void {
     if (cancelled) this.#cancelled++;
-    this.#cleanup(job);
+    job.disarm();
     if (job.phase === QUEUED) {
       job.phase = RELEASED;
       this.#queued--;
@@ -722,37 +675,6 @@ export class LocalExecutor implements Executor {
     } else if (job.phase === STARTED) {
       // The slot is freed when the work really ends.
       job.inner?.cancel();
-    }
-  }
-
-  #timeOut(job: LocalJob, ms: number): void {
-    job.timer = undefined;
-    if (job.settled) return;
-    job.settled = true;
-    this.#failed++;
-    this.#withdraw(job, false);
-    job.future.setException(timeoutError(job.what, ms));
-  }
-
-  #abort(job: LocalJob): void {
-    const signal = job.signal!;
-    const timedOut = abortTimeout(job.what, signal);
-    if (timedOut === undefined) {
-      job.future.cancel(abortMessage(job.what, signal));
-      return;
-    }
-    if (job.settled) return;
-    job.settled = true;
-    this.#failed++;
-    this.#withdraw(job, false);
-    job.future.setException(timedOut);
-  }
-
-  #cleanup(job: LocalJob): void {
-    clearTimeout(job.timer);
-    if (job.onAbort !== undefined) {
-      job.signal!.removeEventListener("abort", job.onAbort);
-      job.onAbort = undefined;
     }
   }
 

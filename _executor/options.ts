@@ -12,21 +12,28 @@ export interface TaskLimits {
   signal?: AbortSignal;
 }
 
-/** Checks `timeout` and `signal`; returns them. */
-export function checkLimits(what: string, options: unknown): TaskLimits {
+/**
+ * Checks `timeout` and `signal`; returns them. `action` names what cannot be
+ * done in the messages, e.g. `"map"`.
+ */
+export function checkLimits(options: unknown, action: string): TaskLimits {
   if (options === undefined) return {};
   if (typeof options !== "object" || options === null) {
     throw new TypeError(
-      `${what} takes an options object, got ${describe(options)}`,
+      `Cannot ${action}: expected an options object, got ${
+        describe(options)
+      }; pass { timeout, signal }`,
     );
   }
   const { timeout, signal } = options as TaskLimits;
   if (timeout !== undefined) {
-    checkMilliseconds(timeout, { action: what, name: "option timeout" });
+    checkMilliseconds(timeout, { action, name: "option timeout" });
   }
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError(
-      `${what} option signal must be an AbortSignal, got ${describe(signal)}`,
+      `Cannot ${action}: option signal must be an AbortSignal, got ${
+        describe(signal)
+      }; pass the signal of an AbortController, or AbortSignal.timeout(ms)`,
     );
   }
   return { timeout, signal };

@@ -34,25 +34,27 @@ export interface OrderedMapOptions {
 }
 
 type Source =
-  | { isAsync: false; it: Iterator<unknown> }
-  | { isAsync: true; it: AsyncIterator<unknown> };
+  | { isAsync: false; iterator: Iterator<unknown> }
+  | { isAsync: true; iterator: AsyncIterator<unknown> };
 
-function sourceOf(what: string, items: unknown): Source {
+function iterate(items: unknown, action: string): Source {
   if (
     typeof items === "object" && items !== null || typeof items === "string"
   ) {
-    const obj = items as Partial<AsyncIterable<unknown> & Iterable<unknown>>;
-    if (typeof obj[Symbol.asyncIterator] === "function") {
-      return { isAsync: true, it: obj[Symbol.asyncIterator]!() };
+    const iterable = items as Partial<
+      AsyncIterable<unknown> & Iterable<unknown>
+    >;
+    if (typeof iterable[Symbol.asyncIterator] === "function") {
+      return { isAsync: true, iterator: iterable[Symbol.asyncIterator]!() };
     }
-    if (typeof obj[Symbol.iterator] === "function") {
-      return { isAsync: false, it: obj[Symbol.iterator]!() };
+    if (typeof iterable[Symbol.iterator] === "function") {
+      return { isAsync: false, iterator: iterable[Symbol.iterator]!() };
     }
   }
   throw new TypeError(
-    `${what} takes an iterable or async iterable of items, got ${
+    `Cannot ${action}: expected an iterable or async iterable of items, got ${
       describe(items)
-    }`,
+    }; pass an array, or any iterable`,
   );
 }
 
@@ -65,7 +67,7 @@ export function orderedMap<R>(
   items: unknown,
   options: OrderedMapOptions,
 ): AsyncIterableIterator<R> {
-  const source = sourceOf(options.what, items);
+  const source = iterate(items, "map");
   const deadline = options.timeout === undefined
     ? undefined
     : performance.now() + options.timeout;
@@ -109,8 +111,8 @@ async function* run<R>(
     // Raced below; this keeps a stop after the last race from being reported.
     stopped.catch(() => {});
   }
-  const until = <T>(p: PromiseLike<T>): PromiseLike<T> =>
-    stopped === undefined ? p : Promise.race([p, stopped]);
+  const until = <T>(promise: PromiseLike<T>): PromiseLike<T> =>
+    stopped === undefined ? promise : Promise.race([promise, stopped]);
   try {
     // A signal aborted before the first item stops the map at once.
     if (hard) await stopped;
@@ -119,8 +121,8 @@ async function* run<R>(
         const chunk: unknown[] = [];
         while (chunk.length < chunkSize) {
           const step = source.isAsync
-            ? await until(source.it.next())
-            : source.it.next();
+            ? await until(source.iterator.next())
+            : source.iterator.next();
           if (step.done) {
             exhausted = true;
             break;
@@ -145,8 +147,8 @@ async function* run<R>(
     }
     if (!exhausted) {
       exhausted = true;
-      if (source.isAsync) await source.it.return?.();
-      else source.it.return?.();
+      if (source.isAsync) await source.iterator.return?.();
+      else source.iterator.return?.();
     }
   }
 }

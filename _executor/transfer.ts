@@ -83,9 +83,9 @@ export function transfer<T>(
 ): Transfer<T> {
   if (list !== undefined && !Array.isArray(list)) {
     throw new TypeError(
-      `transfer(value, list) takes an array of transferable objects as list, got ${
+      `Cannot transfer: list must be an array of transferable objects, got ${
         describe(list)
-      }`,
+      }; leave it out to move every ArrayBuffer in value`,
     );
   }
   return new Transfer(value, list ?? findBuffers(value));
@@ -118,19 +118,19 @@ function findBuffers(value: unknown): Transferable[] {
   const seen = new Set<object>();
   const stack: unknown[] = [value];
   while (stack.length > 0) {
-    const v = stack.pop();
-    if (typeof v !== "object" || v === null || seen.has(v)) continue;
-    seen.add(v);
-    if (v instanceof ArrayBuffer) found.add(v);
-    else if (ArrayBuffer.isView(v)) {
+    const next = stack.pop();
+    if (typeof next !== "object" || next === null || seen.has(next)) continue;
+    seen.add(next);
+    if (next instanceof ArrayBuffer) found.add(next);
+    else if (ArrayBuffer.isView(next)) {
       // A SharedArrayBuffer is shared already; it cannot be transferred.
-      if (v.buffer instanceof ArrayBuffer) found.add(v.buffer);
-    } else if (Array.isArray(v)) stack.push(...v);
-    else if (v instanceof Map) {
-      for (const [k, item] of v) stack.push(k, item);
-    } else if (v instanceof Set) stack.push(...v);
-    else if (Object.getPrototypeOf(v) === Object.prototype) {
-      stack.push(...Object.values(v));
+      if (next.buffer instanceof ArrayBuffer) found.add(next.buffer);
+    } else if (Array.isArray(next)) stack.push(...next);
+    else if (next instanceof Map) {
+      for (const [key, item] of next) stack.push(key, item);
+    } else if (next instanceof Set) stack.push(...next);
+    else if (Object.getPrototypeOf(next) === Object.prototype) {
+      stack.push(...Object.values(next));
     }
   }
   return [...found];

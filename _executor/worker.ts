@@ -35,6 +35,12 @@ import {
   STATUS_SKIPPED,
 } from "./pool_protocol.ts";
 import { transfer, unwrapTransfer } from "./transfer.ts";
+import {
+  type Batch,
+  type Piece,
+  post,
+  postBatch,
+} from "../_core/post_batch.ts";
 import { Future } from "../future.ts";
 import { Task } from "../task.ts";
 
@@ -70,6 +76,39 @@ let flushQueued = false;
 let inBatch = false;
 let closing = false;
 
+// The results being posted, as `postBatch` takes them, made once. If the
+// batch is refused, the results go one by one, and one that cannot be
+// cloned goes as an error instead, rather than losing the whole batch.
+class ResultBatch implements Batch<unknown[]> {
+  message: unknown[] = [];
+  transfer: Transferable[] | undefined = undefined;
+  // Each result's own transfer list, by result index.
+  lists: (Transferable[] | undefined)[] = [];
+
+  *pieces(): Iterable<Piece<unknown[]>> {
+    const results = this.message;
+    for (let i = 1; i < results.length; i += RESULT_SIZE) {
+      const one = [RESULTS, ...results.slice(i, i + RESULT_SIZE)];
+      yield [one, one, this.lists[(i - 1) / RESULT_SIZE]];
+    }
+  }
+
+  refused(one: unknown[], error: unknown): void {
+    one[2] = STATUS_ERROR;
+    one[3] = serializeError(
+      new DOMException(
+        `Cannot return the task's result: it could not be copied back from the worker (${
+          (error as Error).message
+        }); return data that structured clone can copy (no functions, symbols or class instances with private state)`,
+        "DataCloneError",
+      ),
+    );
+    post(scope, one);
+  }
+}
+
+const batch = new ResultBatch();
+
 scope.onmessage = (event: MessageEvent) => {
   const message = event.data as unknown[];
   if (message[0] === RUN) runBatch(message);
@@ -78,8 +117,8 @@ scope.onmessage = (event: MessageEvent) => {
 
 scope.addEventListener("error", (event) => {
   event.preventDefault();
-  const e = event as ErrorEvent;
-  crash(e.error ?? new Error(e.message));
+  const { error, message } = event as ErrorEvent;
+  crash(error ?? new Error(message));
 });
 
 scope.addEventListener("unhandledrejection", (event) => {
@@ -104,20 +143,20 @@ function init(message: unknown[]): void {
   states = message[1] as Int32Array;
   moduleUrl = message[2] as string | null;
   if (moduleUrl === null) {
-    post([READY], []);
+    post(scope, [READY]);
     return;
   }
   import(moduleUrl).then(
     (exports) => moduleExports = exports,
     (error) => moduleError = error,
-  ).finally(() => post([READY], []));
+  ).finally(() => post(scope, [READY]));
 }
 
 // `entries` is [RUN, ...entries], ENTRY_SIZE values each.
 function runBatch(entries: unknown[]): void {
   inBatch = true;
-  let t0 = performance.now();
-  let lastFlush = t0;
+  let taskStart = performance.now();
+  let lastFlush = taskStart;
   for (let i = 1; i < entries.length && !closing; i += ENTRY_SIZE) {
     const slot = entries[i] as number;
     const key = entries[i + 1] as number | string;
@@ -144,18 +183,18 @@ function runBatch(entries: unknown[]): void {
       ok = false;
       value = error;
     }
-    const t1 = performance.now();
-    settle(slot, key, chunk, ok, value, t1 - t0);
-    t0 = t1;
-    if (out.length > 1 && t1 - lastFlush >= FLUSH_MS) {
+    const now = performance.now();
+    settle(slot, key, chunk, ok, value, now - taskStart);
+    taskStart = now;
+    if (out.length > 1 && now - lastFlush >= FLUSH_MS) {
       flush();
-      lastFlush = t1;
+      lastFlush = now;
     }
   }
   inBatch = false;
   flush();
   if (closing) {
-    post([CLOSED], []);
+    post(scope, [CLOSED]);
     realClose();
   }
 }
@@ -164,7 +203,7 @@ function resolve(key: number | string): AnyFunction {
   if (typeof key === "number") {
     const fn = compiled.get(key) ??
       new Error(
-        "internal error in WorkerPool: a function arrived without its source",
+        "Cannot run the task: its function arrived without its source (an internal error of WorkerPool)",
       );
     if (fn instanceof Error) throw fn;
     return fn;
@@ -172,15 +211,15 @@ function resolve(key: number | string): AnyFunction {
   if (moduleExports === undefined) {
     if (moduleUrl === null) {
       throw new TypeError(
-        `call(${
+        `Cannot call ${
           JSON.stringify(key)
-        }) on a WorkerPool made without a module: pass new WorkerPool({ module: new URL("../tasks.ts", import.meta.url) })`,
+        }: this pool has no module to run exports of; make it with new WorkerPool({ module: new URL("./tasks.ts", import.meta.url) })`,
       );
     }
     throw new TypeError(
-      `call(${
+      `Cannot call ${
         JSON.stringify(key)
-      }): the pool's module ${moduleUrl} failed to load in the worker: ${
+      }: the pool's module ${moduleUrl} failed to load in the worker: ${
         moduleError instanceof Error ? moduleError.message : String(moduleError)
       }`,
       { cause: moduleError },
@@ -192,7 +231,9 @@ function resolve(key: number | string): AnyFunction {
       typeof moduleExports![name] === "function"
     );
     throw new TypeError(
-      `call(${JSON.stringify(key)}): the pool's module ${moduleUrl} has no ${
+      `Cannot call ${
+        JSON.stringify(key)
+      }: the pool's module ${moduleUrl} has no ${
         Object.hasOwn(moduleExports, key) ? "function " : ""
       }export named ${JSON.stringify(key)}; its function exports are: ${
         names.length > 0 ? names.join(", ") : "(none)"
@@ -212,14 +253,16 @@ function compile(source: string): AnyFunction | Error {
     if (typeof fn === "function") return fn;
   } catch (error) {
     return new SyntaxError(
-      `the function given to submit() could not be compiled in the worker from its source: ${
+      `Cannot submit: the function could not be compiled in the worker from its source (${
         (error as Error).message
-      }. Its source was: ${source.slice(0, 200)}`,
+      }); its source was: ${source.slice(0, 200)}`,
       { cause: error },
     );
   }
   return new TypeError(
-    `the source given to submit() is not a function: ${source.slice(0, 200)}`,
+    `Cannot submit: the source sent to the worker is not a function: ${
+      source.slice(0, 200)
+    }`,
   );
 }
 
@@ -228,7 +271,7 @@ function asTask(value: unknown): unknown {
   if (!isGeneratorLike(value)) return value;
   if (isAsyncGenerator(value)) {
     throw new TypeError(
-      "an async generator cannot run as a task: use a generator function (function*) that yield*s futures, or an async function",
+      "Cannot run the task: it returned an async generator, and async generators are not tasks; use a generator function (function*) that yield*s futures, or an async function",
     );
   }
   const task = new Task(value as Generator<unknown, unknown, unknown>);
@@ -282,10 +325,10 @@ function settle(
   } else if (isThenable(value)) {
     try {
       value.then(
-        (v) => push(slot, STATUS_OK, v, cost, chunk),
-        (e) => {
-          if (e === EXIT) return;
-          pushError(slot, e, key, cost);
+        (result) => push(slot, STATUS_OK, result, cost, chunk),
+        (error) => {
+          if (error === EXIT) return;
+          pushError(slot, error, key, cost);
         },
       );
     } catch (error) {
@@ -377,41 +420,17 @@ function push(
 function flush(): void {
   flushQueued = false;
   if (out.length === 1) return;
-  const results = out;
-  const transfers = outTransfer;
-  const lists = outLists;
+  batch.message = out;
+  batch.transfer = outTransfer;
+  batch.lists = outLists;
   out = [RESULTS];
   outTransfer = [];
   outLists = [];
-  try {
-    post(results, transfers);
-  } catch {
-    // Something in the batch cannot be cloned: send the results one by one,
-    // and fail those that cannot go, instead of losing the whole batch.
-    for (let i = 1; i < results.length; i += RESULT_SIZE) {
-      const one = [RESULTS, ...results.slice(i, i + RESULT_SIZE)];
-      try {
-        post(one, lists[(i - 1) / RESULT_SIZE] ?? []);
-      } catch (error) {
-        one[2] = STATUS_ERROR;
-        one[3] = serializeError(
-          new DOMException(
-            `the task's result could not be copied back from the worker: ${
-              (error as Error).message
-            }. Return data that structured clone can copy (no functions, symbols or class instances with private state)`,
-            "DataCloneError",
-          ),
-        );
-        post(one, []);
-      }
-    }
-  }
-}
-
-// Without a transfer list, Deno takes its fast path for postMessage.
-function post(message: unknown[], transfers: Transferable[]): void {
-  if (transfers.length > 0) scope.postMessage(message, transfers);
-  else scope.postMessage(message);
+  postBatch(scope, batch);
+  // The batch must not keep the results alive until the next one.
+  batch.message = [];
+  batch.transfer = undefined;
+  batch.lists = [];
 }
 
 function closeWorker(): void {
@@ -420,7 +439,7 @@ function closeWorker(): void {
   // Inside a batch, the batch stops after the current task, then closes.
   if (inBatch) return;
   flush();
-  post([CLOSED], []);
+  post(scope, [CLOSED]);
   realClose();
 }
 
@@ -428,6 +447,6 @@ function crash(error: unknown): void {
   if (closing) return;
   closing = true;
   flush();
-  post([CRASHED, serializeError(error)], []);
+  post(scope, [CRASHED, serializeError(error)]);
   realClose();
 }

@@ -90,7 +90,7 @@ Deno.test("submit() refuses what is not a task function", async () => {
   const pool = new LocalExecutor();
   assert.throws(
     () => pool.submit(42 as unknown as () => void),
-    /takes a function to run, got 42 \(a number\)/,
+    /Cannot submit: expected a function, got 42 \(a number\)/,
   );
   assert.throws(
     () => pool.submit(async function* () {}),

@@ -127,7 +127,7 @@ Deno.test("submit() refuses at once what it cannot send: built-in and bound func
     class Point {}
     assert.throws(
       () => pool.submit(Point as unknown as () => void),
-      /takes a function to call, got the class Point/,
+      /expected a function to call, got the class Point/,
     );
     assert.throws(
       () => pool.submit(async function* () {}),
@@ -260,7 +260,7 @@ Deno.test("call() of a name the module does not export fails with the exports it
 Deno.test("call() without a module, or with a relative one, is refused at once", async () => {
   await withPool({ maxWorkers: 1 }, (pool) => {
     const untyped = pool as unknown as WorkerPool<{ add(): void }>;
-    assert.throws(() => untyped.call("add"), /this pool has none/);
+    assert.throws(() => untyped.call("add"), /this pool has no module/);
     return Promise.resolve();
   });
   assert.throws(
@@ -510,7 +510,8 @@ Deno.test("a result or argument that cannot be copied fails only its own task", 
     const good = pool.call("add", 1, 2);
     await assert.rejects(outcome(bad), {
       name: "DataCloneError",
-      message: /result could not be copied back from the worker/,
+      message:
+        /Cannot return the task's result: it could not be copied back from the worker/,
     });
     assert.equal(await good, 3);
     const badArg = pool.submit((x: unknown) => typeof x, () => {});

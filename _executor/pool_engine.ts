@@ -1,0 +1,463 @@
+// Copyright 2026 the @frontier/generators authors. MIT license.
+// The engine behind `WorkerPool`: the queue of tasks waiting for a worker,
+// results and failures settling futures, work withdrawn when its future is
+// cancelled or times out, dead workers' tasks rerun or failed, and the drain
+// at shutdown. The workers themselves are in `worker_set.ts` (which starts,
+// picks and stops them) and `pool_worker.ts` (each one's slots and
+// messages); the public face is `worker_pool.ts`.
+
+import { checkCount } from "../_core/checks.ts";
+import { describe } from "../_core/describe.ts";
+import { type Future, InvalidStateError } from "../future.ts";
+import type { ShutdownOptions } from "../executor.ts";
+import type {
+  WorkerPoolMapOptions,
+  WorkerPoolOptions,
+  WorkerPoolStats,
+} from "../worker_pool.ts";
+import { CostModel } from "./cost_model.ts";
+import { ERROR_CLASSES, QueueFullError, WorkerDiedError } from "./errors.ts";
+import { FunctionRegistry } from "./function_registry.ts";
+import { JobFuture, type JobOwner } from "./job.ts";
+import { checkLimits, type TaskLimits } from "./options.ts";
+import { type ChunkRunner, orderedMap } from "./ordered_map.ts";
+import { PoolJob } from "./pool_job.ts";
+import {
+  deserializeError,
+  MODE_CALL,
+  MODE_CHUNK,
+  type SerializedError,
+  STATUS_CANCELLED,
+  STATUS_ERROR,
+  STATUS_OK,
+} from "./pool_protocol.ts";
+import { poolSettings } from "./pool_settings.ts";
+import type { Death, PoolWorker, Refusal } from "./pool_worker.ts";
+import { isTransfer, unwrapTransfer } from "./transfer.ts";
+import { WorkerSet, type WorkerSetOwner } from "./worker_set.ts";
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+const SUBMIT = {
+  action: "submit",
+  instead: "pass a function or use call(name)",
+};
+const MAP = {
+  action: "map",
+  instead: "pass a function or the name of an export of the pool's module",
+};
+
+function noop(): void {}
+
+/** A pool of workers and the tasks given to it. */
+export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
+  readonly #max: number;
+  readonly #maxQueue: number;
+  readonly #moduleUrl: string | null;
+  readonly #functions = new FunctionRegistry();
+  readonly #workers: WorkerSet;
+
+  #queue: (PoolJob | undefined)[] = [];
+  #head = 0;
+  #queued = 0;
+  #submitted = 0;
+
+  #closed = false;
+  #drained: Promise<void> | undefined = undefined;
+  #resolveDrained: (() => void) | undefined = undefined;
+
+  #completed = 0;
+  #failed = 0;
+  #cancelled = 0;
+
+  /** Checks `options`, and starts `minWorkers` workers. */
+  constructor(options: WorkerPoolOptions) {
+    const settings = poolSettings(options);
+    this.#max = settings.maxWorkers;
+    this.#maxQueue = settings.maxQueue;
+    this.#moduleUrl = settings.moduleUrl;
+    this.#workers = new WorkerSet({
+      owner: this,
+      settings,
+      costs: new CostModel(),
+      functions: this.#functions,
+    });
+    this.#workers.ensure(0);
+  }
+
+  /** How many workers may run at once. */
+  get maxWorkers(): number {
+    return this.#max;
+  }
+
+  /** Runs `fn(...args)` in a worker. */
+  submit(
+    fn: AnyFunction,
+    args: unknown[],
+    limits?: TaskLimits,
+  ): Future<unknown> {
+    const key = this.#functions.keyOf(fn, SUBMIT);
+    return this.#enqueue(new PoolJob(this, key, MODE_CALL, args), limits);
+  }
+
+  /** Calls the export `name` of the pool's module in a worker. */
+  call(name: unknown, args: unknown[], limits?: TaskLimits): Future<unknown> {
+    const key = this.#checkName(name, "call");
+    return this.#enqueue(new PoolJob(this, key, MODE_CALL, args), limits);
+  }
+
+  /** Runs `fn` (a function or an export's name) on every item, in order. */
+  map(
+    fn: AnyFunction | string,
+    items: unknown,
+    options: WorkerPoolMapOptions,
+  ): AsyncIterableIterator<unknown> {
+    const key = typeof fn === "string"
+      ? this.#checkName(fn, "map")
+      : this.#functions.keyOf(fn, MAP);
+    const { timeout, signal } = checkLimits(options, "map");
+    const chunkSize = checkCount(options.chunkSize ?? 1, {
+      action: "map",
+      name: "option chunkSize",
+      min: 1,
+    });
+    if (this.#closed) throw this.#closedError("map");
+    const runner: ChunkRunner<unknown> = {
+      chunked: true,
+      // The window bounds what a map queues, so maxQueue does not apply.
+      start: (chunk) =>
+        this.#enqueue(new PoolJob(this, key, MODE_CHUNK, [chunk]), undefined),
+      release: (future) => this.#release(JobFuture.jobOf(future) as PoolJob),
+    };
+    return orderedMap(runner, items, {
+      what: "map()",
+      chunkSize,
+      window: this.#max * 32,
+      timeout,
+      signal,
+    });
+  }
+
+  /** Starts workers until `count` are live; resolves when they are ready. */
+  warm(count: number): Promise<void> {
+    if (this.#closed) throw this.#closedError("warm the pool");
+    checkCount(count, { action: "warm the pool", name: "count" });
+    const target = Math.min(count, this.#max);
+    while (this.#workers.size < target) {
+      if (this.#workers.start() === undefined) break;
+    }
+    return this.#workers.whenReady();
+  }
+
+  /** Stops accepting work; terminates the workers once it is done. */
+  shutdown(options: ShutdownOptions): Promise<void> {
+    const { wait = true, cancelPending = false } = options;
+    if (!this.#closed) {
+      this.#closed = true;
+      const { promise, resolve } = Promise.withResolvers<void>();
+      this.#drained = promise;
+      this.#resolveDrained = resolve;
+      this.#workers.close();
+    }
+    if (cancelPending) {
+      const message = "the pool was shut down before the task started";
+      for (let i = this.#head; i < this.#queue.length; i++) {
+        this.#queue[i]?.future.cancel(message);
+      }
+      this.#workers.forEachUnstarted((job) => this.#release(job));
+    }
+    this.#checkDrained();
+    return wait ? this.#drained! : Promise.resolve();
+  }
+
+  /** Counts of workers and tasks. */
+  stats(): WorkerPoolStats {
+    const counts = this.#workers.counts();
+    return {
+      workers: counts.workers,
+      startingWorkers: counts.starting,
+      idleWorkers: counts.idle,
+      queued: this.#queued,
+      running: counts.running,
+      completed: this.#completed,
+      failed: this.#failed,
+      cancelled: this.#cancelled,
+      workersStarted: this.#workers.started,
+    };
+  }
+
+  // --- what jobs and workers report (JobOwner, WorkerOwner) ------------
+
+  onCancel(job: PoolJob): void {
+    this.#cancelled++;
+    this.#withdraw(job, "it was cancelled");
+  }
+
+  onTimeout(job: PoolJob, why: string): void {
+    this.#failed++;
+    this.#withdraw(job, why);
+  }
+
+  onReady(worker: PoolWorker): void {
+    this.#workers.readied(worker);
+    this.#pump();
+    this.#checkDrained();
+  }
+
+  // `done` holds job, status and value for each task to settle.
+  onResults(_worker: PoolWorker, done: unknown[]): void {
+    // Refill the workers before the callbacks run: queued work starts sooner.
+    this.#pump();
+    for (let i = 0; i < done.length; i += 3) {
+      this.#settle(done[i] as PoolJob, done[i + 1] as number, done[i + 2]);
+    }
+    this.#checkDrained();
+  }
+
+  onIdle(_worker: PoolWorker): void {
+    this.#workers.becameIdle();
+  }
+
+  onFreed(_worker: PoolWorker, refused: readonly Refusal[]): void {
+    for (const [job, error] of refused) {
+      this.#settleFailed(
+        job,
+        new DOMException(
+          `Cannot ${job.action}: the arguments could not be copied to a worker (${
+            (error as Error).message
+          }); pass data that structured clone can copy (no functions, symbols or class instances with private state), or use LocalExecutor to stay in this isolate`,
+          "DataCloneError",
+        ),
+      );
+    }
+    this.#pump();
+    this.#checkDrained();
+  }
+
+  onDeath(worker: PoolWorker, death: Death): void {
+    this.#retire(worker, death);
+  }
+
+  onStartFailure(death: Death): void {
+    this.#failQueued(death);
+  }
+
+  // --- submitting -------------------------------------------------------
+
+  #closedError(action: string): InvalidStateError {
+    return new InvalidStateError(
+      `Cannot ${action}: the WorkerPool was shut down; do it before shutdown(), or make a new pool`,
+    );
+  }
+
+  #checkName(name: unknown, action: string): string {
+    if (typeof name !== "string") {
+      throw new TypeError(
+        `Cannot ${action}: expected the name of an export of the pool's module, got ${
+          describe(name)
+        }`,
+      );
+    }
+    if (this.#moduleUrl === null) {
+      throw new TypeError(
+        `Cannot ${action} ${
+          JSON.stringify(name)
+        }: this pool has no module to run exports of; make it with new WorkerPool({ module: new URL("./tasks.ts", import.meta.url) })`,
+      );
+    }
+    return name;
+  }
+
+  #enqueue(job: PoolJob, limits: TaskLimits | undefined): Future<unknown> {
+    if (this.#closed) throw this.#closedError(job.action);
+    let transfers: Transferable[] | undefined;
+    const values = job.mode === MODE_CHUNK
+      ? job.args[0] as unknown[]
+      : job.args;
+    for (let i = 0; i < values.length; i++) {
+      if (isTransfer(values[i])) {
+        transfers ??= [];
+        values[i] = unwrapTransfer(values[i], transfers);
+      }
+    }
+    job.transfer = transfers;
+    job.order = ++this.#submitted;
+    if (limits !== undefined && job.settleIfAborted(limits)) return job.future;
+    if (this.#queued > 0 || !this.#workers.assign(job)) {
+      // A map bounds what it queues itself: maxQueue is for submit and call.
+      if (job.mode === MODE_CALL && this.#queued >= this.#maxQueue) {
+        throw new QueueFullError(
+          `Cannot ${job.action}: the WorkerPool queue is full (maxQueue ${this.#maxQueue} tasks already wait for its ${this.#max} workers); wait for some work to finish before submitting more, or raise maxQueue`,
+        );
+      }
+      this.#queue.push(job);
+      job.queued = true;
+      this.#queued++;
+      this.#workers.ensure(this.#queued);
+    }
+    if (limits !== undefined) job.arm(limits);
+    return job.future;
+  }
+
+  #pump(): void {
+    if (this.#queued === 0 && this.#head === 0) return;
+    const queue = this.#queue;
+    while (this.#queued > 0) {
+      const job = queue[this.#head]!;
+      if (job.settled || job.future.done()) {
+        // Cancelled while queued (already uncounted), or settled by hand.
+        queue[this.#head++] = undefined;
+        if (job.queued) {
+          job.queued = false;
+          this.#queued--;
+        }
+        continue;
+      }
+      if (!this.#workers.assign(job)) break;
+      queue[this.#head++] = undefined;
+      job.queued = false;
+      this.#queued--;
+    }
+    if (this.#queued === 0 || this.#head > 1024) {
+      queue.splice(0, this.#head);
+      this.#head = 0;
+    }
+    if (this.#queued > 0) this.#workers.ensure(this.#queued);
+  }
+
+  // --- settling ---------------------------------------------------------
+
+  #settle(job: PoolJob, status: number, value: unknown): void {
+    job.settled = true;
+    job.disarm();
+    const future = job.future;
+    if (future.done()) return;
+    if (status === STATUS_OK) {
+      this.#completed++;
+      future.setResult(value);
+    } else if (status === STATUS_ERROR) {
+      this.#failed++;
+      future.setException(
+        deserializeError(value as SerializedError, ERROR_CLASSES),
+      );
+    } else if (status === STATUS_CANCELLED) {
+      this.#cancelled++;
+      future.cancel(value as string);
+    }
+  }
+
+  #settleFailed(job: PoolJob, error: unknown): void {
+    job.settled = true;
+    job.disarm();
+    if (job.future.done()) return;
+    this.#failed++;
+    job.future.setException(error);
+  }
+
+  // Stops the work of a job whose outcome was just decided elsewhere.
+  #withdraw(job: PoolJob, why: string): void {
+    job.disarm();
+    const worker = job.worker;
+    if (worker === undefined) {
+      if (job.queued) {
+        // It stays in the queue, skipped by #pump.
+        job.queued = false;
+        this.#queued--;
+        this.#checkDrained();
+      }
+      return;
+    }
+    // Not started: skipped by the worker, or not sent at all.
+    if (worker.cancelUnstarted(job.slot)) return;
+    if (worker.markKilled(job.slot)) {
+      this.#retire(worker, {
+        reason:
+          `was terminated to stop another task running in it (${job.what}: ${why})`,
+      });
+    }
+    // Otherwise it finished: its result is on the way, and is ignored.
+  }
+
+  // Gives up on a task without stopping it if it already runs: for map.
+  #release(job: PoolJob): void {
+    if (job.settled) return;
+    const worker = job.worker;
+    if (worker === undefined || worker.cancelUnstarted(job.slot)) {
+      // Not started: cancelled without touching a running worker.
+      if (worker !== undefined) {
+        job.settled = true;
+        this.#cancelled++;
+        job.disarm();
+      }
+      job.future.cancel("its result is no longer wanted");
+      return;
+    }
+    job.future.addDoneCallback(noop);
+  }
+
+  // --- workers ----------------------------------------------------------
+
+  // A worker died or is being killed: fail the tasks it had started, rerun
+  // those it had not, and start a replacement if there is work.
+  #retire(worker: PoolWorker, death: Death): void {
+    if (worker.dead) return;
+    const { reason, cause } = death;
+    const wasReady = this.#workers.remove(worker);
+    const { rerun, failed } = worker.retire(
+      new WorkerDiedError(`Cannot warm the pool: the worker ${reason}`, {
+        cause,
+      }),
+    );
+    if (rerun.length > 0) {
+      for (const job of rerun) job.queued = true;
+      rerun.sort((a, b) => a.order - b.order);
+      this.#queue = [...rerun, ...this.#queue.slice(this.#head)];
+      this.#head = 0;
+      this.#queued += rerun.length;
+    }
+    // A worker that cannot start says nothing good about the next one: with
+    // no worker ready, fail the waiting work rather than loop.
+    if (!wasReady && !this.#workers.anyReady()) {
+      this.#failQueued({
+        reason: `a worker could not start: it ${reason}`,
+        cause,
+      });
+    }
+    for (const job of failed) {
+      this.#settleFailed(
+        job,
+        new WorkerDiedError(
+          `${job.what} failed: the worker running it ${reason}; the pool replaces the worker`,
+          { cause },
+        ),
+      );
+    }
+    this.#pump();
+    this.#workers.ensure(this.#queued);
+    this.#checkDrained();
+  }
+
+  // Fails every queued task: `death.reason` completes "<task> failed: …".
+  #failQueued(death: Death): void {
+    const jobs = this.#queue.slice(this.#head);
+    this.#queue = [];
+    this.#head = 0;
+    this.#queued = 0;
+    for (const job of jobs) {
+      if (job === undefined || !job.queued) continue;
+      job.queued = false;
+      this.#settleFailed(
+        job,
+        new WorkerDiedError(`${job.what} failed: ${death.reason}`, {
+          cause: death.cause,
+        }),
+      );
+    }
+  }
+
+  #checkDrained(): void {
+    if (!this.#closed || this.#queued > 0 || this.#workers.busy()) return;
+    this.#workers.stopAll();
+    this.#resolveDrained?.();
+  }
+}

@@ -1,0 +1,290 @@
+// Copyright 2026 the @frontier/generators authors. MIT license.
+// The live workers of a pool: started as work needs them (and up to
+// `minWorkers`), each task handed to the least loaded one, the tasks handed
+// out posted once per microtask in one batch per worker, and idle workers
+// unreferenced and, beyond `minWorkers`, stopped after `idleTimeout`.
+
+import { describe } from "../_core/describe.ts";
+import { BUDGET_MS, type CostModel } from "./cost_model.ts";
+import type { FunctionRegistry } from "./function_registry.ts";
+import { refWorker, unrefTimer } from "./keep_alive.ts";
+import type { PoolJob } from "./pool_job.ts";
+import type { PoolSettings } from "./pool_settings.ts";
+import {
+  type Death,
+  PoolWorker,
+  UNREF_DELAY_MS,
+  type WorkerOwner,
+} from "./pool_worker.ts";
+
+const WORKER_URL = new URL("./worker.ts", import.meta.url);
+
+/** What the workers tell the pool, and what the set itself tells it. */
+export interface WorkerSetOwner extends WorkerOwner {
+  /** No worker could be started at all: the waiting tasks cannot run. */
+  onStartFailure(death: Death): void;
+}
+
+/** What a `WorkerSet` needs. */
+export interface WorkerSetOptions {
+  owner: WorkerSetOwner;
+  settings: PoolSettings;
+  costs: CostModel;
+  functions: FunctionRegistry;
+}
+
+/** Counts of workers, for the pool's stats. */
+export interface WorkerCounts {
+  workers: number;
+  starting: number;
+  idle: number;
+  /** Tasks the workers hold. */
+  running: number;
+}
+
+function noop(): void {}
+
+/** A pool's workers. */
+export class WorkerSet {
+  readonly #owner: WorkerSetOwner;
+  readonly #settings: PoolSettings;
+  readonly #costs: CostModel;
+  readonly #functions: FunctionRegistry;
+  // Without unref, idle workers would hold the process: none are kept.
+  readonly #keep: number;
+  readonly #workers: PoolWorker[] = [];
+  #dirty: PoolWorker[] = [];
+  #flushQueued = false;
+  #started = 0;
+  #startFailures = 0;
+  #closed = false;
+  #reapTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #unrefTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+
+  constructor(options: WorkerSetOptions) {
+    this.#owner = options.owner;
+    this.#settings = options.settings;
+    this.#costs = options.costs;
+    this.#functions = options.functions;
+    this.#keep = refWorker === undefined ? 0 : options.settings.minWorkers;
+  }
+
+  /** How many workers are live, starting ones included. */
+  get size(): number {
+    return this.#workers.length;
+  }
+
+  /** How many workers were started, replacements included. */
+  get started(): number {
+    return this.#started;
+  }
+
+  /** Counts of workers, and of the tasks they hold. */
+  counts(): WorkerCounts {
+    let starting = 0;
+    let idle = 0;
+    let running = 0;
+    for (const worker of this.#workers) {
+      running += worker.inFlight;
+      if (!worker.ready) starting++;
+      else if (worker.inFlight === 0) idle++;
+    }
+    return { workers: this.#workers.length, starting, idle, running };
+  }
+
+  /** Whether any worker holds a task. */
+  busy(): boolean {
+    for (const worker of this.#workers) if (worker.inFlight > 0) return true;
+    return false;
+  }
+
+  /** Whether any worker is ready. */
+  anyReady(): boolean {
+    return this.#workers.some((worker) => worker.ready);
+  }
+
+  /**
+   * Hands `job` to the least loaded ready worker, if one can take it now; it
+   * is posted in a microtask, with the other tasks handed to that worker.
+   *
+   * @returns Whether a worker took it.
+   */
+  assign(job: PoolJob): boolean {
+    const perWorker = this.#settings.tasksPerWorker;
+    let best: PoolWorker | undefined;
+    for (const worker of this.#workers) {
+      if (!worker.ready || !worker.hasFreeSlot) continue;
+      if (perWorker === undefined) {
+        if (best === undefined || worker.load < best.load) best = worker;
+      } else if (
+        worker.inFlight < perWorker &&
+        (best === undefined || worker.inFlight < best.inFlight)
+      ) best = worker;
+    }
+    if (best === undefined) return false;
+    const expected = this.#costs.expected(job.key);
+    if (
+      perWorker === undefined && best.inFlight > 0 &&
+      best.load + expected > BUDGET_MS
+    ) return false;
+    const first = best.take(job, expected);
+    if (!job.future.running()) job.future.setRunning();
+    if (first) this.#dirty.push(best);
+    if (!this.#flushQueued) {
+      this.#flushQueued = true;
+      queueMicrotask(this.#flush);
+    }
+    return true;
+  }
+
+  /** Starts workers for the `queued` tasks, and up to `minWorkers`. */
+  ensure(queued: number): void {
+    const { maxWorkers, minWorkers } = this.#settings;
+    let starting = 0;
+    for (const worker of this.#workers) if (!worker.ready) starting++;
+    while (this.#workers.length < maxWorkers) {
+      const forQueue = queued > starting;
+      const forMin = !this.#closed && this.#startFailures === 0 &&
+        this.#workers.length < minWorkers;
+      if (!forQueue && !forMin) break;
+      if (this.start() === undefined) break;
+      starting++;
+    }
+  }
+
+  /**
+   * Starts a worker. If it cannot be made at all, the owner hears of it.
+   *
+   * @returns The worker, or `undefined`.
+   */
+  start(): PoolWorker | undefined {
+    const index = ++this.#started;
+    let worker: PoolWorker;
+    try {
+      worker = new PoolWorker(this.#owner, {
+        url: WORKER_URL,
+        name: `${this.#settings.name} worker ${index}`,
+        moduleUrl: this.#settings.moduleUrl,
+        costs: this.#costs,
+        functions: this.#functions,
+      });
+    } catch (error) {
+      this.#owner.onStartFailure({
+        reason: `no worker could be started (${
+          error instanceof Error ? error.message : describe(error)
+        })`,
+        cause: error,
+      });
+      return undefined;
+    }
+    this.#workers.push(worker);
+    return worker;
+  }
+
+  /** Resolves once the workers started so far are ready. */
+  whenReady(): Promise<void> {
+    const waiting = this.#workers.filter((worker) => !worker.ready).map((
+      worker,
+    ) => worker.whenReady());
+    return Promise.all(waiting).then(noop);
+  }
+
+  /** `worker` is ready: starting works again. */
+  readied(worker: PoolWorker): void {
+    this.#startFailures = 0;
+    if (worker.inFlight === 0) this.becameIdle();
+  }
+
+  /**
+   * Forgets `worker`, which died or is being killed.
+   *
+   * @returns Whether it had started; if not, that counts as a failure to
+   * start, and no more workers start for `minWorkers` alone.
+   */
+  remove(worker: PoolWorker): boolean {
+    this.#workers.splice(this.#workers.indexOf(worker), 1);
+    if (worker.ready) return true;
+    this.#startFailures++;
+    return false;
+  }
+
+  /** Calls `fn` with each task the workers hold that has not started. */
+  forEachUnstarted(fn: (job: PoolJob) => void): void {
+    for (const worker of [...this.#workers]) worker.forEachUnstarted(fn);
+  }
+
+  /** A worker became idle: unreference it soon, and maybe stop it later. */
+  becameIdle(): void {
+    if (this.#unrefTimer === undefined && refWorker !== undefined) {
+      this.#unrefTimer = setTimeout(this.#unrefIdle, UNREF_DELAY_MS);
+      unrefTimer(this.#unrefTimer);
+    }
+    this.#scheduleReap();
+  }
+
+  /** The pool is shutting down: no more workers for `minWorkers`, no reaping. */
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#reapTimer);
+    this.#reapTimer = undefined;
+  }
+
+  /** The pool is done: stops every worker, and every timer. */
+  stopAll(): void {
+    for (const worker of [...this.#workers]) this.#stop(worker);
+    clearTimeout(this.#reapTimer);
+    this.#reapTimer = undefined;
+    clearTimeout(this.#unrefTimer);
+    this.#unrefTimer = undefined;
+  }
+
+  // Batches go out once per microtask: one message per worker.
+  #flush = (): void => {
+    this.#flushQueued = false;
+    const dirty = this.#dirty;
+    this.#dirty = [];
+    for (const worker of dirty) if (!worker.dead) worker.send();
+  };
+
+  // Terminates a worker that holds no work (idle, or the pool is done).
+  #stop(worker: PoolWorker): void {
+    if (worker.dead) return;
+    worker.stop();
+    this.#workers.splice(this.#workers.indexOf(worker), 1);
+  }
+
+  #unrefIdle = (): void => {
+    this.#unrefTimer = undefined;
+    const now = performance.now();
+    let later = false;
+    for (const worker of this.#workers) {
+      if (worker.unrefIfIdle(now)) later = true;
+    }
+    if (later) this.becameIdle();
+  };
+
+  #scheduleReap(): void {
+    if (this.#reapTimer !== undefined || this.#closed) return;
+    if (this.#workers.length <= this.#keep) return;
+    this.#reapTimer = setTimeout(this.#reap, this.#settings.idleTimeout);
+    unrefTimer(this.#reapTimer);
+  }
+
+  #reap = (): void => {
+    this.#reapTimer = undefined;
+    const now = performance.now();
+    const idleTimeout = this.#settings.idleTimeout;
+    let next = Infinity;
+    for (const worker of [...this.#workers]) {
+      if (this.#workers.length <= this.#keep) break;
+      if (!worker.ready || worker.inFlight > 0) continue;
+      const due = worker.idleSince + idleTimeout;
+      if (due <= now) this.#stop(worker);
+      else next = Math.min(next, due);
+    }
+    if (next !== Infinity && this.#workers.length > this.#keep) {
+      this.#reapTimer = setTimeout(this.#reap, next - now);
+      unrefTimer(this.#reapTimer);
+    }
+  };
+}
