@@ -387,7 +387,10 @@ export class Future<T> implements PromiseLike<T> {
   }
 
   /**
-   * Removes every registration of `fn` that has not run yet.
+   * Removes every registration of `fn` that has not run yet, also from inside
+   * a callback while the callbacks run. A callback removed before the future
+   * is done does not count as observing it: if the future then fails with no
+   * other observer, its failure is reported.
    *
    * @example
    * ```ts
@@ -880,8 +883,8 @@ export type FutureList<L> = L extends PromiseLike<unknown>
   : L;
 
 /**
- * The result type of the futures in a list of them, e.g. `number | string`
- * for `[Future<number>, Future<string>]`.
+ * The result type of the futures in a list of them: `number | string` for
+ * a list of `Future<number>` and `Future<string>`.
  *
  * @typeParam L The type of the list.
  */
