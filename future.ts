@@ -986,9 +986,11 @@ export interface AsCompletedOptions {
 /**
  * Iterates over `futures` in the order they complete, with `for await`.
  * Each item is one of the futures, done, so read it with `result()` (see
- * {@linkcode CompletedFuture}). Futures already done come first, in their
- * order in the list; a future listed twice comes once; an empty list ends at
- * once. The iterator keeps only the futures it has not handed out yet.
+ * {@linkcode CompletedFuture}). Futures already done at the first `next()`
+ * come first, in their order in the list; a future listed twice comes once;
+ * an empty list ends at once. The iterator keeps only the futures it has not
+ * handed out yet. Several `next()` calls may wait at once: they get futures
+ * in the order they were made, and `return()` ends those still waiting.
  *
  * @example
  * ```ts
