@@ -558,6 +558,10 @@ export class Future<T> implements PromiseLike<T> {
    * future is done (not at all if it already is), then evaluates to the
    * result, typed `T`, or throws the future's error at that point.
    *
+   * The iterator is one-shot: it hands the future out at most once, then
+   * ends with the result. A future is not a list of one future: spreading a
+   * pending one (`[...future]`) throws `InvalidStateError`.
+   *
    * @example
    * ```ts
    * import { Future } from "@frontier/generators/future";
