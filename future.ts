@@ -1022,11 +1022,10 @@ export function asCompleted<L extends Iterable<Future<unknown>>>(
   options: AsCompletedOptions = {},
 ): AsyncIterableIterator<CompletedFuture<FutureListValue<L>>, undefined> {
   type T = FutureListValue<L>;
-  const list = [
-    ...new Set(
-      checkFutures<T>(futures, { action: "iterate asCompleted()", isFuture }),
-    ),
-  ];
+  const list = checkFutures<T>(futures, {
+    action: "iterate asCompleted()",
+    isFuture,
+  });
   const timeout = options.timeout === undefined
     ? undefined
     : checkMilliseconds(options.timeout, {

@@ -62,7 +62,7 @@ export class AsCompletedIterator<T>
 
   constructor(futures: Future<T>[], limit: AsCompletedLimit) {
     this.#unread = futures;
-    this.#total = futures.length;
+    this.#total = 0;
     this.#timeout = limit.timeout;
     this.#TimeoutError = limit.TimeoutError;
     this.#deadline = limit.timeout === undefined
@@ -109,17 +109,25 @@ export class AsCompletedIterator<T>
 
   #listen(futures: Future<T>[]): void {
     this.#unread = undefined;
+    // A future listed twice is handed out once; `#pending` is its own check.
+    const pending = this.#pending;
+    let ready: Set<Future<T>> | undefined;
     for (const future of futures) {
-      if (future.done()) {
-        // Handing a failed future out counts as observing its error, as a
-        // done callback would.
-        internals.take(future as Future<unknown>);
-        this.#ready.push(future);
-      } else {
-        this.#pending.add(future);
+      if (!future.done()) {
+        if (pending.has(future)) continue;
+        pending.add(future);
         future.addDoneCallback(this.#onDone);
+        continue;
       }
+      ready ??= new Set();
+      if (ready.has(future)) continue;
+      ready.add(future);
+      // Handing a failed future out counts as observing its error, as a
+      // done callback would.
+      internals.take(future as Future<unknown>);
+      this.#ready.push(future);
     }
+    this.#total = pending.size + this.#ready.size;
   }
 
   #onTimeout = () => {
