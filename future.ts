@@ -44,7 +44,9 @@ import {
 } from "./_core/future_promise.ts";
 import { completeWait } from "./_core/wait.ts";
 import { AsCompletedIterator } from "./_core/as_completed.ts";
-import { gatherInto } from "./_core/gather.ts";
+import { Gathering } from "./_core/gather.ts";
+import { checkFutures } from "./_core/check_futures.ts";
+import { SleepTimer } from "./_core/sleep_timer.ts";
 
 /**
  * Thrown by a cancelled future's `result()` and `exception()`, thrown into a
@@ -118,8 +120,11 @@ export type DoneCallback<T> = (future: Future<T>) => void;
 
 // What a future keeps of its callbacks: none, one, or an array. A callback is
 // a user's function, or a task waiting on the future (an object, woken through
-// `internals.wake`), so that waiting costs no closure per task.
+// `internals.wake`), so that waiting costs no closure per task. While the
+// callbacks run, the array is run in place: a slot is blanked (`undefined`)
+// once its callback has run or was removed.
 type Callback = DoneCallback<never> | object;
+type Callbacks = Callback | (Callback | undefined)[] | undefined;
 
 // The state word holds the state in its low bits and these flags above.
 const STATE = 7;
@@ -182,7 +187,7 @@ export class Future<T> implements PromiseLike<T> {
   // program may hold a million of them.
   #state = PENDING;
   #value: unknown = undefined;
-  #callbacks: Callback | Callback[] | undefined = undefined;
+  #callbacks: Callbacks = undefined;
 
   static {
     internals.state = (future) => future.#state & STATE;
@@ -382,7 +387,10 @@ export class Future<T> implements PromiseLike<T> {
   }
 
   /**
-   * Removes every registration of `fn` that has not run yet.
+   * Removes every registration of `fn` that has not run yet, also from inside
+   * a callback while the callbacks run. A callback removed before the future
+   * is done does not count as observing it: if the future then fails with no
+   * other observer, its failure is reported.
    *
    * @example
    * ```ts
@@ -408,8 +416,21 @@ export class Future<T> implements PromiseLike<T> {
       this.#callbacks = undefined;
       return 1;
     }
+    if (this.#state & FLUSHING) {
+      // The array is being run: blank the slots not run yet, in place.
+      let removed = 0;
+      for (let i = 0; i < callbacks.length; i++) {
+        if (callbacks[i] === fn) {
+          callbacks[i] = undefined;
+          removed++;
+        }
+      }
+      return removed;
+    }
     const kept = callbacks.filter((callback) => callback !== fn);
-    this.#callbacks = kept;
+    // No empty array is left: a future without callbacks is one nobody
+    // observes, and its failure is reported.
+    this.#callbacks = kept.length === 0 ? undefined : kept;
     return callbacks.length - kept.length;
   }
 
@@ -537,6 +558,10 @@ export class Future<T> implements PromiseLike<T> {
    * future is done (not at all if it already is), then evaluates to the
    * result, typed `T`, or throws the future's error at that point.
    *
+   * The iterator is one-shot: it hands the future out at most once, then
+   * ends with the result. A future is not a list of one future: spreading a
+   * pending one (`[...future]`) throws `InvalidStateError`.
+   *
    * @example
    * ```ts
    * import { Future } from "@frontier/generators/future";
@@ -585,7 +610,8 @@ export class Future<T> implements PromiseLike<T> {
       invoke(callback, this);
       return;
     }
-    this.#state = state | OBSERVED;
+    // A callback observes the outcome only if it is still there when the
+    // future settles: one added and removed again does not.
     const callbacks = this.#callbacks;
     if (callbacks === undefined) this.#callbacks = callback;
     else if (Array.isArray(callbacks)) callbacks.push(callback);
@@ -610,17 +636,23 @@ export class Future<T> implements PromiseLike<T> {
   }
 
   static #flush(future: Future<unknown>): void {
-    // Callbacks added while these run are appended and run in the next round.
+    // Callbacks added while these run are appended and run after them. The
+    // array stays in place while it runs, so that `removeDoneCallback` from
+    // inside a callback still reaches the callbacks not run yet.
     let callbacks = future.#callbacks;
     while (callbacks !== undefined) {
-      future.#callbacks = undefined;
       if (Array.isArray(callbacks)) {
         for (let i = 0; i < callbacks.length; i++) {
-          invoke(callbacks[i], future);
+          const callback = callbacks[i];
+          if (callback === undefined) continue;
+          callbacks[i] = undefined;
+          invoke(callback, future);
         }
-      } else {
-        invoke(callbacks, future);
+        future.#callbacks = undefined;
+        break;
       }
+      future.#callbacks = undefined;
+      invoke(callbacks, future);
       callbacks = future.#callbacks;
     }
     future.#state &= ~FLUSHING;
@@ -667,54 +699,62 @@ function invoke(callback: Callback, future: Future<unknown>): void {
   }
 }
 
-// The argument check of `wait`, `asCompleted` and `gather`: a list of
-// futures, with a hint for a promise given in place of one.
-function checkFutures<T>(futures: unknown, action: string): Future<T>[] {
-  if (
-    futures === null || typeof futures !== "object" ||
-    !(Symbol.iterator in futures)
-  ) {
-    throw new TypeError(
-      `Cannot ${action}: expected an array or other iterable of futures, got ${
-        describe(futures)
-      }`,
-    );
-  }
-  const list = [...(futures as Iterable<unknown>)];
-  list.forEach((item, i) => {
-    if (!(item instanceof Future)) {
-      throw new TypeError(
-        `Cannot ${action}: expected futures, but item ${i} is ${
-          describe(item)
-        }; ${
-          isThenable(item)
-            ? "wrap it with Future.from(promise)"
-            : "pass futures, or wrap a value with Future.from(value)"
-        }`,
+// A future that owns its timer (and its signal's listener), so that
+// completing it any way clears the timer. It extends `Future`, so it lives
+// here: `_core/` files import no value from this module.
+class SleepFuture<T> extends Future<T> {
+  #timer: SleepTimer | undefined = undefined;
+  constructor(ms: number, value: T, signal: AbortSignal | undefined) {
+    super();
+    if (signal?.aborted) {
+      internals.settle(this as Future<unknown>, CANCELLED, abortError(signal));
+    } else {
+      this.#timer = new SleepTimer(
+        this as Future<unknown>,
+        ms,
+        value,
+        signal,
+        abortError,
       );
     }
-  });
-  return list as Future<T>[];
-}
-
-// A future that owns its timer, so that cancelling it clears the timer. It
-// extends `Future`, so it lives here: `_core/` files import no value from this
-// module.
-class SleepFuture<T> extends Future<T> {
-  #timer: ReturnType<typeof setTimeout>;
-  constructor(ms: number, value: T) {
-    super();
-    this.#timer = setTimeout(() => this.setResult(value), ms);
   }
   override cancel(message?: string): boolean {
-    clearTimeout(this.#timer);
+    this.#timer?.stop();
     return super.cancel(message);
   }
+  override setResult(value: T): void {
+    this.#timer?.stop();
+    super.setResult(value);
+  }
+  override setException(error: unknown): void {
+    this.#timer?.stop();
+    super.setException(error);
+  }
+}
+
+function abortError(signal: AbortSignal): CancelledError {
+  return new CancelledError("The sleep was cancelled by its signal", {
+    cause: signal.reason,
+  });
+}
+
+/** Options of {@linkcode sleep}. */
+export interface SleepOptions {
+  /**
+   * A signal that cancels the sleep when it aborts (and clears its timer);
+   * one already aborted gives a sleep cancelled from the start. The abort
+   * reason is the `cause` of the `CancelledError`.
+   *
+   * @default {undefined}
+   */
+  signal?: AbortSignal;
 }
 
 /**
- * A future that finishes with `value` after `ms` milliseconds. Cancelling it
- * clears its timer. Called without a `value`, it finishes with `undefined`.
+ * A future that finishes with `value` after `ms` milliseconds, the shape of
+ * `setTimeout` in `node:timers/promises`. Cancelling it clears its timer, and
+ * so does its `signal` aborting. Called without a `value`, it finishes with
+ * `undefined`.
  *
  * @example Waiting inside a task
  * ```ts
@@ -738,26 +778,65 @@ class SleepFuture<T> extends Future<T> {
  * assert.equal(nap.cancel(), true); // no timer is left behind
  * ```
  *
+ * @example Cancelling through a signal
+ * ```ts
+ * import { CancelledError, sleep } from "@frontier/generators/future";
+ * import assert from "node:assert/strict";
+ *
+ * const controller = new AbortController();
+ * const nap = sleep(60_000, "late", { signal: controller.signal });
+ * controller.abort("user left");
+ * assert.equal(nap.cancelled(), true);
+ * await assert.rejects(async () => await nap, (error) => {
+ *   assert.ok(error instanceof CancelledError);
+ *   assert.equal(error.cause, "user left");
+ *   return true;
+ * });
+ * ```
+ *
  * @param ms How long to wait, in milliseconds.
+ * @param value The result; left out, `undefined`.
+ * @param options A signal that cancels the sleep.
  * @returns A future of `undefined`.
  * @throws {RangeError} If `ms` is not a finite number >= 0.
+ * @throws {TypeError} If `options.signal` is not an `AbortSignal`.
  */
-export function sleep(ms: number): Future<undefined>;
+export function sleep(
+  ms: number,
+  value?: undefined,
+  options?: SleepOptions,
+): Future<undefined>;
 /**
  * A future that finishes with `value` after `ms` milliseconds (the examples
  * are on the overload above).
  *
  * @param ms How long to wait, in milliseconds.
  * @param value The result.
+ * @param options A signal that cancels the sleep.
  * @returns A future of `value`.
  * @throws {RangeError} If `ms` is not a finite number >= 0.
+ * @throws {TypeError} If `options.signal` is not an `AbortSignal`.
  */
-export function sleep<T>(ms: number, value: T): Future<T>;
-export function sleep<T>(ms: number, value?: T): Future<T | undefined> {
-  return new SleepFuture(
-    checkMilliseconds(ms, { action: "sleep", name: "ms" }),
-    value,
-  );
+export function sleep<T>(
+  ms: number,
+  value: T,
+  options?: SleepOptions,
+): Future<T>;
+export function sleep<T>(
+  ms: number,
+  value?: T,
+  options: SleepOptions = {},
+): Future<T | undefined> {
+  checkMilliseconds(ms, { action: "sleep", name: "ms" });
+  const { signal } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(
+      `Cannot sleep: option signal must be an AbortSignal, got ${
+        describe(signal)
+      }; pass controller.signal of an AbortController`,
+    );
+  }
+  return new SleepFuture(ms, value, signal);
 }
 
 /** When {@linkcode wait} returns. */
@@ -793,6 +872,32 @@ export interface WaitResult<T> {
   notDone: Set<Future<T>>;
 }
 
+/**
+ * The type of the list argument of {@linkcode wait} and
+ * {@linkcode asCompleted}: `L` itself when it is a list of futures, and a
+ * type that names the mistake when it is one future or a generator (each is
+ * iterable, but not a list of futures), so that TypeScript refuses the call.
+ *
+ * @typeParam L The type of the argument.
+ */
+export type FutureList<L> = L extends PromiseLike<unknown>
+  ? "expected a list of futures, not one future: put it in an array, [future]"
+  : L extends { throw(...args: never[]): unknown }
+    ? "expected a list of futures, not a generator: run it as a task and pass [task]"
+  : L;
+
+/**
+ * The result type of the futures in a list of them: `number | string` for
+ * a list of `Future<number>` and `Future<string>`.
+ *
+ * @typeParam L The type of the list.
+ */
+export type FutureListValue<L> = L extends Iterable<Future<infer T>> ? T
+  : never;
+
+const isFuture = (value: unknown): value is Future<unknown> =>
+  value instanceof Future;
+
 const RETURN_WHEN: readonly ReturnWhen[] = [
   "FIRST_COMPLETED",
   "FIRST_EXCEPTION",
@@ -803,6 +908,8 @@ const RETURN_WHEN: readonly ReturnWhen[] = [
  * Waits for some or all of `futures`, and resolves to the sets of those done
  * and not done. A `timeout` resolves with what is done by then, it does not
  * fail. Cancelling the returned future stops the waiting and clears its timer.
+ * A future that is done already counts at once: with `"FIRST_COMPLETED"`, a
+ * done future in the list makes `wait` return at once.
  *
  * @example
  * ```ts
@@ -818,14 +925,21 @@ const RETURN_WHEN: readonly ReturnWhen[] = [
  * assert.deepEqual([...notDone], [never]);
  * ```
  *
- * @param futures The futures to wait for.
+ * @typeParam L The type of the list of futures.
+ * @param futures The futures to wait for: an array or other iterable, not one
+ * future on its own.
  * @param options When to return, and a time limit.
+ * @throws {TypeError} If `futures` is not an iterable of futures (a lone
+ * future or a generator included).
+ * @throws {RangeError} If `futures` is empty: waiting on nothing is a mistake,
+ * as in asyncio.
  */
-export function wait<T>(
-  futures: Iterable<Future<T>>,
+export function wait<L extends Iterable<Future<unknown>>>(
+  futures: L & FutureList<L>,
   options: WaitOptions = {},
-): Future<WaitResult<T>> {
-  const list = checkFutures<T>(futures, "wait");
+): Future<WaitResult<FutureListValue<L>>> {
+  type T = FutureListValue<L>;
+  const list = checkFutures<T>(futures, { action: "wait", isFuture });
   const returnWhen = options.returnWhen ?? "ALL_COMPLETED";
   if (!RETURN_WHEN.includes(returnWhen)) {
     throw new TypeError(
@@ -840,6 +954,13 @@ export function wait<T>(
       action: "wait",
       name: "option timeout",
     });
+  if (list.length === 0) {
+    throw new RangeError(
+      `Cannot wait: got no futures (${
+        describe(futures)
+      }), and waiting on nothing is a mistake; skip the call when there is nothing to wait for`,
+    );
+  }
 
   const result = new Future<WaitResult<T>>();
   completeWait(result, list, { returnWhen, timeout });
@@ -869,7 +990,11 @@ export interface AsCompletedOptions {
 /**
  * Iterates over `futures` in the order they complete, with `for await`.
  * Each item is one of the futures, done, so read it with `result()` (see
- * {@linkcode CompletedFuture}).
+ * {@linkcode CompletedFuture}). Futures already done at the first `next()`
+ * come first, in their order in the list; a future listed twice comes once;
+ * an empty list ends at once. The iterator keeps only the futures it has not
+ * handed out yet. Several `next()` calls may wait at once: they get futures
+ * in the order they were made, and `return()` ends those still waiting.
  *
  * @example
  * ```ts
@@ -883,16 +1008,24 @@ export interface AsCompletedOptions {
  * assert.deepEqual(order, ["fast", "slow"]);
  * ```
  *
- * @param futures The futures.
+ * @typeParam L The type of the list of futures.
+ * @param futures The futures: an array or other iterable, not one future on
+ * its own.
  * @param options A time limit.
+ * @throws {TypeError} If `futures` is not an iterable of futures (a lone
+ * future or a generator included).
  * @throws {TimeoutError} When the time limit passes before the next future is
  * done; the futures still pending are left as they are.
  */
-export function asCompleted<T>(
-  futures: Iterable<Future<T>>,
+export function asCompleted<L extends Iterable<Future<unknown>>>(
+  futures: L & FutureList<L>,
   options: AsCompletedOptions = {},
-): AsyncIterableIterator<CompletedFuture<T>, undefined> {
-  const list = [...new Set(checkFutures<T>(futures, "iterate asCompleted()"))];
+): AsyncIterableIterator<CompletedFuture<FutureListValue<L>>, undefined> {
+  type T = FutureListValue<L>;
+  const list = checkFutures<T>(futures, {
+    action: "iterate asCompleted()",
+    isFuture,
+  });
   const timeout = options.timeout === undefined
     ? undefined
     : checkMilliseconds(options.timeout, {
@@ -907,8 +1040,16 @@ export type FutureValue<F> = F extends Future<infer T> ? T : never;
 
 /**
  * A future of the results of `futures`, in their order. It fails with the
- * first error among them (a cancelled one fails it with its
- * `CancelledError`); cancelling it cancels all of them.
+ * first error among them, and is cancelled, with its `CancelledError`, by the
+ * first of them cancelled. An empty list gives `[]` at once.
+ *
+ * Cancelling it cancels those of `futures` not done yet, and returns `true`
+ * if any of them accepted (asyncio's rule): the gather then ends cancelled
+ * once they have ended. When they have all finished already (their callbacks
+ * may still be queued), `cancel()` returns `false` and the results are kept.
+ *
+ * Nothing observes the gather's own outcome but its reader: a failure nobody
+ * reads is reported once, as an unhandled rejection of the gather.
  *
  * @example
  * ```ts
@@ -920,14 +1061,43 @@ export type FutureValue<F> = F extends Future<infer T> ? T : never;
  * assert.equal(a + one, "a1");
  * ```
  *
- * @param futures The futures.
+ * @example Cancelling a gather
+ * ```ts
+ * import { Future, gather } from "@frontier/generators/future";
+ * import assert from "node:assert/strict";
+ *
+ * const slow = new Future<number>();
+ * const both = gather([Future.from(1), slow]);
+ * assert.equal(both.cancel(), true);
+ * assert.equal(slow.cancelled(), true);
+ * assert.equal(both.cancelled(), true);
+ * ```
+ *
+ * @typeParam F The types of the futures, as a tuple.
+ * @param futures The futures, in an array.
+ * @throws {TypeError} If `futures` is not an array of futures.
  */
 export function gather<const F extends readonly Future<unknown>[]>(
   futures: F,
 ): Future<{ -readonly [K in keyof F]: FutureValue<F[K]> }> {
   type Results = { -readonly [K in keyof F]: FutureValue<F[K]> };
-  const list = checkFutures<unknown>(futures, "gather");
-  const outer = new Future<Results>();
-  gatherInto(outer, list);
-  return outer;
+  const list = checkFutures<unknown>(futures, { action: "gather", isFuture });
+  return new GatherFuture<Results>(list);
+}
+
+// The future of a `gather()`, whose `cancel()` follows asyncio's rule (see
+// `_core/gather.ts`). It extends `Future`, so it lives here.
+class GatherFuture<T> extends Future<T> {
+  #gathering: Gathering;
+  constructor(children: readonly Future<unknown>[]) {
+    super();
+    this.#gathering = new Gathering(
+      this as Future<unknown>,
+      children,
+      (message) => new CancelledError(message),
+    );
+  }
+  override cancel(message?: string): boolean {
+    return !this.done() && this.#gathering.cancel(message);
+  }
 }

@@ -27,21 +27,24 @@ export function completeWait<T>(
   const { returnWhen, timeout } = condition;
   const done = new Set<Future<T>>();
   const notDone = new Set<Future<T>>();
-  const satisfied = (last: Future<T> | undefined): boolean =>
-    notDone.size === 0 ||
-    (last !== undefined && (returnWhen === "FIRST_COMPLETED" ||
-      (returnWhen === "FIRST_EXCEPTION" &&
-        internals.state(last as Future<unknown>) === FAILED)));
+  // Whether `future`, just found done, is enough to return (with the others
+  // not done yet; none left not done is always enough).
+  const enough = (future: Future<T>): boolean =>
+    returnWhen === "FIRST_COMPLETED" ||
+    (returnWhen === "FIRST_EXCEPTION" &&
+      internals.state(future as Future<unknown>) === FAILED);
 
-  let trigger: Future<T> | undefined;
+  // Decide only once the whole list is sorted: before that, an empty
+  // `notDone` does not mean that every future is done.
+  let met = false;
   for (const future of futures) {
     if (!future.done()) notDone.add(future);
     else {
       done.add(future);
-      if (satisfied(future)) trigger ??= future;
+      if (!met && enough(future)) met = true;
     }
   }
-  if (trigger !== undefined || notDone.size === 0) {
+  if (met || notDone.size === 0) {
     result.setResult({ done, notDone });
     return;
   }
@@ -55,7 +58,7 @@ export function completeWait<T>(
   const onDone = (future: Future<T>) => {
     if (!notDone.delete(future)) return;
     done.add(future);
-    if (satisfied(future)) finish();
+    if (notDone.size === 0 || enough(future)) finish();
   };
   for (const future of notDone) future.addDoneCallback(onDone);
   if (timeout !== undefined) timer = setTimeout(finish, timeout);

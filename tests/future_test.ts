@@ -14,6 +14,39 @@ import {
 } from "@frontier/generators/future";
 import { captureReportedErrors, captureUnhandled } from "./_util.ts";
 
+/**
+ * Whether `promise` has settled once the work queued so far (microtasks, and
+ * timers due at once) has run: for a `next()` that must not be left pending,
+ * without a test that hangs when it is.
+ */
+async function settlesNow(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  promise.then(() => (settled = true), () => (settled = true));
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  return settled;
+}
+
+/** Runs a script in a new Deno process; fails the test if it hangs. */
+async function runScript(
+  source: string,
+  flags: string[] = [],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--no-check", ...flags, source],
+    env: { NO_COLOR: "1" },
+    // Only a guard against a hang: a script that did not finish fails below.
+    signal: AbortSignal.timeout(60_000),
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    code,
+    stdout: decoder.decode(stdout),
+    stderr: decoder.decode(stderr),
+  };
+}
+
+const FUTURE_URL = new URL("../future.ts", import.meta.url).href;
+
 /** Runs `body` with fake timers installed, and uninstalls them after. */
 async function withFakeTime(
   body: (clock: FakeTimers.Clock) => Promise<void> | void,
@@ -191,6 +224,49 @@ Deno.test("removeDoneCallback removes every registration and says how many", () 
   assert.equal(single.removeDoneCallback(fn), 1);
   single.setResult(0);
   assert.deepEqual(calls, [2]);
+});
+
+Deno.test("removeDoneCallback from inside a callback removes the callbacks of the same round not run yet", () => {
+  const fut = new Future<number>();
+  const order: string[] = [];
+  const later = () => order.push("later");
+  const first = () => order.push("first");
+  fut.addDoneCallback(first);
+  fut.addDoneCallback(() => {
+    order.push("remover");
+    assert.equal(fut.removeDoneCallback(later), 2, "both pending ones");
+    assert.equal(fut.removeDoneCallback(first), 0, "it has run already");
+    const added = () => order.push("added during");
+    fut.addDoneCallback(added);
+    fut.addDoneCallback(() => order.push("added after"));
+    assert.equal(fut.removeDoneCallback(added), 1);
+  });
+  fut.addDoneCallback(later);
+  fut.addDoneCallback(() => order.push("last"));
+  fut.addDoneCallback(later);
+  fut.setResult(1);
+  assert.deepEqual(order, ["first", "remover", "last", "added after"]);
+});
+
+Deno.test("a callback added and removed again does not observe a failure: it is reported", async () => {
+  const error = new Error("nobody is left to look");
+  const other = new Error("the array form");
+  const reasons = await captureUnhandled(() => {
+    const fut = new Future<number>();
+    const callback = () => {};
+    fut.addDoneCallback(callback);
+    fut.removeDoneCallback(callback);
+    fut.setException(error);
+
+    const two = new Future<number>();
+    const another = () => {};
+    two.addDoneCallback(callback);
+    two.addDoneCallback(another);
+    two.removeDoneCallback(callback);
+    two.removeDoneCallback(another);
+    two.setException(other);
+  });
+  assert.deepEqual(reasons, [error, other]);
 });
 
 Deno.test("await gives the result, or rejects with the error or CancelledError", async () => {
@@ -378,6 +454,36 @@ Deno.test("property: any interleaving calls each callback exactly once, seeing t
   }));
 });
 
+Deno.test("a future's iterator is one-shot: it hands out the future once, then ends with the result", () => {
+  const fut = new Future<number>();
+  const iterator = fut[Symbol.iterator]();
+  const first = iterator.next();
+  assert.equal(first.done, false);
+  assert.equal(first.value, fut);
+  // Still pending: the second step does not hand the same future out again.
+  assert.throws(() => iterator.next(), {
+    name: "InvalidStateError",
+    message: /^Cannot read the result: the future is pending/,
+  });
+  assert.equal(iterator.next().done, true, "and then it has ended");
+
+  const later = new Future<string>();
+  const resumed = later[Symbol.iterator]();
+  assert.equal(resumed.next().value, later);
+  later.setResult("ready");
+  const last = resumed.next();
+  assert.equal(last.done, true);
+  assert.equal(last.value, "ready");
+  assert.equal(resumed.next().value, undefined, "ended: no result again");
+
+  // On a done future it ends at once, as `yield*` needs.
+  const done = Future.from(5);
+  const step = done[Symbol.iterator]().next();
+  assert.equal(step.done, true);
+  assert.equal(step.value, 5);
+  assert.deepEqual([...done], []);
+});
+
 Deno.test("Deno.inspect shows the state", () => {
   assert.equal(Deno.inspect(new Future()), "Future { <pending> }");
   assert.equal(Deno.inspect(Future.from(42)), "Future { 42 }");
@@ -410,6 +516,91 @@ Deno.test("cancelling sleep clears its timer", () =>
     assert.equal(nap.cancel(), true);
     assert.equal(clock.countTimers(), 0);
   }));
+
+Deno.test("a sleep completed by hand clears its timer, and the timer never fires into it", () =>
+  withFakeTime((clock) => {
+    const nap = sleep(10, "by timer");
+    nap.setResult("by hand");
+    assert.equal(clock.countTimers(), 0);
+    clock.tick(10); // threw InvalidStateError from the timer before
+    assert.equal(nap.result(), "by hand");
+
+    const failed = sleep(10);
+    failed.setException(new Error("by hand"));
+    assert.equal(clock.countTimers(), 0);
+    clock.tick(10);
+    assert.equal((failed.exception() as Error).message, "by hand");
+  }));
+
+Deno.test("sleep with a signal: aborting cancels it and clears its timer, the reason as cause", () =>
+  withFakeTime(async (clock) => {
+    const controller = new AbortController();
+    const nap = sleep(1000, "late", { signal: controller.signal });
+    assert.equal(clock.countTimers(), 1);
+    const reason = new Error("user left");
+    controller.abort(reason);
+    assert.equal(nap.cancelled(), true);
+    assert.equal(clock.countTimers(), 0);
+    assert.throws(() => nap.result(), (error) => {
+      assert.ok(error instanceof CancelledError);
+      assert.equal(error.cause, reason);
+      return true;
+    });
+    await assert.rejects(async () => await nap, CancelledError);
+  }));
+
+Deno.test("sleep with an already-aborted signal is cancelled from the start, with no timer", () =>
+  withFakeTime((clock) => {
+    const signal = AbortSignal.abort("too late");
+    const nap = sleep(1000, 1, { signal });
+    assert.equal(nap.cancelled(), true);
+    assert.equal(clock.countTimers(), 0);
+    assert.throws(() => nap.result(), {
+      name: "CancelledError",
+      cause: "too late",
+    });
+  }));
+
+Deno.test("sleep with a signal that never aborts finishes, and stops listening to the signal", () =>
+  withFakeTime((clock) => {
+    const controller = new AbortController();
+    const { signal } = controller;
+    const listening = new Set<unknown>();
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = (type: string, listener: unknown) => {
+      listening.add(listener);
+      add(type, listener as EventListener);
+    };
+    signal.removeEventListener = (type: string, listener: unknown) => {
+      listening.delete(listener);
+      remove(type, listener as EventListener);
+    };
+    const nap = sleep(5, "done", { signal });
+    assert.equal(listening.size, 1);
+    clock.tick(5);
+    assert.equal(nap.result(), "done");
+    assert.equal(listening.size, 0, "no listener left on a long-lived signal");
+    const byHand = sleep(5, "timer", { signal });
+    byHand.cancel();
+    assert.equal(listening.size, 0);
+    controller.abort();
+    assert.equal(nap.result(), "done", "a late abort changes nothing");
+    const cancelled = sleep(5, 0, { signal: controller.signal });
+    assert.equal(cancelled.cancelled(), true);
+  }));
+
+Deno.test("sleep rejects a signal that is not an AbortSignal", () => {
+  assert.throws(
+    // @ts-expect-error: signal must be an AbortSignal
+    () => sleep(10, 1, { signal: "stop" }),
+    {
+      name: "TypeError",
+      message:
+        /^Cannot sleep: option signal must be an AbortSignal, got "stop" \(a string\)/,
+    },
+  );
+});
 
 Deno.test("sleep rejects a bad duration, naming it", () => {
   assert.throws(() => sleep(-1), {
@@ -477,13 +668,42 @@ Deno.test("wait returns at once when the condition already holds", () => {
     returnWhen: "FIRST_EXCEPTION",
   });
   assert.equal(first.done(), true);
-  assert.equal(wait([]).result().done.size, 0);
   assert.equal(
     wait([Future.from(1), new Future<number>()], {
       returnWhen: "FIRST_COMPLETED",
     }).result().done.size,
     1,
   );
+});
+
+Deno.test("wait ALL_COMPLETED and FIRST_EXCEPTION keep waiting when only the first future is done", () => {
+  for (const options of [{}, { returnWhen: "FIRST_EXCEPTION" as const }]) {
+    const first = Future.from(1);
+    const later = new Future<number>();
+    const waiting = wait([first, later], options);
+    assert.equal(waiting.done(), false, "returned with a future not done");
+    later.setResult(2);
+    const { done, notDone } = waiting.result();
+    assert.deepEqual([...done], [first, later]);
+    assert.equal(notDone.size, 0);
+  }
+  // The issue's case: a done future, then a sleep.
+  return withFakeTime((clock) => {
+    const nap = sleep(50, 2);
+    const waiting = wait([Future.from(1), nap]);
+    assert.equal(waiting.done(), false);
+    clock.tick(50);
+    assert.equal(waiting.result().notDone.size, 0);
+  });
+});
+
+Deno.test("wait([]) is a RangeError: waiting on nothing is a mistake", () => {
+  assert.throws(() => wait([]), {
+    name: "RangeError",
+    message:
+      /^Cannot wait: got no futures \(an array of length 0\), and waiting on nothing is a mistake; skip the call when there is nothing to wait for$/,
+  });
+  assert.throws(() => wait(new Set<Future<number>>()), RangeError);
 });
 
 Deno.test("wait with a timeout resolves with what is done by then (fake time)", () =>
@@ -533,6 +753,75 @@ Deno.test("wait rejects non-futures and bad options with clear errors", () => {
   );
 });
 
+// -- a list of futures
+
+Deno.test("wait, asCompleted and gather refuse a lone future or a generator with a TypeError, in the types too", () => {
+  const fut = Future.from(1);
+  function* operation() {
+    yield fut;
+  }
+  const single =
+    /expected an array or other iterable of futures, got an object of class Future \(promise-like\); to wait for one future, put it in an array: \[future\]$/;
+  const generator =
+    /expected an array or other iterable of futures, got a generator object; to wait for a generator, run it as a task \(startInlineFuture in task.ts\) and pass \[task\]$/;
+  // @ts-expect-error: a lone future is not a list of futures
+  assert.throws(() => wait(fut), { name: "TypeError", message: single });
+  // @ts-expect-error: a lone future is not a list of futures
+  assert.throws(() => asCompleted(fut), { name: "TypeError", message: single });
+  // @ts-expect-error: a lone future is not a list of futures
+  assert.throws(() => gather(fut), { name: "TypeError", message: single });
+  // @ts-expect-error: a generator is not a list of futures
+  assert.throws(() => wait(operation()), {
+    name: "TypeError",
+    message: generator,
+  });
+  // @ts-expect-error: a generator is not a list of futures
+  assert.throws(() => asCompleted(operation()), {
+    name: "TypeError",
+    message: generator,
+  });
+  // @ts-expect-error: a generator is not a list of futures
+  assert.throws(() => gather(operation()), {
+    name: "TypeError",
+    message: generator,
+  });
+  // Any other iterable of futures is a list.
+  assert.equal(wait(new Set([fut]).values()).result().done.size, 1);
+  assert.equal(wait(new Map([["a", fut]]).values()).result().done.size, 1);
+});
+
+Deno.test("a pending future where a list goes fails at once, where it ran out of memory (subprocess)", async () => {
+  const { code, stdout, stderr } = await runScript(
+    `
+    import { asCompleted, Future, gather, wait } from "${FUTURE_URL}";
+    const fut = new Future();
+    const calls = {
+      wait: () => wait(fut),
+      asCompleted: () => asCompleted(fut),
+      gather: () => gather(fut),
+      spread: () => [...fut],
+    };
+    for (const [name, call] of Object.entries(calls)) {
+      try {
+        call();
+        console.log(name, "returned");
+      } catch (error) {
+        console.log(name, error.name);
+      }
+    }
+  `,
+    // A small heap, so that a loop that fills it ends soon.
+    ["--v8-flags=--max-old-space-size=64"],
+  );
+  assert.equal(code, 0, stderr);
+  assert.deepEqual(stdout.trim().split("\n"), [
+    "wait TypeError",
+    "asCompleted TypeError",
+    "gather TypeError",
+    "spread InvalidStateError",
+  ]);
+});
+
 // -- asCompleted
 
 Deno.test("asCompleted yields the futures in completion order", async () => {
@@ -564,6 +853,103 @@ Deno.test("asCompleted throws TimeoutError when the time limit passes first", as
   });
   assert.deepEqual(seen, [1]);
   assert.equal(slow.done(), false, "pending futures are left as they are");
+});
+
+Deno.test("asCompleted([]) ends at once", async () => {
+  const iterator = asCompleted([]);
+  assert.deepEqual(await iterator.next(), { done: true, value: undefined });
+  for await (const _ of asCompleted(new Set<Future<number>>())) {
+    assert.fail("nothing to hand out");
+  }
+});
+
+Deno.test("asCompleted hands out done futures first, in list order, and each future once", async () => {
+  const a = Future.from("a");
+  const b = new Future<string>();
+  const c = Future.from("c");
+  const seen: string[] = [];
+  const iterator = asCompleted([a, b, c, a, b]);
+  const first = await iterator.next();
+  b.setResult("b");
+  seen.push(first.value!.result());
+  for await (const f of iterator) seen.push(f.result());
+  assert.deepEqual(seen, ["a", "c", "b"]);
+});
+
+Deno.test("two next() calls waiting at once on asCompleted each get a future, in call order", async () => {
+  const a = new Future<string>();
+  const b = new Future<string>();
+  const iterator = asCompleted([a, b]);
+  const first = iterator.next();
+  const second = iterator.next();
+  const third = iterator.next();
+  b.setResult("b");
+  a.setResult("a");
+  assert.equal(await settlesNow(first), true);
+  assert.equal(await settlesNow(second), true, "the first wake-up was lost");
+  assert.equal((await first).value!.result(), "b");
+  assert.equal((await second).value!.result(), "a");
+  assert.deepEqual(await third, { done: true, value: undefined });
+});
+
+Deno.test("return() on asCompleted ends the next() calls still waiting", async () => {
+  const pending = new Future<number>();
+  const iterator = asCompleted([pending]);
+  const waiting = iterator.next();
+  const also = iterator.next();
+  assert.deepEqual(await iterator.return!(), { done: true, value: undefined });
+  assert.equal(await settlesNow(waiting), true, "left pending forever");
+  assert.deepEqual(await waiting, { done: true, value: undefined });
+  assert.deepEqual(await also, { done: true, value: undefined });
+  assert.deepEqual(await iterator.next(), { done: true, value: undefined });
+  pending.setResult(1);
+  assert.equal(pending.result(), 1);
+});
+
+Deno.test("asCompleted's timeout fails the first next() waiting and ends the others, leaving no timer", () =>
+  withFakeTime(async (clock) => {
+    const slow = new Future<number>();
+    const iterator = asCompleted([slow, new Future<number>()], {
+      timeout: 100,
+    });
+    const first = iterator.next();
+    const second = iterator.next();
+    assert.equal(clock.countTimers(), 1);
+    clock.tick(100);
+    await assert.rejects(first, {
+      name: "TimeoutError",
+      message:
+        /^Cannot get the next completed future: 2 of 2 futures were not done within 100 ms$/,
+    });
+    assert.deepEqual(await second, { done: true, value: undefined });
+    assert.equal(clock.countTimers(), 0);
+    slow.setResult(1);
+    assert.deepEqual(await iterator.next(), { done: true, value: undefined });
+  }));
+
+Deno.test("asCompleted keeps only the futures it has not handed out yet (subprocess, with gc)", async () => {
+  const { code, stdout, stderr } = await runScript(
+    `
+    import { asCompleted, Future } from "${FUTURE_URL}";
+    const refs = [];
+    const pending = [new Future(), new Future()];
+    const iterator = asCompleted([Future.from(0), Future.from(1), ...pending]);
+    // The futures are reachable only through the iterator (and \`pending\`).
+    await iterator.next().then(({ value }) => refs.push(new WeakRef(value)));
+    pending[0].setResult(2);
+    await iterator.next(); // hands out Future.from(1)
+    await iterator.next().then(({ value }) => refs.push(new WeakRef(value)));
+    pending[0] = undefined;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    globalThis.gc();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    console.log(JSON.stringify(refs.map((ref) => ref.deref() !== undefined)));
+    await iterator.return();
+  `,
+    ["--v8-flags=--expose-gc"],
+  );
+  assert.equal(code, 0, stderr);
+  assert.equal(stdout.trim(), "[false,false]");
 });
 
 Deno.test("breaking out of asCompleted stops listening to the futures", async () => {
@@ -605,6 +991,72 @@ Deno.test("gather fails with the first error, and with CancelledError for a canc
   const gathered = gather([c]);
   c.cancel();
   await assert.rejects(async () => await gathered, CancelledError);
+});
+
+Deno.test("gather([]) gives [] at once", () => {
+  assert.deepEqual(gather([]).result(), []);
+});
+
+Deno.test("cancel() of a gather whose inputs have all finished returns false and keeps the results", () => {
+  const a = new Future<number>();
+  const b = new Future<number>();
+  const both = gather([a, b]);
+  let accepted: boolean | undefined;
+  // Inside a callback, completing a future queues its callbacks: the inputs
+  // are done, and the gather has not heard of it yet.
+  const trigger = new Future<void>();
+  trigger.addDoneCallback(() => {
+    a.setResult(1);
+    b.setResult(2);
+    accepted = both.cancel();
+    assert.equal(both.done(), false);
+  });
+  trigger.setResult();
+  assert.equal(accepted, false);
+  assert.deepEqual(both.result(), [1, 2]);
+});
+
+Deno.test("cancel() of a gather cancels the inputs not done, and the gather ends cancelled once they have", () => {
+  const done = Future.from(1);
+  const a = new Future<number>();
+  const b = new Future<number>();
+  const all = gather([done, a, b]);
+  let accepted: boolean | undefined;
+  const trigger = new Future<void>();
+  trigger.addDoneCallback(() => {
+    b.setResult(2);
+    accepted = all.cancel("stop");
+  });
+  trigger.setResult();
+  assert.equal(accepted, true);
+  assert.equal(a.cancelled(), true);
+  assert.equal(b.result(), 2, "a finished input keeps its result");
+  assert.equal(all.cancelled(), true);
+  assert.throws(() => all.result(), {
+    name: "CancelledError",
+    message: "stop",
+  });
+  assert.equal(all.cancel(), false);
+});
+
+Deno.test("a cancelled input cancels the gather with its CancelledError", () => {
+  const a = new Future<number>();
+  const both = gather([a, new Future<number>()]);
+  a.cancel("input gone");
+  assert.equal(both.cancelled(), true);
+  assert.throws(() => both.result(), { message: "input gone" });
+});
+
+Deno.test("a gather whose failure nobody reads is reported once, as the gather's own", async () => {
+  const error = new Error("child failed");
+  const reasons = await captureUnhandled(() => {
+    const child = new Future<number>();
+    const other = new Future<number>();
+    gather([child, other]);
+    child.setException(error);
+    other.setException(new Error("after the first: observed by the gather"));
+  });
+  assert.deepEqual(reasons, [error]);
 });
 
 Deno.test("cancelling gather cancels every input", () => {
