@@ -152,7 +152,17 @@ async function runBenches(): Promise<BenchJson> {
   for (const file of files) {
     console.error(`running ${file}`);
     const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: ["bench", "--allow-all", "--json", file],
+      args: [
+        "bench",
+        "--allow-all",
+        "--json",
+        // The peers are the benchmarks' own: their import map and lock live
+        // in bench/, so that nothing else (the demo, the tests, a user of
+        // the package) ever fetches them.
+        `--import-map=${new URL("import_map.json", dir).pathname}`,
+        `--lock=${new URL("deno.lock", dir).pathname}`,
+        file,
+      ],
       stdout: "piped",
       stderr: "piped",
     }).output();
