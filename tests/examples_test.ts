@@ -217,3 +217,41 @@ Deno.test("examples/tour.ts runs every part in order", async () => {
     /^The tour ran 7 parts in \d+\.\d s\.$/,
   ]);
 });
+
+/** A registry address where nothing listens: a port that was just closed. */
+function unreachableRegistry(): string {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr;
+  listener.close();
+  return `http://127.0.0.1:${port}/`;
+}
+
+Deno.test("deno task demo runs from an empty cache with no registry reachable: it fetches no package", async () => {
+  const cache = await Deno.makeTempDir({ prefix: "frontier-deno-dir-" });
+  const registry = unreachableRegistry();
+  try {
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["task", "demo"],
+      cwd: root.pathname,
+      env: {
+        NO_COLOR: "1",
+        DENO_DIR: cache,
+        NPM_CONFIG_REGISTRY: registry,
+        JSR_URL: registry,
+      },
+      stdout: "piped",
+      stderr: "piped",
+      // Only a guard against a hang: a demo that did not finish fails below.
+      signal: AbortSignal.timeout(300_000),
+    }).output();
+    const errors = new TextDecoder().decode(stderr);
+    assert.equal(code, 0, errors);
+    assert.doesNotMatch(errors, /Download|npm package/);
+    assertInOrder(new TextDecoder().decode(stdout).split("\n"), [
+      "1/7 Part 1: Generators 101",
+      /^The tour ran 7 parts in \d+\.\d s\.$/,
+    ]);
+  } finally {
+    await Deno.remove(cache, { recursive: true });
+  }
+});
