@@ -173,6 +173,9 @@ async function runBenches(): Promise<BenchJson> {
         `--lock=${new URL("deno.lock", dir).pathname}`,
         file,
       ],
+      // The project's deno.json (found from here) names the package, which
+      // the benchmarks import by its name.
+      cwd: new URL("../", dir).pathname,
       stdout: "piped",
       stderr: "piped",
     }).output();
