@@ -465,7 +465,9 @@ export function asyncContextManager<This, A extends unknown[], T>(
  * @returns What `body` returned, or `undefined` if the manager suppressed
  * the block's error.
  * @throws {TypeError} If `cm` is not a context manager, is asynchronous, or
- * `body` returns a promise.
+ * `body` returns a promise; or if `body` is not a function, which is checked
+ * before `cm` is entered (a manager entered already by its factory exits
+ * with that error, and cannot suppress it).
  */
 export function withContext<T, R>(
   cm: ContextManager<T> | EnterExitManager<T>,
@@ -548,6 +550,8 @@ export function withContext(
  * @param body The block; it gets the manager's value.
  * @returns A promise of what `body` returned, or of `undefined` if the
  * manager suppressed the block's error.
+ * @throws {TypeError} (as a rejection) If `cm` is not a context manager, or
+ * `body` is not a function, which is checked before `cm` is entered.
  */
 export function withAsyncContext<T, R>(
   cm:
@@ -671,6 +675,9 @@ export function withAsyncContext(
  * @param body A generator function: the block, as an operation.
  * @returns An operation of what the block returned, or of `undefined` if the
  * manager suppressed the block's error.
+ * @throws {TypeError} If `cm` is not a context manager, or `body` is not a
+ * generator function (checked before `cm` is entered) or does not return an
+ * operation; the manager cannot suppress these.
  */
 export function withTaskContext<T, R>(
   cm:

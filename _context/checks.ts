@@ -83,16 +83,17 @@ export function checkClosable(value: unknown): void {
 }
 
 /**
- * Checks the block given to a runner. Runners call it inside the block, so
- * that a manager that is already entered sees the mistake as the block's
- * error and exits.
+ * The error a runner throws for a block that is not a function, or
+ * `undefined` for a function. Runners ask before they enter, so a manager in
+ * the `enter()`/`exit(error)` shape is never entered for a block that cannot
+ * run; one entered already (by its factory) exits with this error, which it
+ * cannot suppress, since no block ran whose failure it could handle.
  */
-export function checkBody(body: unknown, what: string): void {
-  if (typeof body !== "function") {
-    throw new TypeError(
-      `Cannot run ${what}: expected a function for the block, got ${
-        describe(body)
-      }`,
-    );
-  }
+export function refuseBody(body: unknown, what: string): TypeError | undefined {
+  if (typeof body === "function") return undefined;
+  return new TypeError(
+    `Cannot run ${what}: expected a function for the block, got ${
+      describe(body)
+    }`,
+  );
 }

@@ -190,8 +190,13 @@ export class AsyncGeneratorContextManager<T> extends AsyncContext<T> {
 // Adapters of enter()/exit() managers: what enterContext() and
 // enterAsyncContext() return.
 
+// They keep their manager after the exit, for the messages of errors raised
+// by that exit (a runner names the manager after it has exited); `#open` is
+// what makes a second exit do nothing.
+
 export class EnteredManager<T> extends SyncContext<T> {
-  #manager: EnterExitManager<T> | undefined;
+  #manager: EnterExitManager<T>;
+  #open = true;
 
   constructor(manager: EnterExitManager<T>) {
     super(manager.enter());
@@ -202,10 +207,14 @@ export class EnteredManager<T> extends SyncContext<T> {
     return describe(this.#manager);
   }
 
+  override get label(): string {
+    return this.name;
+  }
+
   [EXIT](isError: boolean, error: unknown): boolean {
+    if (!this.#open) return false;
+    this.#open = false;
     const manager = this.#manager;
-    if (manager === undefined) return false;
-    this.#manager = undefined;
     const answer = isError ? manager.exit(error) : manager.exit();
     if (isThenable(answer)) {
       throw new TypeError(
@@ -219,7 +228,8 @@ export class EnteredManager<T> extends SyncContext<T> {
 }
 
 export class AsyncEnteredManager<T> extends AsyncContext<T> {
-  #manager: AsyncEnterExitManager<T> | undefined;
+  #manager: AsyncEnterExitManager<T>;
+  #open = true;
 
   constructor(manager: AsyncEnterExitManager<T>, value: T) {
     super(value);
@@ -230,10 +240,14 @@ export class AsyncEnteredManager<T> extends AsyncContext<T> {
     return describe(this.#manager);
   }
 
+  override get label(): string {
+    return this.name;
+  }
+
   async [EXIT](isError: boolean, error: unknown): Promise<boolean> {
+    if (!this.#open) return false;
+    this.#open = false;
     const manager = this.#manager;
-    if (manager === undefined) return false;
-    this.#manager = undefined;
     const answer = await (isError ? manager.exit(error) : manager.exit());
     return isError && Boolean(answer);
   }

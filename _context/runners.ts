@@ -18,7 +18,7 @@ import {
   isThenable,
 } from "../_core/describe.ts";
 import { reportLater } from "../_core/scheduler.ts";
-import { checkBody } from "./checks.ts";
+import { refuseBody } from "./checks.ts";
 import {
   ASYNC_DISPOSE,
   AsyncContext,
@@ -104,9 +104,16 @@ type Keyed = Record<PropertyKey, unknown>;
  * Enters `manager`: one of this package's managers, an object in the
  * tutorial's `enter()`/`exit(error)` shape, an entered manager (`value` and
  * `exit`), or a disposable. `isAsync` allows the asynchronous kinds; `what`
- * names the runner's call for error messages.
+ * names the runner's call for error messages. A `refusal` (the block cannot
+ * run) is thrown instead of calling `enter()`; managers that are entered
+ * already are returned, for the runner to exit.
  */
-export function enter(manager: unknown, what: string, isAsync: boolean): Entry {
+export function enter(
+  manager: unknown,
+  what: string,
+  isAsync: boolean,
+  refusal: TypeError | undefined,
+): Entry {
   if (manager instanceof SyncContext) return manager;
   if (manager instanceof AsyncContext) {
     if (isAsync) return manager;
@@ -151,6 +158,7 @@ export function enter(manager: unknown, what: string, isAsync: boolean): Entry {
         } is an async function, which a synchronous block cannot wait for; use withAsyncContext`,
       );
     }
+    if (refusal !== undefined) throw refusal;
     const value = (keyed as unknown as AsyncEnterExitManager<unknown>).enter();
     return new PlainEntry(keyed, value, true, EXIT_METHOD);
   }
@@ -232,10 +240,14 @@ export function runSync<R>(
   body: (value: never) => R,
   what: string,
 ): R | undefined {
-  const entry = enter(manager, what, false);
+  const refusal = refuseBody(body, what);
+  const entry = enter(manager, what, false, refusal);
+  if (refusal !== undefined) {
+    exitSync(entry, true, refusal);
+    throw refusal;
+  }
   let result: R;
   try {
-    checkBody(body, what);
     result = body(entry.value as never);
   } catch (error) {
     if (exitSync(entry, true, error)) return undefined;
@@ -280,15 +292,20 @@ export async function runAsync<R>(
   body: (value: never) => R | PromiseLike<R>,
   what: string,
 ): Promise<R | undefined> {
+  const refusal = refuseBody(body, what);
   const entry = enter(
     isThenable(manager) ? await manager : manager,
     what,
     true,
+    refusal,
   );
+  if (refusal !== undefined) {
+    await exitAsync(entry, true, refusal);
+    throw refusal;
+  }
   const value = entry.entered ? await entry.value : entry.value;
   let result: R;
   try {
-    checkBody(body, what);
     result = await body(value as never);
   } catch (error) {
     if (await exitAsync(entry, true, error)) return undefined;
@@ -324,17 +341,25 @@ export function* runTask<R>(
   what: string,
 ): Operation<R | undefined> {
   const shield: Shield = { cancelled: undefined };
+  const refusal = refuseBody(body, what);
   const entry = enter(
     isThenable(manager) ? yield* settle(manager, shield) : manager,
     what,
     true,
+    refusal,
   );
   let value = entry.value;
   if (entry.entered && isThenable(value)) value = yield* settle(value, shield);
   let result: R | undefined = undefined;
   let failed = false;
   let error: unknown = undefined;
-  if (shield.cancelled !== undefined) {
+  // A block that cannot run, or does not give an operation, is a mistake the
+  // manager sees but cannot suppress (as a promise from withContext's block).
+  let refused = refusal !== undefined;
+  if (refused) {
+    failed = true;
+    error = refusal;
+  } else if (shield.cancelled !== undefined) {
     // Cancelled while entering: the manager is entered now, and the block
     // never starts; its exit sees the cancellation as the block's error.
     failed = true;
@@ -342,9 +367,9 @@ export function* runTask<R>(
     shield.cancelled = undefined;
   } else {
     try {
-      checkBody(body, what);
       const operation = body(value as never);
       if (!isGeneratorLike(operation)) {
+        refused = true;
         throw new TypeError(
           `Cannot run ${what}: expected the block to be a generator function (function*) returning an operation, but it returned ${
             describe(operation)
@@ -365,7 +390,7 @@ export function* runTask<R>(
   } catch (exitError) {
     throw failed ? meet(exitError, error, entry.label) : exitError;
   }
-  if (failed && !suppressed) throw error;
+  if (failed && (!suppressed || refused)) throw error;
   // Cancelled while exiting, after a block that ended well: the exit is done,
   // so the cancellation goes on its way now.
   if (shield.cancelled !== undefined) throw shield.cancelled;

@@ -2,18 +2,24 @@
 /**
  * Runs every benchmark in `bench/` with `deno bench --json` and writes
  * `bench/RESULTS.md` (each group's rows with their ratio to the group's
- * baseline and to each peer, and the machine) and `bench/results.svg` (a bar
- * chart of the ratios to the baselines). `deno task bench` runs it.
+ * baseline and to each peer, and the machine), `bench/results.svg` (a bar
+ * chart of the ratios to the baselines) and the summary in README.md's
+ * Benchmarks section. `deno task bench` runs it.
  *
- * The raw `deno bench --json` output goes to `bench/results.json`;
- * `deno run -A bench/report.ts --from bench/results.json` renders saved output
- * instead of running the benchmarks.
+ * The `deno bench --json` output goes to `bench/results.json`, with the date,
+ * the number of cores and the memory probe's output of the same run, and
+ * each benchmark's file relative to the project (never this machine's
+ * paths); `deno run -A bench/report.ts --from bench/results.json` renders
+ * saved output instead of running the benchmarks.
  *
  * @module
  */
 
-import { renderChart } from "./_chart.ts";
+import { formatRatio, renderChart } from "./_chart.ts";
 import { formatMarkdown } from "../tools/format_markdown.ts";
+import { writeBenchSummary } from "../tools/bench_summary.ts";
+
+export { formatRatio };
 
 /** One benchmark's summary, in nanoseconds per iteration. */
 export interface Row {
@@ -26,10 +32,17 @@ export interface Row {
   p75: number;
 }
 
-/** What `deno bench --json` prints (the parts used here). */
-interface BenchJson {
+/**
+ * What `deno bench --json` prints (the parts used here), and what this
+ * script adds to it in `results.json`: when the run was, on how many cores,
+ * and what the memory probe printed.
+ */
+export interface BenchJson {
   runtime: string;
   cpu: string;
+  date?: string;
+  cores?: number;
+  memory?: string;
   benches: {
     origin: string;
     group?: string | null;
@@ -92,11 +105,6 @@ function formatTime(ns: number): string {
   return `${ns.toFixed(1)} ns`;
 }
 
-/** `2.50x` for a ratio, with two significant digits below 10. */
-export function formatRatio(ratio: number): string {
-  return ratio >= 10 ? `${ratio.toFixed(0)}x` : `${ratio.toFixed(2)}x`;
-}
-
 /** The Markdown report. */
 export function renderMarkdown(
   rows: Row[],
@@ -106,8 +114,9 @@ export function renderMarkdown(
     "# Benchmark results",
     "",
     `Measured ${machine.date} on ${machine.cpu} (${machine.cores} cores), ${machine.runtime}.`,
-    "Each row is `deno bench`'s mean time per iteration; a ratio is that row's",
-    "time over the other's, so below 1 is faster. Rows of one group ran in the",
+    "Each row is `deno bench`'s mean time per iteration, from one run; a ratio",
+    "is that row's time over the other's, so below 1 is faster, printed with at",
+    "least two significant digits. Rows of one group ran in the",
     "same process, one after the other; the machines are shared, so read the",
     "ratios, not the absolute times. Regenerate with `deno task bench`.",
     "",
@@ -149,10 +158,24 @@ async function runBenches(): Promise<BenchJson> {
     .map((e) => new URL(e.name, dir).pathname)
     .sort();
   const merged: BenchJson = { runtime: "", cpu: "", benches: [] };
+  const project = new URL("../", dir).href;
   for (const file of files) {
     console.error(`running ${file}`);
     const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: ["bench", "--allow-all", "--json", file],
+      args: [
+        "bench",
+        "--allow-all",
+        "--json",
+        // The peers are the benchmarks' own: their import map and lock live
+        // in bench/, so that nothing else (the demo, the tests, a user of
+        // the package) ever fetches them.
+        `--import-map=${new URL("import_map.json", dir).pathname}`,
+        `--lock=${new URL("deno.lock", dir).pathname}`,
+        file,
+      ],
+      // The project's deno.json (found from here) names the package, which
+      // the benchmarks import by its name.
+      cwd: new URL("../", dir).pathname,
       stdout: "piped",
       stderr: "piped",
     }).output();
@@ -165,9 +188,24 @@ async function runBenches(): Promise<BenchJson> {
     const json = JSON.parse(text) as BenchJson;
     merged.runtime = json.runtime;
     merged.cpu = json.cpu;
-    merged.benches.push(...json.benches);
+    for (const bench of json.benches) {
+      merged.benches.push({
+        ...bench,
+        origin: relativeOrigin(bench.origin, project),
+      });
+    }
   }
   return merged;
+}
+
+/**
+ * `origin` (a `file:` URL) relative to the project, so that saved results
+ * hold no path of the machine they ran on: `bench/task_bench.ts`.
+ */
+export function relativeOrigin(origin: string, project: string): string {
+  if (origin.startsWith(project)) return origin.slice(project.length);
+  const bench = origin.lastIndexOf("/bench/");
+  return bench < 0 ? origin : origin.slice(bench + 1);
 }
 
 async function memoryProbe(): Promise<string> {
@@ -179,42 +217,57 @@ async function memoryProbe(): Promise<string> {
   return new TextDecoder().decode(stdout).trim();
 }
 
-if (import.meta.main) {
-  const from = Deno.args.indexOf("--from");
-  const json: BenchJson = from >= 0
-    ? JSON.parse(await Deno.readTextFile(Deno.args[from + 1]))
-    : await runBenches();
-  const rows = parseBenchJson(json);
+/** The Markdown of `RESULTS.md` for the saved (or just measured) `json`. */
+export async function renderReport(json: BenchJson): Promise<string> {
   const machine = {
     runtime: json.runtime,
     cpu: json.cpu,
-    cores: navigator.hardwareConcurrency,
-    date: new Date().toISOString().slice(0, 10),
+    cores: json.cores ?? navigator.hardwareConcurrency,
+    date: json.date ?? "(date not recorded)",
   };
-  let markdown = renderMarkdown(rows, machine);
-  const memory = await memoryProbe();
-  markdown += [
+  const markdown = renderMarkdown(parseBenchJson(json), machine) + [
     "## Memory: bytes retained per suspended task",
     "",
     "`deno run --v8-flags=--expose-gc bench/task_memory.ts`",
     "",
     "```",
-    memory,
+    json.memory ?? "(not recorded in this run)",
     "```",
     "",
   ].join("\n");
+  return await formatMarkdown(markdown);
+}
+
+if (import.meta.main) {
+  const from = Deno.args.indexOf("--from");
+  let json: BenchJson;
+  if (from >= 0) {
+    json = JSON.parse(await Deno.readTextFile(Deno.args[from + 1]));
+  } else {
+    json = await runBenches();
+    json.date = new Date().toISOString().slice(0, 10);
+    json.cores = navigator.hardwareConcurrency;
+    json.memory = await memoryProbe();
+  }
   const dir = new URL(".", import.meta.url);
   if (from < 0) {
     await Deno.writeTextFile(
       new URL("results.json", dir),
-      JSON.stringify(json, null, 1) + "\n",
+      JSON.stringify(json, null, 2) + "\n",
     );
   }
-  markdown = await formatMarkdown(markdown);
+  const markdown = await renderReport(json);
   await Deno.writeTextFile(new URL("RESULTS.md", dir), markdown);
   await Deno.writeTextFile(
     new URL("results.svg", dir),
-    renderChart(rows, isOurs),
+    renderChart(parseBenchJson(json), isOurs),
   );
+  try {
+    await writeBenchSummary(json);
+  } catch (error) {
+    // A renamed benchmark must not cost the run: the rest is written, and
+    // tests/readme_test.ts fails until the summary is brought up to date.
+    console.error(`README.md's benchmark summary was not updated: ${error}`);
+  }
   console.log(markdown);
 }

@@ -67,7 +67,8 @@ export type Store = Map<string, number>;
 /**
  * A transaction on `store`: the block writes to a copy, which replaces the
  * store's contents when the block succeeds and is thrown away when it fails.
- * The exit must see the block's error, so it runs through `withContext`.
+ * The exit must see the block's error, so it runs through `withContext`;
+ * under `using` its commit would run after a failed block too (see `draft`).
  */
 export const transaction = contextManager(function* transaction(store: Store) {
   const draft = new Map(store);
@@ -81,6 +82,36 @@ export const transaction = contextManager(function* transaction(store: Store) {
   for (const [key, value] of draft) store.set(key, value);
   console.log("commit");
 });
+
+/**
+ * The same transaction for `using`, whose exit is never shown the block's
+ * error (a disposer gets no arguments): the exit only throws the draft away,
+ * unless the block committed it as its last step.
+ */
+export const draft = contextManager(function* draft(store: Store) {
+  const changes = new Map(store);
+  let committed = false;
+  try {
+    yield {
+      changes,
+      commit(): void {
+        store.clear();
+        for (const [key, value] of changes) store.set(key, value);
+        committed = true;
+        console.log("commit");
+      },
+    };
+  } finally {
+    if (!committed) console.log("discarded");
+  }
+});
+
+/** Takes `count` of `item` out of `store`, or fails. */
+function take(store: Store, item: string, count: number): void {
+  const left = (store.get(item) ?? 0) - count;
+  if (left < 0) throw new Error(`not enough ${item}`);
+  store.set(item, left);
+}
 
 /** The tutorial's `Manager` class: `__enter__`/`__exit__` as methods. */
 export class Manager {
@@ -149,6 +180,21 @@ export async function main(): Promise<void> {
     });
   } catch {
     // The transaction rolled back and let the error through.
+  }
+  console.log(`store: ${JSON.stringify(Object.fromEntries(store))}`);
+
+  {
+    using tx = draft(store);
+    take(tx.value.changes, "apples", 1);
+    tx.value.commit(); // the last step: reached only if the others succeeded
+  }
+  try {
+    using tx = draft(store);
+    take(tx.value.changes, "apples", 1);
+    take(tx.value.changes, "plums", 1);
+    tx.value.commit();
+  } catch (error) {
+    console.log((error as Error).message);
   }
   console.log(`store: ${JSON.stringify(Object.fromEntries(store))}`);
 

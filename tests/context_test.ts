@@ -705,6 +705,114 @@ Deno.test("withContext: a block that is not a function is a TypeError that an en
   assert.equal(seen.length, 1);
 });
 
+/**
+ * Managers that suppress every error: a generator one (entered by its
+ * factory), an async generator one, and one in the enter()/exit() shape,
+ * with a log of what they were asked to do.
+ */
+function swallowers(log: string[]) {
+  const generator = contextManager(function* swallow() {
+    log.push("generator entered");
+    try {
+      yield 1;
+    } catch (error) {
+      log.push(`generator saw ${(error as Error).name}`);
+    }
+  });
+  const asyncGenerator = asyncContextManager(async function* swallowAsync() {
+    log.push("async generator entered");
+    try {
+      yield 1;
+    } catch (error) {
+      log.push(`async generator saw ${(error as Error).name}`);
+    }
+  });
+  const plain = {
+    enter() {
+      log.push("plain entered");
+      return 1;
+    },
+    exit(error?: unknown) {
+      log.push(`plain saw ${(error as Error | undefined)?.name}`);
+      return true;
+    },
+  };
+  return { generator, asyncGenerator, plain };
+}
+
+Deno.test("withContext: a block that is not a function is refused before entering, and a manager that suppresses everything cannot suppress it", () => {
+  const log: string[] = [];
+  const { generator, plain } = swallowers(log);
+  const refused = isTypeError(
+    /^Cannot run withContext\(cm, body\): expected a function for the block, got 42 \(a number\)$/,
+  );
+  // @ts-expect-error: not a function
+  assert.throws(() => withContext(plain, 42), refused);
+  // @ts-expect-error: not a function
+  assert.throws(() => withContext(enterContext(plain), 42), refused);
+  // @ts-expect-error: not a function
+  assert.throws(() => withContext(generator(), 42), refused);
+  assert.deepEqual(log, [
+    "plain entered", // by enterContext, before withContext was called
+    "plain saw TypeError",
+    "generator entered",
+    "generator saw TypeError",
+  ]);
+});
+
+Deno.test("withAsyncContext: a block that is not a function is refused before entering, and a manager that suppresses everything cannot suppress it", async () => {
+  const log: string[] = [];
+  const { generator, asyncGenerator, plain } = swallowers(log);
+  const refused = isTypeError(
+    /^Cannot run withAsyncContext\(cm, body\): expected a function for the block, got 42 \(a number\)$/,
+  );
+  // @ts-expect-error: not a function
+  await assert.rejects(withAsyncContext(plain, 42), refused);
+  // @ts-expect-error: not a function
+  await assert.rejects(withAsyncContext(generator(), 42), refused);
+  // @ts-expect-error: not a function
+  await assert.rejects(withAsyncContext(asyncGenerator(), 42), refused);
+  assert.deepEqual(log, [
+    "generator entered",
+    "generator saw TypeError",
+    "async generator entered",
+    "async generator saw TypeError",
+  ]);
+});
+
+Deno.test("withTaskContext: a block that is not a function, or not an operation, is refused, and a manager that suppresses everything cannot suppress it", async () => {
+  const log: string[] = [];
+  const { generator, asyncGenerator, plain } = swallowers(log);
+  const refused = isTypeError(
+    /^Cannot run withTaskContext\(cm, body\): expected a function for the block, got 42 \(a number\)$/,
+  );
+  // @ts-expect-error: not a function
+  await assert.rejects(runInlineFuture(withTaskContext(plain, 42)), refused);
+  await assert.rejects(
+    // @ts-expect-error: not a function
+    runInlineFuture(withTaskContext(asyncGenerator(), 42)),
+    refused,
+  );
+  await assert.rejects(
+    // @ts-expect-error: the block must be a generator function
+    runInlineFuture(withTaskContext(generator(), () => 1)),
+    isTypeError(/expected the block to be a generator function/),
+  );
+  await assert.rejects(
+    // @ts-expect-error: the block must be a generator function
+    runInlineFuture(withTaskContext(plain, () => 1)),
+    isTypeError(/expected the block to be a generator function/),
+  );
+  assert.deepEqual(log, [
+    "async generator entered",
+    "async generator saw TypeError",
+    "generator entered",
+    "generator saw TypeError",
+    "plain entered",
+    "plain saw TypeError",
+  ]);
+});
+
 Deno.test("withContext: a sync exit that returns a promise is a TypeError", async () => {
   let settled: Promise<void> | undefined;
   const manager = {
@@ -1645,6 +1753,76 @@ Deno.test("enterContext: a manager whose exit returns a promise is a TypeError",
     isTypeError(/use enterAsyncContext/),
   );
   await promise;
+});
+
+Deno.test("enterContext and enterAsyncContext: errors raised by the exit name the manager, also in the messages of the runners", async () => {
+  class Failing {
+    enter() {
+      return 1;
+    }
+    exit(): boolean {
+      throw new Tagged("exit");
+    }
+  }
+  class Promising {
+    enter() {
+      return 1;
+    }
+    exit(): boolean {
+      return Promise.resolve(true) as unknown as boolean;
+    }
+  }
+  class AsyncFailing {
+    async enter() {
+      await turn();
+      return 1;
+    }
+    async exit(): Promise<boolean> {
+      await turn();
+      throw new Tagged("exit");
+    }
+  }
+  const block = () => {
+    throw new Tagged("block");
+  };
+  const failed = (name: string, exitMessage: RegExp) => (error: unknown) =>
+    error instanceof SuppressedError &&
+    error.message.startsWith(
+      `Cannot exit an object of class ${name}: its exit raised an error`,
+    ) &&
+    exitMessage.test((error.error as Error).message) &&
+    (error.suppressed as Tagged).tag === "block";
+  assert.throws(
+    () => withContext(enterContext(new Failing()), block),
+    failed("Failing", /^exit$/),
+  );
+  assert.throws(
+    () => withContext(enterContext(new Promising()), block),
+    failed(
+      "Promising",
+      /^Cannot exit an object of class Promising: its exit\(\) returned a promise/,
+    ),
+  );
+  await assert.rejects(
+    withAsyncContext(await enterAsyncContext(new AsyncFailing()), block),
+    failed("AsyncFailing", /^exit$/),
+  );
+  await assert.rejects(
+    runInlineFuture(
+      withTaskContext(
+        await enterAsyncContext(new AsyncFailing()),
+        function* () {
+          yield* Future.from(0);
+          block();
+        },
+      ),
+    ),
+    failed("AsyncFailing", /^exit$/),
+  );
+  // A second exit still does nothing.
+  const cm = enterContext(new Failing());
+  assert.throws(() => cm[Symbol.dispose](), (error) => error instanceof Tagged);
+  cm[Symbol.dispose]();
 });
 
 Deno.test("enterAsyncContext adapts an async enter()/exit(error) manager to await using", async () => {

@@ -2,6 +2,12 @@
 // Runs every example script as a user would (`deno run`) and checks the lines
 // the tutorial prints, so no example can rot.
 import assert from "node:assert/strict";
+import {
+  computeFibsCalls,
+  fibCalls,
+  progressBar,
+  progressLine,
+} from "../examples/parallel_fibs.ts";
 
 const root = new URL("../", import.meta.url);
 
@@ -115,6 +121,10 @@ Deno.test("examples/context_managers.ts prints part 2 of the tutorial", async ()
     "commit",
     "rollback: out of stock",
     'store: {"apples":3,"pears":2}',
+    "commit",
+    "discarded",
+    "not enough plums",
+    'store: {"apples":2,"pears":2}',
     "entering",
     "with value",
     "exiting",
@@ -216,4 +226,121 @@ Deno.test("examples/tour.ts runs every part in order", async () => {
     "generator visitor on 0+1+...+999999: 499999500000",
     /^The tour ran 7 parts in \d+\.\d s\.$/,
   ]);
+});
+
+/** A registry address where nothing listens: a port that was just closed. */
+function unreachableRegistry(): string {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr;
+  listener.close();
+  return `http://127.0.0.1:${port}/`;
+}
+
+Deno.test("deno task demo runs from an empty cache with no registry reachable: it fetches no package", async () => {
+  const cache = await Deno.makeTempDir({ prefix: "frontier-deno-dir-" });
+  const registry = unreachableRegistry();
+  try {
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["task", "demo"],
+      cwd: root.pathname,
+      env: {
+        NO_COLOR: "1",
+        DENO_DIR: cache,
+        NPM_CONFIG_REGISTRY: registry,
+        JSR_URL: registry,
+      },
+      stdout: "piped",
+      stderr: "piped",
+      // Only a guard against a hang: a demo that did not finish fails below.
+      signal: AbortSignal.timeout(300_000),
+    }).output();
+    const errors = new TextDecoder().decode(stderr);
+    assert.equal(code, 0, errors);
+    assert.doesNotMatch(errors, /Download|npm package/);
+    assertInOrder(new TextDecoder().decode(stdout).split("\n"), [
+      "1/7 Part 1: Generators 101",
+      /^The tour ran 7 parts in \d+\.\d s\.$/,
+    ]);
+  } finally {
+    await Deno.remove(cache, { recursive: true });
+  }
+});
+
+/**
+ * A terminal of `columns` columns, enough of one to see where a progress bar
+ * leaves its text: it wraps long lines, and knows carriage return and "clear
+ * to the end of the line".
+ */
+function fakeTerminal(columns: number) {
+  const rows: string[][] = [[]];
+  let row = 0;
+  let column = 0;
+  return {
+    columns: () => columns,
+    write(text: string): void {
+      for (let i = 0; i < text.length; i++) {
+        if (text[i] === "\r") {
+          column = 0;
+        } else if (text.startsWith("\x1b[K", i)) {
+          rows[row].length = column;
+          i += 2;
+        } else {
+          if (column === columns) {
+            row++;
+            column = 0;
+            rows[row] ??= [];
+          }
+          rows[row][column++] = text[i];
+        }
+      }
+    },
+    /** The rows with something on them. */
+    text(): string[] {
+      return rows.map((chars) => chars.join("").trimEnd()).filter(Boolean);
+    },
+  };
+}
+
+Deno.test("the progress bar of examples/parallel_fibs.ts counts the work of fib, not calls", () => {
+  const calls = (n: number): number =>
+    n <= 2 ? 1 : 1 + calls(n - 1) + calls(n - 2);
+  for (let n = 0; n <= 20; n++) assert.equal(fibCalls(n), calls(n));
+  const n = 25;
+  const output = fakeTerminal(200);
+  const bar = progressBar("in sequence", computeFibsCalls(n), output);
+  // Every call but the last, fib(24): about three fifths of the work.
+  for (let i = 0; i < n - 1; i++) bar.step(fibCalls(i));
+  assert.match(output.text()[0], / 6[12]% /);
+  bar.step(fibCalls(n - 1));
+  assert.match(output.text()[0], / 100% /);
+  bar.end();
+  assert.deepEqual(output.text(), []);
+});
+
+Deno.test("on a 40-column terminal the progress bar keeps to one row, redrawn in place", () => {
+  for (const columns of [40, 20, 8, 1]) {
+    const output = fakeTerminal(columns);
+    const n = 30;
+    const bar = progressBar(
+      "two inlined futures in parallel",
+      2 * computeFibsCalls(n),
+      output,
+    );
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < n; i++) {
+        bar.step(fibCalls(i));
+        const rows = output.text();
+        assert.ok(rows.length <= 1, `${columns} columns: ${rows.join(" / ")}`);
+        assert.ok((rows[0] ?? "").length < columns);
+      }
+    }
+    bar.end();
+    assert.deepEqual(output.text(), []);
+  }
+  const line = progressLine("in sequence", 0.5, 1.25, 40);
+  assert.equal(line, "\rin sequence [########.......] 50% 1.3 s\x1b[K");
+  assert.equal(
+    progressLine("in sequence", 1, 0, 200),
+    `\rin sequence [${"#".repeat(30)}] 100% 0.0 s\x1b[K`,
+  );
 });
