@@ -24,4 +24,5 @@ export * from "./context.ts";
 export * from "./executor.ts";
 export * from "./worker_pool.ts";
 export * from "./actor.ts";
+export * from "./sync.ts";
 export * from "./compiler/mod.ts";
