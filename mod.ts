@@ -25,4 +25,7 @@ export * from "./executor.ts";
 export * from "./worker_pool.ts";
 export * from "./actor.ts";
 export * from "./sync.ts";
+export * from "./queue.ts";
+// Also declared by executor.ts until it imports the one in _core/: this one.
+export { QueueFullError } from "./queue.ts";
 export * from "./compiler/mod.ts";
