@@ -419,8 +419,9 @@ export class Condition {
    * ```
    *
    * @param predicate Called with the lock held.
-   * @returns A future of the predicate's last (truthy) result.
-   * @throws {InvalidStateError} If the lock is not held.
+   * @returns A future of the predicate's last (truthy) result. It fails
+   * with {@linkcode InvalidStateError} if it must wait without the lock held
+   * (as asyncio's, a predicate already true needs no lock).
    * @throws {TypeError} If `predicate` is not a function.
    */
   waitFor<T>(predicate: () => T): Future<T> {
@@ -431,7 +432,6 @@ export class Condition {
         }`,
       );
     }
-    this.#checkLocked("wait on");
     return new OperationFuture(
       this.#waitFor(predicate),
       "Condition.waitFor",
