@@ -37,7 +37,7 @@ import { checkCount } from "./_core/checks.ts";
 import { describe } from "./_core/describe.ts";
 import { FINISHED, internals } from "./_core/internals.ts";
 import { doneWaiter, handOver, Waiter, WaiterLine } from "./_sync/waiter.ts";
-import { Hold, HoldWaiter } from "./_sync/hold.ts";
+import { Hold, RELEASE_HOLD } from "./_sync/hold.ts";
 import { OperationFuture } from "./_sync/operation_future.ts";
 
 type Operation<T> = Generator<Future<unknown>, T, unknown>;
@@ -75,7 +75,7 @@ type Operation<T> = Generator<Future<unknown>, T, unknown>;
  */
 export class Lock {
   #locked = false;
-  #waiters: WaiterLine<HoldWaiter> | undefined = undefined;
+  #waiters: WaiterLine<Waiter<Disposable>> | undefined = undefined;
 
   /**
    * Acquires the lock: at once if it is free and nobody waits, otherwise
@@ -101,10 +101,10 @@ export class Lock {
   acquire(): Future<Disposable> {
     if (!this.#locked) {
       this.#locked = true;
-      return doneWaiter(new HoldWaiter(), new Hold(this));
+      return doneWaiter(new Waiter<Disposable>(RELEASE_HOLD), new Hold(this));
     }
     const line = this.#waiters ??= new WaiterLine();
-    const waiter = new HoldWaiter(line);
+    const waiter = new Waiter<Disposable>(RELEASE_HOLD, line);
     line.push(waiter);
     return waiter;
   }
@@ -253,7 +253,7 @@ export class Event {
   wait(): Future<true> {
     if (this.#set) return SET;
     const line = this.#waiters ??= new WaiterLine();
-    const waiter = new Waiter<true>(line);
+    const waiter = new Waiter<true>(undefined, line);
     line.push(waiter);
     return waiter;
   }
@@ -503,7 +503,7 @@ export class Condition {
 
   *#wait(): Operation<true> {
     const lock = this.#lock;
-    const waiter = new Waiter<true>(this.#waiters);
+    const waiter = new Waiter<true>(undefined, this.#waiters);
     this.#waiters.push(waiter);
     lock.release();
     let failed = false;
@@ -574,7 +574,7 @@ let freeSlots: (semaphore: Semaphore) => number;
  */
 export class Semaphore {
   #value: number;
-  #waiters: WaiterLine<HoldWaiter> | undefined = undefined;
+  #waiters: WaiterLine<Waiter<Disposable>> | undefined = undefined;
 
   static {
     freeSlots = (semaphore) => semaphore.#value;
@@ -629,10 +629,10 @@ export class Semaphore {
   acquire(): Future<Disposable> {
     if (this.#value > 0) {
       this.#value--;
-      return doneWaiter(new HoldWaiter(), new Hold(this));
+      return doneWaiter(new Waiter<Disposable>(RELEASE_HOLD), new Hold(this));
     }
     const line = this.#waiters ??= new WaiterLine();
-    const waiter = new HoldWaiter(line);
+    const waiter = new Waiter<Disposable>(RELEASE_HOLD, line);
     line.push(waiter);
     return waiter;
   }

@@ -9,9 +9,15 @@
 import { Future, InvalidStateError } from "../future.ts";
 import { FAILED, internals } from "../_core/internals.ts";
 import { QueueFullError } from "../_core/queue_full_error.ts";
-import { doneWaiter, handOver, Waiter, WaiterLine } from "../_sync/waiter.ts";
+import {
+  doneWaiter,
+  type GiveBack,
+  handOver,
+  Waiter,
+  WaiterLine,
+} from "../_sync/waiter.ts";
 import type { Storage } from "./storage.ts";
-import { GetWaiter, PutWaiter, type WaiterOwner } from "./waiters.ts";
+import { owners, type WaiterOwner } from "./waiters.ts";
 
 const OPEN = 0;
 const SHUT_DOWN = 1; // gets drain what is left
@@ -47,8 +53,10 @@ export class QueueEngine<T> implements WaiterOwner<T> {
   #storage: Storage<T>;
   #errors: QueueErrors;
   #check: ((item: T) => void) | undefined;
-  #getters = new WaiterLine<GetWaiter<T>>();
-  #putters = new WaiterLine<PutWaiter<T>>();
+  #getters = new WaiterLine<Waiter<T>>();
+  #putters = new WaiterLine<Waiter<void>>();
+  #getterOwner: GiveBack;
+  #putterOwner: GiveBack;
   #joiners: WaiterLine<Waiter<void>> | undefined = undefined;
   #unfinished = 0;
   #state = OPEN;
@@ -60,6 +68,9 @@ export class QueueEngine<T> implements WaiterOwner<T> {
     this.#storage = options.storage;
     this.#errors = options.errors;
     this.#check = options.check;
+    const { getters, putters } = owners(this);
+    this.#getterOwner = getters;
+    this.#putterOwner = putters;
   }
 
   get size(): number {
@@ -88,7 +99,7 @@ export class QueueEngine<T> implements WaiterOwner<T> {
       this.#add(item);
       return DONE;
     }
-    const putter = new PutWaiter(this, item, this.#putters);
+    const putter = new Waiter<void>(this.#putterOwner, this.#putters, item);
     this.#putters.push(putter);
     return putter;
   }
@@ -100,17 +111,20 @@ export class QueueEngine<T> implements WaiterOwner<T> {
         `Cannot get from the ${this.#kind}: it is empty; wait for an item with get()`,
       );
     }
-    const item = this.#storage.take();
+    let item = this.#storage.take();
+    if (item instanceof Waiter && item.owner === this.#putterOwner) {
+      item = item.item as T; // a putter standing in for its item
+    }
     this.#admitPutters();
     return item;
   }
 
   get(): Future<T> {
     if (this.#storage.size > 0) {
-      return doneWaiter(new GetWaiter(this), this.getNowait());
+      return doneWaiter(new Waiter<T>(this.#getterOwner), this.getNowait());
     }
     if (this.#state !== OPEN) return this.#failed("get from");
-    const getter = new GetWaiter(this, this.#getters);
+    const getter = new Waiter<T>(this.#getterOwner, this.#getters);
     this.#getters.push(getter);
     return getter;
   }
@@ -127,7 +141,7 @@ export class QueueEngine<T> implements WaiterOwner<T> {
   join(): Future<void> {
     if (this.#unfinished === 0) return DONE;
     const line = this.#joiners ??= new WaiterLine();
-    const joiner = new Waiter<void>(line);
+    const joiner = new Waiter<void>(undefined, line);
     line.push(joiner);
     return joiner;
   }
@@ -168,9 +182,10 @@ export class QueueEngine<T> implements WaiterOwner<T> {
     else this.#storage.returnOldest(item);
   }
 
-  takeBack(putter: PutWaiter<T>): void {
+  takeBack(putter: Waiter<void>): void {
     const storage = this.#storage;
-    if (!storage.remove(storage.holdsPutters ? putter : putter.item)) return;
+    const entry = storage.holdsPutters ? putter : putter.item;
+    if (!storage.remove(entry as T)) return;
     this.#finish(1);
     this.#admitPutters();
   }
@@ -190,9 +205,9 @@ export class QueueEngine<T> implements WaiterOwner<T> {
       if (putter === undefined) return;
       this.#unfinished++;
       storage.push(
-        storage.holdsPutters && putter.awaitedByTaskOnly()
+        (storage.holdsPutters && putter.awaitedByTaskOnly()
           ? putter
-          : putter.item,
+          : putter.item) as T,
       );
       handOver(putter, undefined);
     }

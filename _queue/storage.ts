@@ -1,20 +1,22 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
 // Where a queue keeps its items: first in first out, last in first out, or
 // by priority. The FIFO and LIFO kinds may hold a putter in place of its item
-// (see `waiters.ts`) and hand out the item; a heap has no places, so it holds
-// the item itself and finds it by identity.
+// (see `waiters.ts`), which the engine unwraps; a heap has no places, so it
+// holds the item itself and finds it by identity.
 
 import { Deque } from "../_sync/deque.ts";
-import { PutWaiter } from "./waiters.ts";
 
 /** The items of a queue, in the order they come out. */
 export interface Storage<T> {
   /** How many items it holds. */
   readonly size: number;
-  /** Whether it holds a putter in place of its item (or the item itself). */
+  /**
+   * Whether it may hold a putter in place of its item, or only items (and
+   * removes an item by identity).
+   */
   readonly holdsPutters: boolean;
   /** Adds an item, or a putter standing for its item. */
-  push(entry: T | PutWaiter<T>): void;
+  push(entry: T): void;
   /** Removes and returns the next item; it is not empty. */
   take(): T;
   /**
@@ -23,33 +25,29 @@ export interface Storage<T> {
    */
   returnOldest(item: T): void;
   /** Removes `entry` if it is still there. */
-  remove(entry: T | PutWaiter<T>): boolean;
+  remove(entry: T): boolean;
   /** Removes every item. */
   clear(): void;
 }
 
-function unbox<T>(entry: T | PutWaiter<T>): T {
-  return entry instanceof PutWaiter ? entry.item : entry;
-}
-
 /** First in, first out. */
 export class FifoStorage<T> implements Storage<T> {
-  #items = new Deque<T | PutWaiter<T>>();
+  #items = new Deque<T>();
   readonly holdsPutters = true;
 
   get size(): number {
     return this.#items.size;
   }
-  push(entry: T | PutWaiter<T>): void {
+  push(entry: T): void {
     this.#items.push(entry);
   }
   take(): T {
-    return unbox(this.#items.shift()!);
+    return this.#items.shift()!;
   }
   returnOldest(item: T): void {
     this.#items.unshift(item);
   }
-  remove(entry: T | PutWaiter<T>): boolean {
+  remove(entry: T): boolean {
     return this.#items.remove(entry);
   }
   clear(): void {
@@ -59,22 +57,22 @@ export class FifoStorage<T> implements Storage<T> {
 
 /** Last in, first out. */
 export class LifoStorage<T> implements Storage<T> {
-  #items: (T | PutWaiter<T>)[] = [];
+  #items: (T)[] = [];
   readonly holdsPutters = true;
 
   get size(): number {
     return this.#items.length;
   }
-  push(entry: T | PutWaiter<T>): void {
+  push(entry: T): void {
     this.#items.push(entry);
   }
   take(): T {
-    return unbox(this.#items.pop()!);
+    return this.#items.pop()!;
   }
   returnOldest(item: T): void {
     this.#items.unshift(item);
   }
-  remove(entry: T | PutWaiter<T>): boolean {
+  remove(entry: T): boolean {
     const index = this.#items.lastIndexOf(entry);
     if (index < 0) return false;
     this.#items.splice(index, 1);
@@ -104,8 +102,8 @@ export class HeapStorage<T> implements Storage<T> {
   get size(): number {
     return this.#items.length;
   }
-  push(entry: T | PutWaiter<T>): void {
-    this.#insert(entry as T, this.#nextArrival++);
+  push(entry: T): void {
+    this.#insert(entry, this.#nextArrival++);
   }
   take(): T {
     const items = this.#items;
@@ -122,8 +120,8 @@ export class HeapStorage<T> implements Storage<T> {
   returnOldest(item: T): void {
     this.#insert(item, --this.#firstArrival);
   }
-  remove(entry: T | PutWaiter<T>): boolean {
-    const index = this.#items.indexOf(entry as T);
+  remove(entry: T): boolean {
+    const index = this.#items.indexOf(entry);
     if (index < 0) return false;
     const lastItem = this.#items.pop()!;
     const lastArrival = this.#arrivals.pop()!;

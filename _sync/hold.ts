@@ -4,7 +4,7 @@
 // block, and a hold disposed twice (or given back, then disposed) does not
 // release someone else's turn.
 
-import { Waiter } from "./waiter.ts";
+import type { GiveBack } from "./waiter.ts";
 
 /** Something a hold releases. */
 export interface Releasable {
@@ -27,9 +27,9 @@ export class Hold implements Disposable {
   }
 }
 
-/** The future of an `acquire()`: a hold not taken is released. */
-export class HoldWaiter extends Waiter<Disposable> {
-  override giveBack(hold: Disposable): void {
-    hold[Symbol.dispose]();
-  }
-}
+/** The owner of an `acquire()`'s waiter: a hold not taken is released. */
+export const RELEASE_HOLD: GiveBack = {
+  giveBack(_waiter, hold) {
+    (hold as Disposable)[Symbol.dispose]();
+  },
+};

@@ -19,28 +19,43 @@ import { Deque } from "./deque.ts";
 const SHARED = 1; // read by `then` or a done callback too: never given back
 const AWAITED_BY_TASK = 2; // a task `yield*`s it while it is pending
 
+/** What a waiter tells of a value handed to it that it never took. */
+export interface GiveBack {
+  /** Gives back `value`, handed to `waiter` but never taken. */
+  giveBack(waiter: Waiter<unknown>, value: unknown): void;
+}
+
 /**
- * A waiting method's future. Subclasses say how to give back a value that
- * was handed over but never taken.
+ * A waiting method's future. Every primitive uses this one class, told
+ * apart by its `owner`: each subclass of `Future` that a program makes
+ * costs every future made after it, as the stores of `Future`'s
+ * constructor see one more shape.
  */
 export class Waiter<T> extends Future<T> {
   /** `SHARED` and `AWAITED_BY_TASK` flags. */
   flags = 0;
+  /** Who takes back a value handed over but never taken, if anyone. */
+  owner: GiveBack | undefined;
   /** The line it waits in, told when it is cancelled. */
   line: { forget(): void } | undefined;
+  /** What a waiting `put()` puts. */
+  item: unknown;
 
-  constructor(line?: { forget(): void }) {
+  constructor(
+    owner?: GiveBack,
+    line?: { forget(): void },
+    item?: unknown,
+  ) {
     super();
+    this.owner = owner;
     this.line = line;
+    this.item = item;
   }
 
   /** Whether a task `yield*`s it and nothing else reads it. */
   awaitedByTaskOnly(): boolean {
     return this.flags === AWAITED_BY_TASK;
   }
-
-  /** Gives back `value`, handed over to this waiter but never taken. */
-  giveBack(_value: T): void {}
 
   override cancel(message?: string): boolean {
     if (!super.cancel(message)) return false;
@@ -113,10 +128,13 @@ class WaiterIterator<T> implements Iterator<Future<T>, T, unknown> {
     const waiter = this.value as Waiter<T>;
     this.done = true;
     if (
-      !(waiter.flags & SHARED) &&
+      waiter.owner !== undefined && !(waiter.flags & SHARED) &&
       internals.state(waiter as Waiter<unknown>) === FINISHED
     ) {
-      waiter.giveBack(internals.peek(waiter as Waiter<unknown>) as T);
+      waiter.owner.giveBack(
+        waiter as Waiter<unknown>,
+        internals.peek(waiter as Waiter<unknown>),
+      );
     }
   }
 }
