@@ -36,11 +36,20 @@ import { CancelledError, type Future, InvalidStateError } from "./future.ts";
 import { checkCount } from "./_core/checks.ts";
 import { describe } from "./_core/describe.ts";
 import { FINISHED, internals } from "./_core/internals.ts";
-import { doneWaiter, handOver, Waiter, WaiterLine } from "./_sync/waiter.ts";
+import {
+  doneGiving,
+  doneShared,
+  handOver,
+  Waiter,
+  WaiterLine,
+} from "./_sync/waiter.ts";
 import { Hold, RELEASE_HOLD } from "./_sync/hold.ts";
 import { OperationFuture } from "./_sync/operation_future.ts";
 
 type Operation<T> = Generator<Future<unknown>, T, unknown>;
+
+// The future of an acquire that does not wait.
+const doneHold = doneGiving(RELEASE_HOLD);
 
 /**
  * A mutual-exclusion lock for tasks, as asyncio's `Lock`: one holder at a
@@ -101,7 +110,7 @@ export class Lock {
   acquire(): Future<Disposable> {
     if (!this.#locked) {
       this.#locked = true;
-      return doneWaiter(new Waiter<Disposable>(RELEASE_HOLD), new Hold(this));
+      return doneHold<Disposable>(new Hold(this));
     }
     const line = this.#waiters ??= new WaiterLine();
     const waiter = new Waiter<Disposable>(RELEASE_HOLD, line);
@@ -153,7 +162,7 @@ export class Lock {
   }
 }
 
-const SET = doneWaiter(new Waiter<true>(), true);
+const SET = doneShared<true>(true);
 
 /**
  * A flag that tasks wait for, as asyncio's `Event`: `set()` wakes every
@@ -629,7 +638,7 @@ export class Semaphore {
   acquire(): Future<Disposable> {
     if (this.#value > 0) {
       this.#value--;
-      return doneWaiter(new Waiter<Disposable>(RELEASE_HOLD), new Hold(this));
+      return doneHold<Disposable>(new Hold(this));
     }
     const line = this.#waiters ??= new WaiterLine();
     const waiter = new Waiter<Disposable>(RELEASE_HOLD, line);

@@ -10,7 +10,8 @@ import { Future, InvalidStateError } from "../future.ts";
 import { FAILED, internals } from "../_core/internals.ts";
 import { QueueFullError } from "../_core/queue_full_error.ts";
 import {
-  doneWaiter,
+  doneGiving,
+  doneShared,
   type GiveBack,
   handOver,
   Waiter,
@@ -23,7 +24,7 @@ const OPEN = 0;
 const SHUT_DOWN = 1; // gets drain what is left
 const SHUT_DOWN_NOW = 2; // what was left is gone
 
-const DONE = doneWaiter(new Waiter<void>(), undefined);
+const DONE = doneShared<void>(undefined);
 
 /** The errors the engine throws that `queue.ts` declares. */
 export interface QueueErrors {
@@ -57,6 +58,7 @@ export class QueueEngine<T> implements WaiterOwner<T> {
   #putters = new WaiterLine<Waiter<void>>();
   #getterOwner: GiveBack;
   #putterOwner: GiveBack;
+  #doneGet: <R>(item: R) => Future<R>;
   #joiners: WaiterLine<Waiter<void>> | undefined = undefined;
   #unfinished = 0;
   #state = OPEN;
@@ -71,6 +73,7 @@ export class QueueEngine<T> implements WaiterOwner<T> {
     const { getters, putters } = owners(this);
     this.#getterOwner = getters;
     this.#putterOwner = putters;
+    this.#doneGet = doneGiving(getters);
   }
 
   get size(): number {
@@ -115,13 +118,13 @@ export class QueueEngine<T> implements WaiterOwner<T> {
     if (item instanceof Waiter && item.owner === this.#putterOwner) {
       item = item.item as T; // a putter standing in for its item
     }
-    this.#admitPutters();
+    if (!this.#putters.isEmpty()) this.#admitPutters();
     return item;
   }
 
   get(): Future<T> {
     if (this.#storage.size > 0) {
-      return doneWaiter(new Waiter<T>(this.#getterOwner), this.getNowait());
+      return this.#doneGet(this.getNowait());
     }
     if (this.#state !== OPEN) return this.#failed("get from");
     const getter = new Waiter<T>(this.#getterOwner, this.#getters);
@@ -193,7 +196,8 @@ export class QueueEngine<T> implements WaiterOwner<T> {
   // Adds an item there is room for: to the first getter, or the storage.
   #add(item: T): void {
     this.#unfinished++;
-    const getter = this.#getters.next();
+    // Getters wait only while the storage is empty.
+    const getter = this.#storage.size === 0 ? this.#getters.next() : undefined;
     if (getter === undefined) this.#storage.push(item);
     else handOver(getter, item);
   }

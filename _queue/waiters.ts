@@ -20,9 +20,9 @@ export function owners<T>(
   queue: WaiterOwner<T>,
 ): { getters: GiveBack; putters: GiveBack } {
   return {
-    getters: { giveBack: (_waiter, item) => queue.returnItem(item as T) },
+    getters: { giveBack: (_future, item) => queue.returnItem(item as T) },
     putters: {
-      giveBack: (waiter) => queue.takeBack(waiter as Waiter<void>),
+      giveBack: (putter) => queue.takeBack(putter as Waiter<void>),
     },
   };
 }

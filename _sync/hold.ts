@@ -29,7 +29,7 @@ export class Hold implements Disposable {
 
 /** The owner of an `acquire()`'s waiter: a hold not taken is released. */
 export const RELEASE_HOLD: GiveBack = {
-  giveBack(_waiter, hold) {
+  giveBack(_future, hold) {
     (hold as Disposable)[Symbol.dispose]();
   },
 };

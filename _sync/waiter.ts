@@ -21,8 +21,11 @@ const AWAITED_BY_TASK = 2; // a task `yield*`s it while it is pending
 
 /** What a waiter tells of a value handed to it that it never took. */
 export interface GiveBack {
-  /** Gives back `value`, handed to `waiter` but never taken. */
-  giveBack(waiter: Waiter<unknown>, value: unknown): void;
+  /**
+   * Gives back `value`, handed to `future` (a waiter, or a `doneGiving`
+   * future) but never taken.
+   */
+  giveBack(future: Future<unknown>, value: unknown): void;
 }
 
 /**
@@ -68,6 +71,11 @@ export class Waiter<T> extends Future<T> {
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     this.flags |= SHARED;
+    if (internals.state(this as Waiter<unknown>) === FINISHED) {
+      // The common case of `await lock.acquire()`, without the promise that
+      // `Future` keeps for a future awaited more than once.
+      return Promise.resolve(this.result()).then(onFulfilled, onRejected);
+    }
     return super.then(onFulfilled, onRejected);
   }
 
@@ -78,7 +86,7 @@ export class Waiter<T> extends Future<T> {
 
   override [Symbol.iterator](): Iterator<Future<T>, T, unknown> {
     if (!this.done()) this.flags |= AWAITED_BY_TASK;
-    return new WaiterIterator(this);
+    return new WaiterIterator(this, this.owner);
   }
 }
 
@@ -87,27 +95,74 @@ export function handOver<T>(waiter: Waiter<T>, value: T): void {
   internals.settle(waiter as Waiter<unknown>, FINISHED, value);
 }
 
-/** A waiter that is done at once with `value`. */
-export function doneWaiter<T>(waiter: Waiter<T>, value: T): Waiter<T> {
-  internals.settle(waiter as Waiter<unknown>, FINISHED, value);
-  return waiter;
+// A result that is there at once is a plain `Future` carrying the give-back
+// iterator as its one own property: constructing a subclass of `Future` costs
+// several times what a `Future` does, and most acquires and gets do not wait.
+
+/**
+ * Makes futures done at once with a value, for `owner`: a task whose
+ * `yield*` on one is cut short by a cancel (at the end of a time slice, when
+ * the event loop runs) gives the value back to `owner`.
+ */
+export function doneGiving(
+  owner: GiveBack,
+): <T>(value: T) => Future<T> {
+  function iterator<T>(this: Future<T>): Iterator<Future<T>, T, unknown> {
+    return new WaiterIterator(this, owner);
+  }
+  return <T>(value: T) => {
+    const future = new Future<T>();
+    internals.settle(future as Future<unknown>, FINISHED, value);
+    future[Symbol.iterator] = iterator;
+    return future;
+  };
 }
 
-// The iterator behind `yield* waiter`: `FutureIterator` (see
-// `_core/future_iterator.ts`) plus the give-back when the task is resumed
-// with an error instead of the value.
+/**
+ * A future done with `value`, to share: `yield*` on it allocates nothing
+ * (nothing is handed over, so there is nothing to give back).
+ */
+export function doneShared<T>(value: T): Future<T> {
+  const future = new Future<T>();
+  internals.settle(future as Future<unknown>, FINISHED, value);
+  const finished: IteratorResult<Future<T>, T> = Object.freeze({
+    done: true,
+    value,
+  });
+  const paused: IteratorResult<Future<T>, T> = Object.freeze({
+    done: false,
+    value: future,
+  });
+  const iterator: Iterator<Future<T>, T, unknown> = {
+    // At the end of a time slice the task gets control back, as with
+    // `FutureIterator`; the next call finds a new slice.
+    next: () => tick() ? paused : finished,
+    throw: (error: unknown) => {
+      throw error;
+    },
+    return: (last?: T) => ({ done: true, value: last as T }),
+  };
+  future[Symbol.iterator] = () => iterator;
+  return future;
+}
+
+// The iterator behind `yield*` on a waiter or a `doneGiving` future:
+// `FutureIterator` (see `_core/future_iterator.ts`) plus the give-back when
+// the task is resumed with an error instead of the value.
 class WaiterIterator<T> implements Iterator<Future<T>, T, unknown> {
   done = false;
   value: Future<T> | T;
+  #owner: GiveBack | undefined;
 
-  constructor(waiter: Waiter<T>) {
-    this.value = waiter;
+  constructor(future: Future<T>, owner: GiveBack | undefined) {
+    this.value = future;
+    this.#owner = owner;
   }
 
   next(): IteratorResult<Future<T>, T> {
-    const waiter = this.value as Waiter<T>;
-    if (waiter.done() && !tick()) {
-      this.value = waiter.result();
+    const future = this.value as Future<T>;
+    if (future.done() && !tick()) {
+      this.value = future.result();
       this.done = true;
     }
     return this as IteratorResult<Future<T>, T>;
@@ -125,16 +180,14 @@ class WaiterIterator<T> implements Iterator<Future<T>, T, unknown> {
 
   #giveBack(): void {
     if (this.done) return;
-    const waiter = this.value as Waiter<T>;
+    const future = this.value as Future<unknown>;
     this.done = true;
+    const owner = this.#owner;
     if (
-      waiter.owner !== undefined && !(waiter.flags & SHARED) &&
-      internals.state(waiter as Waiter<unknown>) === FINISHED
+      owner !== undefined && internals.state(future) === FINISHED &&
+      !(future instanceof Waiter && future.flags & SHARED)
     ) {
-      waiter.owner.giveBack(
-        waiter as Waiter<unknown>,
-        internals.peek(waiter as Waiter<unknown>),
-      );
+      owner.giveBack(future as Waiter<unknown>, internals.peek(future));
     }
   }
 }
@@ -152,6 +205,11 @@ export class WaiterLine<W extends Future<unknown>> {
   /** How many wait, cancelled ones not counted. */
   get size(): number {
     return Math.max(0, this.#waiters.size - this.#cancelled);
+  }
+
+  /** Whether nobody waits, not even a cancelled waiter not swept yet. */
+  isEmpty(): boolean {
+    return this.#waiters.size === 0;
   }
 
   /** Adds `waiter` at the back. */
