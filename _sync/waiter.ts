@@ -71,12 +71,17 @@ export class Waiter<T> extends Future<T> {
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     this.flags |= SHARED;
-    if (internals.state(this as Waiter<unknown>) === FINISHED) {
-      // The common case of `await lock.acquire()`, without the promise that
-      // `Future` keeps for a future awaited more than once.
-      return Promise.resolve(this.result()).then(onFulfilled, onRejected);
+    // A promise of its own for each `await`, without the one `Future` keeps
+    // (in a WeakMap) for a future awaited many times: a waiter is awaited
+    // once, and the WeakMap costs more than the waiting.
+    let promise: Promise<T>;
+    if (this.done()) promise = settledPromise(this);
+    else {
+      promise = new Promise<T>((resolve) => {
+        super.addDoneCallback(() => resolve(settledPromise(this)));
+      });
     }
-    return super.then(onFulfilled, onRejected);
+    return promise.then(onFulfilled, onRejected);
   }
 
   override addDoneCallback(fn: (future: Future<T>) => void): void {
@@ -95,8 +100,25 @@ export function handOver<T>(waiter: Waiter<T>, value: T): void {
   internals.settle(waiter as Waiter<unknown>, FINISHED, value);
 }
 
+// The outcome of a done future as a promise (reading it counts as seeing it).
+function settledPromise<T>(future: Future<T>): Promise<T> {
+  const self = future as Future<unknown>;
+  const value = internals.take(self);
+  return (internals.state(self) === FINISHED
+    ? Promise.resolve(value)
+    : Promise.reject(value)) as Promise<T>;
+}
+
+function thenOfDone<T, R1 = T, R2 = never>(
+  this: Future<T>,
+  onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+  onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+): Promise<R1 | R2> {
+  return settledPromise(this).then(onFulfilled, onRejected);
+}
+
 // A result that is there at once is a plain `Future` carrying the give-back
-// iterator as its one own property: constructing a subclass of `Future` costs
+// iterator (and a cheaper `then`, as a waiter has) as own properties: constructing a subclass of `Future` costs
 // several times what a `Future` does, and most acquires and gets do not wait.
 
 /**
@@ -114,6 +136,7 @@ export function doneGiving(
     const future = new Future<T>();
     internals.settle(future as Future<unknown>, FINISHED, value);
     future[Symbol.iterator] = iterator;
+    future.then = thenOfDone;
     return future;
   };
 }
