@@ -486,6 +486,49 @@ Deno.test("Condition: wait() given to a plain `yield` still runs", async () => {
   assert.equal(await task, true);
 });
 
+Deno.test("Condition: a wait() cancelled before it starts does nothing", async () => {
+  const condition = new Condition();
+  await condition.acquire();
+  const waiting = condition.wait();
+  assert.equal(waiting.cancel(), true);
+  assert.equal(waiting.cancelled(), true);
+  await settle();
+  assert.equal(condition.locked(), true, "it never released the lock");
+  condition.release();
+});
+
+Deno.test("Condition: cancelling a wait() running inside a task cancels it there, with the lock held again", async () => {
+  const condition = new Condition();
+  let waiting: Future<true> | undefined;
+  const task = startInlineFuture((function* () {
+    using _held = yield* condition.acquire();
+    waiting = condition.wait();
+    try {
+      yield* waiting;
+    } catch (error) {
+      return [error instanceof CancelledError, condition.locked()];
+    }
+  })());
+  await settle();
+  assert.equal(condition.locked(), false);
+  assert.equal(waiting!.cancel(), true);
+  assert.deepEqual(await task, [true, true]);
+  assert.equal(waiting!.cancelled(), true);
+  assert.equal(condition.locked(), false);
+});
+
+Deno.test("Condition: cancelling a wait() awaited from async code cancels its task", async () => {
+  const condition = new Condition();
+  await condition.acquire();
+  const waiting = condition.wait();
+  await settle();
+  assert.equal(condition.locked(), false);
+  assert.equal(waiting.cancel(), true);
+  await assert.rejects(Promise.resolve(waiting), CancelledError);
+  assert.equal(condition.locked(), true, "it took the lock again");
+  condition.release();
+});
+
 // -- Semaphore and BoundedSemaphore
 
 Deno.test("Semaphore: a value of 0 starts locked; a bad value is a RangeError", () => {
