@@ -39,7 +39,6 @@ import { isTransfer, type Transfer } from "./_executor/transfer.ts";
 import { Future, InvalidStateError } from "./future.ts";
 import { Task } from "./task.ts";
 
-export { QueueFullError } from "./_executor/errors.ts";
 export { Transfer, transfer } from "./_executor/transfer.ts";
 
 /** `T`, or the value inside a {@linkcode Transfer} marker. */

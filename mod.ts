@@ -24,4 +24,6 @@ export * from "./context.ts";
 export * from "./executor.ts";
 export * from "./worker_pool.ts";
 export * from "./actor.ts";
+export * from "./sync.ts";
+export * from "./queue.ts";
 export * from "./compiler/mod.ts";

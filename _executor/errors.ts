@@ -1,35 +1,14 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
 // The errors the executors add to the core's: defined here, where the engines
-// reach them, and exported by the public modules (`QueueFullError` by
-// `executor.ts`, `WorkerDiedError` by `worker_pool.ts`).
+// reach them, and exported by the public modules (`WorkerDiedError` by
+// `worker_pool.ts`). `QueueFullError` is the one class the queues share, from
+// `_core/`, exported by `queue.ts`.
 
 import { CancelledError, InvalidStateError, TimeoutError } from "../future.ts";
 
-/**
- * Thrown by `submit` when the executor's queue already holds `maxQueue`
- * tasks waiting to start: the caller is producing work faster than it is
- * done, and should wait for some of it (or raise `maxQueue`).
- *
- * @example
- * ```ts
- * import { LocalExecutor, QueueFullError } from "@frontier/generators/executor";
- * import { sleep } from "@frontier/generators/future";
- * import assert from "node:assert/strict";
- *
- * await using pool = new LocalExecutor({ maxConcurrency: 1, maxQueue: 1 });
- * const running = pool.submit(() => sleep(5));
- * const waiting = pool.submit(() => sleep(5));
- * assert.throws(() => pool.submit(() => sleep(5)), QueueFullError);
- * await Promise.all([running, waiting]);
- * ```
- */
-export class QueueFullError extends Error {
-  /** Makes a `QueueFullError`. */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "QueueFullError";
-  }
-}
+import { QueueFullError } from "../_core/queue_full_error.ts";
+
+export { QueueFullError };
 
 /**
  * The error of a task whose worker stopped while it ran: the worker crashed

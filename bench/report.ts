@@ -55,7 +55,7 @@ export interface BenchJson {
 // Rows measuring other libraries. Everything that is neither a baseline nor a
 // peer is this package, or a native reference point that the name says.
 const PEERS =
-  /^(co|effection|xstate|piscina|tinypool|moo|expr-eval|mathjs|bare worker)\b/i;
+  /^(co|effection|xstate|piscina|tinypool|moo|expr-eval|mathjs|async-mutex|async-sema|bare worker)\b/i;
 const OURS =
   /\(ours\b|^(task|context|WorkerPool|LocalExecutor|ActorSystem|system\.|ref\.|two inlined futures|[\d,]+ messages into a Worker actor)/i;
 

@@ -3,12 +3,8 @@
 import assert from "node:assert/strict";
 import FakeTimers from "@sinonjs/fake-timers";
 import fc from "fast-check";
-import {
-  type Executor,
-  LocalExecutor,
-  QueueFullError,
-  transfer,
-} from "../executor.ts";
+import { type Executor, LocalExecutor, transfer } from "../executor.ts";
+import { QueueFullError } from "../queue.ts";
 import {
   CancelledError,
   Future,

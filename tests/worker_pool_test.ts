@@ -9,7 +9,8 @@ import {
   TimeoutError,
 } from "../future.ts";
 import { startInlineFuture } from "../task.ts";
-import { QueueFullError, type Transfer, transfer } from "../executor.ts";
+import { type Transfer, transfer } from "../executor.ts";
+import { QueueFullError } from "../queue.ts";
 import {
   WorkerDiedError,
   WorkerPool,
