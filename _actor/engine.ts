@@ -152,8 +152,11 @@ export class Engine {
   send(name: string, message: unknown): void {
     const cell = this.#cells.get(name);
     if (cell !== undefined) this.post(cell, message, undefined);
-    else if (this.#parent !== undefined) this.#parent.send(name, message);
-    else throw unknownActor("send", { name, message, cells: this.#cells });
+    // A name that is not a string is a mistake here, not a name to ask the
+    // parent about.
+    else if (this.#parent !== undefined && typeof name === "string") {
+      this.#parent.send(name, message);
+    } else throw unknownActor("send", { name, message, cells: this.#cells });
   }
 
   /** Asks the actor `name` a question; see `ActorSystem.ask`. */
@@ -164,7 +167,7 @@ export class Engine {
   ): Future<unknown> {
     const cell = this.#cells.get(name);
     if (cell !== undefined) return this.askCell(cell, message, options);
-    if (this.#parent === undefined) {
+    if (this.#parent === undefined || typeof name !== "string") {
       throw unknownActor("ask", { name, message, cells: this.#cells });
     }
     const future = askFuture(name, message, options);

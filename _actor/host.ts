@@ -147,11 +147,13 @@ export class WorkerHost implements LinkHandler {
   onAsk(name: string, message: unknown, id: number): void {
     const slot = new RemoteReply(this.link, id);
     if (this.#engine.postByName(name, message, slot)) return;
+    // As for a send; the asker hears of it through its question.
+    this.#engine.deadLetter(name, message);
     failAsk(
       slot,
       noReply(name, message, {
         reason:
-          "no actor of this Worker or of the main system has that name; check the name",
+          "no actor of this Worker or of the main system has that name; check the name; the message is in deadLetters",
       }),
     );
   }

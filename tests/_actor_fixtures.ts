@@ -120,6 +120,28 @@ export function* lost(): ActorGenerator<unknown> {
   while (true) send("nobody-has-this-name", yield);
 }
 
+/**
+ * Sends to, then asks, the name it is given as a message (which may not be
+ * a string), and replies with what each call threw, or "no error".
+ */
+export function* namesAnything(): ActorGenerator<unknown> {
+  while (true) {
+    const name = yield;
+    const thrown: string[] = [];
+    for (const call of [send, ask]) {
+      try {
+        const answer = call(name as string, "hi");
+        // An answer that fails is seen here: only the call is under test.
+        answer?.addDoneCallback(() => {});
+        thrown.push("no error");
+      } catch (error) {
+        thrown.push(`${(error as Error).name}: ${(error as Error).message}`);
+      }
+    }
+    reply(thrown);
+  }
+}
+
 /** Not a generator function. */
 export function notAnActor(): string {
   return "plain";

@@ -445,6 +445,32 @@ Deno.test("errors thrown or yields made while stopping are reported, and the act
   );
 });
 
+Deno.test("an actor that yields in a finally block while stopping is finished, so its outer finally blocks run", async () => {
+  const log = errorLog();
+  const system = new ActorSystem({ onError: log.onError });
+  const ran: string[] = [];
+  system.spawn("yields-in-finally", function* () {
+    try {
+      try {
+        while (true) yield;
+      } finally {
+        ran.push("inner finally");
+        yield;
+        ran.push("after the yield");
+      }
+    } finally {
+      ran.push("outer finally");
+    }
+  });
+  await system.stop("yields-in-finally");
+  assert.deepEqual(ran, ["inner finally", "outer finally"]);
+  assert.equal(log.errors.length, 1);
+  assert.match(
+    (log.errors[0].error as Error).message,
+    /yielded in a finally block while stopping.*it was returned from at that yield, so the rest of that finally block did not run/,
+  );
+});
+
 Deno.test("stop() stops every actor and turns queued messages into dead letters, failing their questions", async () => {
   const system = new ActorSystem();
   const closed: string[] = [];
@@ -1351,6 +1377,56 @@ Deno.test("a Worker actor's message to an unknown name is reported and kept as a
   assert.deepEqual(system.deadLetters, [
     { name: "nobody-has-this-name", message: "hello" },
   ]);
+});
+
+Deno.test("a Worker actor's question to an unknown name fails and is kept as a dead letter", async () => {
+  await using system = new ActorSystem({ onError: () => {} });
+  const results: unknown[] = [];
+  const got = new Future<void>();
+  system.spawn("results", function* () {
+    results.push(yield);
+    got.setResult(undefined);
+  });
+  system.start();
+  const asker = system.spawnWorker(
+    "asker",
+    { module: fixtures, export: "askAround" },
+    "nobody-has-this-name",
+    "results",
+  );
+  asker.send("anyone?");
+  await got;
+  assert.deepEqual(results, ["failed"]);
+  assert.deepEqual(system.deadLetters, [
+    { name: "nobody-has-this-name", message: "anyone?" },
+  ]);
+});
+
+Deno.test("inside a Worker, send() and ask() to a name that is not a string throw a TypeError there", async () => {
+  const log = errorLog();
+  await using system = new ActorSystem({ onError: log.onError });
+  const heard: unknown[] = [];
+  system.spawn("sink", function* () {
+    while (true) {
+      heard.push(yield);
+      reply("ok");
+    }
+  });
+  system.start();
+  const actor = system.spawnWorker("names-anything", {
+    module: fixtures,
+    export: "namesAnything",
+  });
+  const expected =
+    "TypeError: Cannot send: expected the actor's name as a string, got 42 (a number)";
+  assert.deepEqual(await actor.ask(42), [
+    expected,
+    expected.replace("send", "ask"),
+  ]);
+  assert.deepEqual(await actor.ask("sink"), ["no error", "no error"]);
+  await until("both reached the sink", () => heard.length === 2);
+  assert.deepEqual(system.deadLetters, []);
+  assert.deepEqual(log.errors, []);
 });
 
 // ---------------------------------------------------------------------------
