@@ -308,7 +308,9 @@ function checkWorkerSpec(
  *
  * Messages are delivered in the order they were sent (so FIFO per sender),
  * one at a time, either by {@linkcode run} (the tutorial's manual loop) or,
- * after {@linkcode start}, automatically as they arrive.
+ * after {@linkcode start}, automatically as they arrive. A system nobody
+ * runs starts by itself when a question to one of its actors would
+ * otherwise wait forever (see {@linkcode ask}).
  *
  * @example Ping-pong, the tutorial's failing example, working
  * ```ts
@@ -560,6 +562,16 @@ export class ActorSystem {
    * its next message without replying, fails, or has stopped; and with a
    * `TimeoutError` if `options.timeout` passes first.
    *
+   * A question is answered only once its message is delivered. If the
+   * system is neither {@linkcode start}ed nor being {@linkcode run}, and the
+   * question's message is still queued once the current synchronous work is
+   * done (nobody called {@linkcode run} meanwhile), the system switches to
+   * the automatic mode by itself, as {@linkcode start} does: `await
+   * system.ask(…)` gets its answer rather than waiting forever for a
+   * `run()` that never comes. A question that `run()` delivers in the same
+   * synchronous work, as in the tutorial's loop, leaves the system manual;
+   * so does one asked from a handler (the loop running it delivers it).
+   *
    * @example Inside a task, with `yield*`
    * ```ts
    * import { ActorSystem, type ActorGenerator, reply } from "@frontier/generators/actor";
@@ -577,6 +589,18 @@ export class ActorSystem {
    *   return a + b;
    * })());
    * assert.equal(sum, 42);
+   * ```
+   *
+   * @example Awaited in a system nobody runs: it starts by itself
+   * ```ts
+   * import { ActorSystem, type ActorGenerator, reply } from "@frontier/generators/actor";
+   * import assert from "node:assert/strict";
+   *
+   * await using system = new ActorSystem();
+   * system.spawn("upper", function* (): ActorGenerator<string> {
+   *   while (true) reply((yield).toUpperCase());
+   * });
+   * assert.equal(await system.ask("upper", "no run() needed"), "NO RUN() NEEDED");
    * ```
    *
    * @typeParam R The type of the reply.
@@ -628,6 +652,8 @@ export class ActorSystem {
    * other queued work (tasks woken by replies) and then the event loop have
    * their turn, so timers, I/O and Workers keep going during a long
    * exchange. A started system does not keep the process alive by itself.
+   * A question left undelivered by a system nobody runs switches it on too
+   * (see {@linkcode ask}); {@linkcode stop} switches it off.
    *
    * @example
    * ```ts

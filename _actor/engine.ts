@@ -74,6 +74,8 @@ export class Engine {
   #scheduled = false;
   #delivering = false;
   #hosts = new Set<WorkerHost>();
+  // Questions to check once the current synchronous work is done.
+  #watched: Future<unknown>[] = [];
   // Set inside a Worker: where unknown names and dead letters go.
   #parent: Link | undefined = undefined;
   #onStopped: ((name: string) => void) | undefined = undefined;
@@ -183,8 +185,35 @@ export class Engine {
   ): Future<unknown> {
     const future = askFuture(cell.name, message, options);
     this.post(cell, message, future);
+    if (
+      !this.#started && !this.#delivering && cell.host === undefined &&
+      !future.done()
+    ) {
+      this.#watch(future);
+    }
     return future;
   }
+
+  // A question asked of a system that nobody runs would wait forever: if its
+  // message is still queued once the current synchronous work is done (no
+  // run() came), the system starts delivering by itself, as start() does.
+  // Questions asked from a handler are left to the loop that runs it.
+  #watch(future: Future<unknown>): void {
+    if (this.#watched.push(future) === 1) queueMicrotask(this.#checkWatched);
+  }
+
+  #checkWatched = (): void => {
+    const watched = this.#watched;
+    this.#watched = [];
+    if (this.#started) return;
+    for (const future of watched) {
+      // Not done: its message is still queued (delivering it settles it).
+      if (!future.done()) {
+        this.start();
+        return;
+      }
+    }
+  };
 
   /**
    * Posts a message, or a question, that came from a Worker to the actor

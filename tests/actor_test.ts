@@ -930,6 +930,43 @@ Deno.test("start() delivers messages as they arrive, and tasks can yield* system
   assert.deepEqual(results, Array.from({ length: 100 }, (_, i) => 2 * i));
 });
 
+Deno.test("a question asked of a system that nobody runs is answered: the system starts by itself", async () => {
+  const script = new URL("./fixtures/actor_forgotten_run.ts", import.meta.url);
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", script.href],
+    stdout: "piped",
+    stderr: "piped",
+    // Only a guard against a hang.
+    signal: AbortSignal.timeout(60_000),
+  }).output();
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.equal(output.code, 0, stderr);
+  assert.equal(
+    new TextDecoder().decode(output.stdout).trim(),
+    "hello, world; hello, task",
+  );
+});
+
+Deno.test("a question that run() delivers in the same synchronous work leaves the system manual", async () => {
+  const system = new ActorSystem();
+  system.spawn("echo", function* () {
+    while (true) reply(yield);
+  });
+  const answer = system.ask("echo", 1);
+  assert.equal(system.run(), 1);
+  assert.equal(await answer, 1);
+  await sleep(0);
+  system.send("echo", 2);
+  await sleep(0);
+  assert.equal(system.pending, 1, "nothing delivers it but run()");
+  assert.equal(system.run(), 1);
+  // A cancelled question leaves nobody waiting: the system stays manual.
+  system.ask("echo", 3).cancel();
+  await sleep(0);
+  assert.equal(system.pending, 1);
+  assert.equal(system.run(), 1);
+});
+
 Deno.test("an endless exchange in automatic mode leaves the event loop its turn", async () => {
   await using system = new ActorSystem();
   let exchanged = 0;
