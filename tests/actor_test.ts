@@ -24,6 +24,8 @@ import { runInlineFuture } from "@frontier/generators/task";
 import type * as Fixtures from "./_actor_fixtures.ts";
 import { captureReportedErrors } from "./_util.ts";
 import { Link, type LinkHandler } from "../_actor/link.ts";
+import { Mailbox } from "../_actor/mailbox.ts";
+import type { Cell } from "../_actor/cell.ts";
 import {
   deserializeError,
   type SerializedError,
@@ -152,6 +154,53 @@ Deno.test("ping-pong runs for millions of messages at a constant stack depth", (
   assert.equal(depths.length, 2);
   assert.equal(depths[0], depths[1]);
   assert.equal(system.pending, 1, "the next ball is waiting");
+});
+
+Deno.test("the queue gives its memory back after a burst of a million messages, delivered or stopped", async () => {
+  const script = new URL("./fixtures/actor_mailbox_heap.ts", import.meta.url);
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--v8-flags=--expose-gc", script.href],
+    stdout: "piped",
+    stderr: "piped",
+    // Only a guard against a hang.
+    signal: AbortSignal.timeout(120_000),
+  }).output();
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  const heap = JSON.parse(new TextDecoder().decode(output.stdout));
+  const MB = 1024 * 1024;
+  // The burst itself is seen: at least 8 bytes per queued message.
+  assert.ok(heap.queued - heap.before > 8 * MB, JSON.stringify(heap));
+  // Once delivered, or moved out by stop(), it is gone; before the fix the
+  // queue kept 24 MB.
+  assert.ok(heap.delivered - heap.before < 2 * MB, JSON.stringify(heap));
+  assert.ok(heap.stopped - heap.before < 2 * MB, JSON.stringify(heap));
+});
+
+Deno.test("the queue keeps first-in first-out order across its chunks, however pushes and shifts interleave (property)", () => {
+  const cell = {} as Cell;
+  fc.assert(
+    fc.property(
+      fc.array(fc.integer({ min: -3000, max: 3000 }), { maxLength: 12 }),
+      (runs) => {
+        const mailbox = new Mailbox();
+        const model: number[] = [];
+        let next = 0;
+        for (const run of runs) {
+          for (let i = 0; i < Math.abs(run); i++) {
+            if (run > 0) {
+              mailbox.push(cell, next, undefined);
+              model.push(next++);
+            } else if (model.length > 0) {
+              assert.equal(mailbox.shift(), cell);
+              assert.equal(mailbox.message, model.shift());
+            }
+          }
+          assert.equal(mailbox.size, model.length);
+        }
+      },
+    ),
+    { numRuns: 200 },
+  );
 });
 
 Deno.test("run({ maxMessages }) delivers at most that many, and run() resumes where it stopped", () => {
