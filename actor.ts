@@ -28,7 +28,7 @@
  * chosen at run time ({@linkcode ActorSystem.prototype.spawn}), dead letters,
  * crash reports and restarts, questions with {@linkcode ask} and
  * {@linkcode reply}, an automatic mode ({@linkcode ActorSystem.prototype.start})
- * that delivers messages as they arrive, and actors that run in a Web Worker
+ * that delivers messages as they arrive, and actors that run in a Worker
  * ({@linkcode ActorSystem.prototype.spawnWorker}) for real concurrency.
  *
  * @module
@@ -96,7 +96,8 @@ export interface ActorErrorInfo {
   name: string;
   /**
    * The message it was handling, or `undefined` when it failed while
-   * starting or stopping (or, in a Worker, outside its generator).
+   * starting or stopping (or, in a Worker, outside its generator, or when
+   * its Worker ended by itself).
    */
   message: unknown;
   /** Whether its restart policy restarts it now. */
@@ -125,7 +126,8 @@ export interface ActorSystemOptions {
   batchSize?: number;
   /**
    * Milliseconds a Worker actor has to run its `finally` blocks when
-   * stopped before its Worker is terminated anyway.
+   * stopped before its Worker is terminated anyway (which stops it even in
+   * the middle of a loop).
    *
    * @default {5000}
    */
@@ -468,7 +470,7 @@ export class ActorSystem {
   }
 
   /**
-   * Starts an actor in its own Web Worker, for real concurrency: the
+   * Starts an actor in a Worker of its own, for real concurrency: the
    * generator function `spec.export` of the module `spec.module` runs there
    * with `args` (copied by structured clone), under a system of its own whose
    * `send`, `ask` and `reply` reach back to this one. From here it is used
@@ -479,7 +481,21 @@ export class ActorSystem {
    * It returns at once; messages sent before the Worker is up wait for it.
    * A Worker keeps the process alive: {@linkcode stop} the system (or use
    * `await using`) when done, which runs the actor's `finally` blocks and
-   * terminates its Worker.
+   * terminates its Worker. An actor the system has stopped is gone, thread
+   * and all, even one stuck in a loop (its Worker is terminated after
+   * `stopTimeout`), so the process can exit.
+   *
+   * The Worker is a `node:worker_threads` Worker, which Deno runs as a
+   * Worker of its own (with Node's globals, such as `process`, besides
+   * Deno's): unlike a Web Worker's, its `terminate()` interrupts running
+   * code, and it says when it ends. If it ends by itself (the actor calls
+   * `Deno.exit()` or `close()`, or the Worker crashes), the questions
+   * waiting for it fail with an {@linkcode ActorError} that says its Worker
+   * exited, messages on their way to it are lost, the end is reported to
+   * `onError` (with `message: undefined`), and the actor is stopped, or,
+   * if its restart policy allows, started again in a new Worker (such
+   * restarts are counted by this system, apart from those of the actor's
+   * generator inside its Worker).
    *
    * Inside the Worker, the actor's messages to names its Worker does not
    * know are sent to this system; one sent to a name this system does not
@@ -679,7 +695,8 @@ export class ActorSystem {
    * (an actor that stops itself from its handler is closed when the handler
    * yields); messages for it from then on go to {@linkcode deadLetters}. A
    * Worker actor runs its `finally` blocks in its Worker, which is then
-   * terminated (after `stopTimeout` at the latest).
+   * terminated (after `stopTimeout` at the latest, even in the middle of a
+   * loop: once the promise resolves, its thread is gone).
    *
    * Stopping the system switches off the automatic mode, stops every actor,
    * terminates every Worker, and moves the messages still queued to

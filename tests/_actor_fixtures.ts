@@ -142,6 +142,32 @@ export function* namesAnything(): ActorGenerator<unknown> {
   }
 }
 
+/**
+ * Ends its own Worker: `Deno.exit(code)` on `["exit", code]`, `close()` on
+ * "close"; replies to anything else with the message itself.
+ */
+export function* exits(): ActorGenerator<unknown> {
+  while (true) {
+    const message = yield;
+    if (Array.isArray(message) && message[0] === "exit") Deno.exit(message[1]);
+    if (message === "close") {
+      (globalThis as unknown as { close(): void }).close();
+    }
+    reply(message);
+  }
+}
+
+/** Keeps its thread busy for the given milliseconds, then goes on without replying. */
+export function* spinsFor(): ActorGenerator<number> {
+  while (true) {
+    const ms = yield;
+    const end = performance.now() + ms;
+    while (performance.now() < end) {
+      // Busy on purpose: the thread does nothing else meanwhile.
+    }
+  }
+}
+
 /** Not a generator function. */
 export function notAnActor(): string {
   return "plain";

@@ -22,9 +22,10 @@ import {
 import { Future, sleep, TimeoutError } from "@frontier/generators/future";
 import { runInlineFuture } from "@frontier/generators/task";
 import type * as Fixtures from "./_actor_fixtures.ts";
-import { captureReportedErrors } from "./_util.ts";
+import { captureReportedErrors, captureUnhandled } from "./_util.ts";
 import { Link, type LinkHandler } from "../_actor/link.ts";
 import { Mailbox } from "../_actor/mailbox.ts";
+import { askFuture } from "../_actor/ask.ts";
 import type { Cell } from "../_actor/cell.ts";
 import {
   deserializeError,
@@ -1391,6 +1392,115 @@ Deno.test("a Worker actor stuck in a loop is terminated after stopTimeout, and t
   );
 });
 
+Deno.test("a Worker actor stuck in a loop that the system stopped is gone: the process exits", async () => {
+  const script = new URL("./fixtures/actor_stuck_stop.ts", import.meta.url);
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", script.href],
+    stdout: "piped",
+    stderr: "piped",
+    // Only a guard: a thread left spinning would keep the process alive.
+    signal: AbortSignal.timeout(60_000),
+  }).output();
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.equal(output.signal, null, `killed by the guard: ${stderr}`);
+  assert.equal(output.code, 0, stderr);
+  assert.equal(
+    new TextDecoder().decode(output.stdout).trim(),
+    "up: up?\nstopped: true; reports: 1\nquestion: true",
+  );
+});
+
+Deno.test("a Worker actor whose Worker calls Deno.exit() fails its questions, is reported and stopped", async () => {
+  const log = errorLog();
+  await using system = new ActorSystem({ onError: log.onError });
+  const exits = system.spawnWorker("exits", {
+    module: fixtures,
+    export: "exits",
+  });
+  assert.equal(await exits.ask("up?"), "up?");
+  // The timeout only bounds the test if the exit went unnoticed.
+  const question = exits.ask(["exit", 3], { timeout: 30_000 });
+  await assert.rejects(Promise.resolve(question), {
+    name: "ActorError",
+    message:
+      /Cannot get a reply from actor "exits": its Worker exited \(exit code 3\) before it replied/,
+  });
+  await log.until(1);
+  assert.match(
+    (log.errors[0].error as Error).message,
+    /Actor "exits" stopped: its Worker exited \(exit code 3\) without being stopped/,
+  );
+  assert.deepEqual(log.errors[0].info, {
+    name: "exits",
+    message: undefined,
+    restarting: false,
+  });
+  assert.equal(exits.stopped, true);
+  exits.send("late");
+  assert.deepEqual(system.deadLetters, [{ name: "exits", message: "late" }]);
+  await exits.stop();
+  assert.equal(log.errors.length, 1, "stop() has nothing left to wait for");
+});
+
+Deno.test('a Worker actor whose Worker calls close() is restarted in a new Worker under restart: "always"', async () => {
+  const log = errorLog();
+  await using system = new ActorSystem({ onError: log.onError });
+  const exits = system.spawnWorker(
+    { name: "phoenix", restart: "always", maxRestarts: 1 },
+    { module: fixtures, export: "exits" },
+  );
+  assert.equal(await exits.ask("up?"), "up?");
+  await assert.rejects(
+    Promise.resolve(exits.ask("close", { timeout: 30_000 })),
+    { message: /its Worker exited \(exit code 0\) before it replied/ },
+  );
+  await log.until(1);
+  assert.equal(log.errors[0].info.restarting, true);
+  assert.match(
+    (log.errors[0].error as Error).message,
+    /its restart policy starts it again in a new Worker/,
+  );
+  assert.equal(exits.stopped, false);
+  assert.equal(await exits.ask("again?"), "again?", "answered by a new Worker");
+  // The second exit is one more than maxRestarts allows.
+  await assert.rejects(Promise.resolve(exits.ask(["exit", 1])), {
+    message: /exit code 1/,
+  });
+  await log.until(2);
+  assert.equal(log.errors[1].info.restarting, false);
+  assert.equal(exits.stopped, true);
+});
+
+Deno.test("a question to a Worker actor that fails or times out, and that nobody observes, is reported once", async () => {
+  const log = errorLog();
+  await using system = new ActorSystem({ onError: log.onError });
+  const fragile = system.spawnWorker(
+    "fragile",
+    { module: fixtures, export: "fragile" },
+    0,
+  );
+  const spins = system.spawnWorker("spins", {
+    module: fixtures,
+    export: "spinsFor",
+  });
+  let failed: Future<unknown> | undefined;
+  const failures = await captureUnhandled(async () => {
+    failed = fragile.ask("boom");
+    await log.until(1);
+  });
+  assert.equal(failures.length, 1);
+  assert.equal(failures[0], failed!.exception());
+  assert.match((failures[0] as Error).message, /failed while handling it/);
+
+  let timedOut: Future<unknown> | undefined;
+  const timeouts = await captureUnhandled(async () => {
+    timedOut = spins.ask(500, { timeout: 10 });
+    await until("the question has failed", () => timedOut!.done());
+  });
+  assert.equal(timeouts.length, 1);
+  assert.equal(timeouts[0], timedOut!.exception());
+});
+
 Deno.test("an error thrown outside a Worker actor's generator is reported and stops the actor", async () => {
   const log = errorLog();
   await using system = new ActorSystem({ onError: log.onError });
@@ -1591,7 +1701,7 @@ Deno.test("whatever is written to a link arrives on the other side, in order (pr
           if (op === "send") link.send(name, message);
           else if (op === "dead") link.dead(name, message);
           else {
-            const future = new Future<unknown>();
+            const future = askFuture(name, message, undefined);
             pending.push(future);
             link.ask(name, message, future);
           }
@@ -1627,7 +1737,7 @@ Deno.test("an operation structured clone refuses fails alone; the rest of its ba
   const port = new RecordingPort();
   const { events, handler } = recordingHandler();
   const link = new Link(port, handler);
-  const question = new Future<unknown>();
+  const question = askFuture("a", Symbol("no"), undefined);
   link.send("a", 1);
   link.send("a", () => "a function");
   link.ask("a", Symbol("no"), question);
