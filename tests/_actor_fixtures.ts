@@ -79,6 +79,11 @@ export function* guarded(target: string): ActorGenerator<unknown> {
   }
 }
 
+/** Asks `target` each message as a question, and never looks at the answer. */
+export function* asksCarelessly(target: string): ActorGenerator<unknown> {
+  while (true) ask(target, yield);
+}
+
 /** Returns after its first message. */
 export function* once(): ActorGenerator<unknown> {
   reply(yield);

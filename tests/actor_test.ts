@@ -1501,6 +1501,29 @@ Deno.test("a question to a Worker actor that fails or times out, and that nobody
   assert.equal(timeouts[0], timedOut!.exception());
 });
 
+Deno.test("a question a Worker actor asks, that fails and that nobody observes, is reported once and stops the actor", async () => {
+  const log = errorLog();
+  await using system = new ActorSystem({ onError: log.onError });
+  const careless = system.spawnWorker(
+    "careless",
+    { module: fixtures, export: "asksCarelessly" },
+    "nobody-has-this-name",
+  );
+  careless.send("hi");
+  await until("it is reported", () => log.errors.length > 0);
+  await until("the actor is stopped", () => careless.stopped);
+  assert.equal(log.errors.length, 1);
+  assert.match(
+    (log.errors[0].error as Error).message,
+    /Cannot get a reply to "hi" \(a string\) from actor "nobody-has-this-name": no actor of this Worker or of the main system has that name/,
+  );
+  assert.deepEqual(log.errors[0].info, {
+    name: "careless",
+    message: undefined,
+    restarting: false,
+  });
+});
+
 Deno.test("an error thrown outside a Worker actor's generator is reported and stops the actor", async () => {
   const log = errorLog();
   await using system = new ActorSystem({ onError: log.onError });
