@@ -499,8 +499,8 @@ export class ActorSystem {
    *
    * Inside the Worker, the actor's messages to names its Worker does not
    * know are sent to this system; one sent to a name this system does not
-   * know either is reported to `onError` and kept in `deadLetters` (so is a
-   * question, which fails). An error that escapes the actor's generator in
+   * know either is reported to `onError` and kept in `deadLetters` (a
+   * question to such a name fails, and is kept there too). An error that escapes the actor's generator in
    * its Worker (thrown by a timer's callback, or a failed question nobody
    * observes, which the main thread would report as uncaught) is reported
    * to `onError` and stops the actor. Here, a failed question to the actor

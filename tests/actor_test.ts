@@ -26,6 +26,7 @@ import { captureReportedErrors, captureUnhandled } from "./_util.ts";
 import { Link, type LinkHandler } from "../_actor/link.ts";
 import { Mailbox } from "../_actor/mailbox.ts";
 import { askFuture } from "../_actor/ask.ts";
+import { Thread, threadUrl } from "../_actor/thread.ts";
 import type { Cell } from "../_actor/cell.ts";
 import {
   deserializeError,
@@ -1646,6 +1647,53 @@ Deno.test("inside a Worker, send() and ask() to a name that is not a string thro
   await until("both reached the sink", () => heard.length === 2);
   assert.deepEqual(system.deadLetters, []);
   assert.deepEqual(log.errors, []);
+});
+
+Deno.test("a Worker thread starts from a script at any URL, as when the package is imported from JSR", async () => {
+  const remote = new URL(
+    "https://jsr.io/@frontier/generators/0.1.0/_actor/worker.ts",
+  );
+  const wrapped = threadUrl(remote);
+  assert.equal(wrapped.protocol, "data:");
+  assert.equal(
+    decodeURIComponent(
+      wrapped.pathname.slice(wrapped.pathname.indexOf(",") + 1),
+    ),
+    `import ${JSON.stringify(remote.href)};`,
+  );
+  const local = new URL("./_actor_fixtures.ts", import.meta.url);
+  assert.equal(threadUrl(local), local);
+
+  // A script served over HTTP, as JSR serves the package's Worker script.
+  await using server = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", onListen() {} },
+    () =>
+      new Response(
+        "onmessage = (event) => postMessage(`echo: ${event.data}`);",
+        {
+          headers: { "content-type": "text/javascript" },
+        },
+      ),
+  );
+  const answer = new Future<unknown>();
+  const thread = new Thread(
+    new URL(`http://127.0.0.1:${server.addr.port}/worker.js`),
+    {
+      name: "served",
+      events: {
+        message: (data) => answer.setResult(data),
+        failed: (reason) => answer.setException(new Error(reason)),
+        exited: (code) => answer.setException(new Error(`exited ${code}`)),
+      },
+    },
+  );
+  thread.postMessage("hi");
+  try {
+    assert.equal(await answer, "echo: hi");
+  } finally {
+    thread.terminate();
+  }
+  assert.equal(thread.terminated, true);
 });
 
 // ---------------------------------------------------------------------------
