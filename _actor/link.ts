@@ -144,7 +144,12 @@ export class Link {
   /** Posts the operations written so far as one batch. */
   flush(): void {
     const operations = this.#operations;
-    if (operations.length === 0 || this.#closed) return;
+    if (operations.length === 0) return;
+    if (this.#closed) {
+      // A late reply to a Worker that is gone: there is nowhere to post it.
+      this.#operations = [];
+      return;
+    }
     this.#operations = [];
     this.#target = undefined;
     const batch = this.#batch;

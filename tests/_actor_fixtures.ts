@@ -80,7 +80,7 @@ export function* guarded(target: string): ActorGenerator<unknown> {
 }
 
 /** Asks `target` each message as a question, and never looks at the answer. */
-export function* asksCarelessly(target: string): ActorGenerator<unknown> {
+export function* unwatchedAsks(target: string): ActorGenerator<unknown> {
   while (true) ask(target, yield);
 }
 

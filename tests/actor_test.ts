@@ -1507,7 +1507,7 @@ Deno.test("a question a Worker actor asks, that fails and that nobody observes, 
   await using system = new ActorSystem({ onError: log.onError });
   const careless = system.spawnWorker(
     "careless",
-    { module: fixtures, export: "asksCarelessly" },
+    { module: fixtures, export: "unwatchedAsks" },
     "nobody-has-this-name",
   );
   careless.send("hi");
