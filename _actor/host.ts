@@ -59,7 +59,7 @@ export class WorkerHost implements LinkHandler {
   #cell: Cell;
   #engine: Engine;
   #spec: WorkerSpec;
-  #thread!: Thread;
+  #thread: Thread | undefined = undefined;
   #closing: Promise<void> | undefined = undefined;
   #closed: (() => void) | undefined = undefined;
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
@@ -79,6 +79,9 @@ export class WorkerHost implements LinkHandler {
     try {
       this.#start();
     } catch (error) {
+      // The Worker itself could not be made: nothing to say about the
+      // arguments.
+      if (this.#thread === undefined) throw error;
       this.#thread.terminate();
       throw new TypeError(
         `Cannot spawn Worker actor ${
@@ -98,8 +101,8 @@ export class WorkerHost implements LinkHandler {
       name: `actor ${this.name}`,
       events: {
         message: (data) => this.#onMessage(data),
-        failed: (reason) => this.#died(`failed (${reason})`),
-        exited: (code) => this.#died(`exited (exit code ${code})`),
+        failed: (reason) => this.#died(`failed (${reason})`, false),
+        exited: (code) => this.#died(`exited (exit code ${code})`, true),
       },
     });
     this.#thread = thread;
@@ -237,10 +240,10 @@ export class WorkerHost implements LinkHandler {
     this.#engine.report(error, { name: this.name, message, restarting: false });
   }
 
-  // The Worker ended by itself, or failed: whatever it was running, it is
-  // not to be trusted, and what was on its way to it is lost.
-  #died(what: string): void {
-    this.#thread.terminate();
+  // The Worker ended by itself (`exited`), or failed: whatever it was
+  // running, it is not to be trusted, and what was on its way to it is lost.
+  #died(what: string, exited: boolean): void {
+    this.#thread!.terminate();
     const name = JSON.stringify(this.name);
     if (this.#closing !== undefined) {
       // It was being stopped: that is done.
@@ -261,16 +264,20 @@ export class WorkerHost implements LinkHandler {
         this.#start();
       } catch {
         // Its arguments, copied once, no longer can be (changed since).
-        this.#thread.terminate();
+        this.#thread!.terminate();
         restarting = false;
       }
     }
+    const lost =
+      `its Worker ${what} without being stopped, so what was on its way to it is lost`;
     const error = new ActorError(
-      `Actor ${name} stopped: its Worker ${what} without being stopped, and what was on its way to it is lost; ${
-        restarting
-          ? "its restart policy starts it again in a new Worker"
-          : "stop Worker actors with stop() rather than Deno.exit() or close()"
-      }`,
+      restarting
+        ? `Actor ${name} restarted in a new Worker, as its restart policy says: ${lost}`
+        : `Actor ${name} stopped: ${lost}${
+          exited
+            ? "; stop a Worker actor with stop(), not with Deno.exit() or close() in its Worker"
+            : ""
+        }`,
       this.name,
     );
     if (!restarting) {
@@ -289,7 +296,7 @@ export class WorkerHost implements LinkHandler {
     if (this.#ended) return;
     this.#ended = true;
     clearTimeout(this.#timer);
-    this.#thread.terminate();
+    this.#thread!.terminate();
     this.link.close(
       new ActorError(
         `Cannot get a reply from actor ${

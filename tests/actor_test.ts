@@ -1429,7 +1429,7 @@ Deno.test("a Worker actor whose Worker calls Deno.exit() fails its questions, is
   await log.until(1);
   assert.match(
     (log.errors[0].error as Error).message,
-    /Actor "exits" stopped: its Worker exited \(exit code 3\) without being stopped/,
+    /Actor "exits" stopped: its Worker exited \(exit code 3\) without being stopped, so what was on its way to it is lost; stop a Worker actor with stop\(\)/,
   );
   assert.deepEqual(log.errors[0].info, {
     name: "exits",
@@ -1459,7 +1459,7 @@ Deno.test('a Worker actor whose Worker calls close() is restarted in a new Worke
   assert.equal(log.errors[0].info.restarting, true);
   assert.match(
     (log.errors[0].error as Error).message,
-    /its restart policy starts it again in a new Worker/,
+    /Actor "phoenix" restarted in a new Worker, as its restart policy says: its Worker exited \(exit code 0\) without being stopped/,
   );
   assert.equal(exits.stopped, false);
   assert.equal(await exits.ask("again?"), "again?", "answered by a new Worker");
