@@ -26,7 +26,7 @@ import { captureReportedErrors, captureUnhandled } from "./_util.ts";
 import { Link, type LinkHandler } from "../_actor/link.ts";
 import { Mailbox } from "../_actor/mailbox.ts";
 import { askFuture } from "../_actor/ask.ts";
-import { Thread, threadUrl } from "../_actor/thread.ts";
+import { threadUrl } from "../_actor/thread.ts";
 import type { Cell } from "../_actor/cell.ts";
 import {
   deserializeError,
@@ -1665,35 +1665,16 @@ Deno.test("a Worker thread starts from a script at any URL, as when the package 
   assert.equal(threadUrl(local), local);
 
   // A script served over HTTP, as JSR serves the package's Worker script.
-  await using server = Deno.serve(
-    { port: 0, hostname: "127.0.0.1", onListen() {} },
-    () =>
-      new Response(
-        "onmessage = (event) => postMessage(`echo: ${event.data}`);",
-        {
-          headers: { "content-type": "text/javascript" },
-        },
-      ),
-  );
-  const answer = new Future<unknown>();
-  const thread = new Thread(
-    new URL(`http://127.0.0.1:${server.addr.port}/worker.js`),
-    {
-      name: "served",
-      events: {
-        message: (data) => answer.setResult(data),
-        failed: (reason) => answer.setException(new Error(reason)),
-        exited: (code) => answer.setException(new Error(`exited ${code}`)),
-      },
-    },
-  );
-  thread.postMessage("hi");
-  try {
-    assert.equal(await answer, "echo: hi");
-  } finally {
-    thread.terminate();
-  }
-  assert.equal(thread.terminated, true);
+  const script = new URL("./fixtures/actor_thread_http.ts", import.meta.url);
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--no-lock", script.href],
+    stdout: "piped",
+    stderr: "piped",
+    // Only a guard against a hang.
+    signal: AbortSignal.timeout(60_000),
+  }).output();
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  assert.equal(new TextDecoder().decode(output.stdout).trim(), "echo: hi");
 });
 
 // ---------------------------------------------------------------------------
