@@ -28,7 +28,7 @@
  * chosen at run time ({@linkcode ActorSystem.prototype.spawn}), dead letters,
  * crash reports and restarts, questions with {@linkcode ask} and
  * {@linkcode reply}, an automatic mode ({@linkcode ActorSystem.prototype.start})
- * that delivers messages as they arrive, and actors that run in a Web Worker
+ * that delivers messages as they arrive, and actors that run in a Worker
  * ({@linkcode ActorSystem.prototype.spawnWorker}) for real concurrency.
  *
  * @module
@@ -96,7 +96,8 @@ export interface ActorErrorInfo {
   name: string;
   /**
    * The message it was handling, or `undefined` when it failed while
-   * starting or stopping (or, in a Worker, outside its generator).
+   * starting or stopping (or, in a Worker, outside its generator, or when
+   * its Worker ended by itself).
    */
   message: unknown;
   /** Whether its restart policy restarts it now. */
@@ -125,7 +126,8 @@ export interface ActorSystemOptions {
   batchSize?: number;
   /**
    * Milliseconds a Worker actor has to run its `finally` blocks when
-   * stopped before its Worker is terminated anyway.
+   * stopped before its Worker is terminated anyway (which stops it even in
+   * the middle of a loop).
    *
    * @default {5000}
    */
@@ -308,7 +310,9 @@ function checkWorkerSpec(
  *
  * Messages are delivered in the order they were sent (so FIFO per sender),
  * one at a time, either by {@linkcode run} (the tutorial's manual loop) or,
- * after {@linkcode start}, automatically as they arrive.
+ * after {@linkcode start}, automatically as they arrive. A system nobody
+ * runs starts by itself when a question to one of its actors would
+ * otherwise wait forever (see {@linkcode ask}).
  *
  * @example Ping-pong, the tutorial's failing example, working
  * ```ts
@@ -466,7 +470,7 @@ export class ActorSystem {
   }
 
   /**
-   * Starts an actor in its own Web Worker, for real concurrency: the
+   * Starts an actor in a Worker of its own, for real concurrency: the
    * generator function `spec.export` of the module `spec.module` runs there
    * with `args` (copied by structured clone), under a system of its own whose
    * `send`, `ask` and `reply` reach back to this one. From here it is used
@@ -477,11 +481,30 @@ export class ActorSystem {
    * It returns at once; messages sent before the Worker is up wait for it.
    * A Worker keeps the process alive: {@linkcode stop} the system (or use
    * `await using`) when done, which runs the actor's `finally` blocks and
-   * terminates its Worker.
+   * terminates its Worker. An actor the system has stopped is gone, thread
+   * and all, even one stuck in a loop (its Worker is terminated after
+   * `stopTimeout`), so the process can exit.
+   *
+   * The Worker is a `node:worker_threads` Worker, which Deno runs as a
+   * Worker of its own (with Node's globals, such as `process`, besides
+   * Deno's): unlike a Web Worker's, its `terminate()` interrupts running
+   * code, and it says when it ends. If it ends by itself (the actor calls
+   * `Deno.exit()` or `close()`, or the Worker crashes), the questions
+   * waiting for it fail with an {@linkcode ActorError} that says its Worker
+   * exited, messages on their way to it are lost, the end is reported to
+   * `onError` (with `message: undefined`), and the actor is stopped, or,
+   * if its restart policy allows, started again in a new Worker (such
+   * restarts are counted by this system, apart from those of the actor's
+   * generator inside its Worker).
    *
    * Inside the Worker, the actor's messages to names its Worker does not
    * know are sent to this system; one sent to a name this system does not
-   * know either is reported to `onError` and kept in `deadLetters`.
+   * know either is reported to `onError` and kept in `deadLetters` (a
+   * question to such a name fails, and is kept there too). An error that escapes the actor's generator in
+   * its Worker (thrown by a timer's callback, or a failed question nobody
+   * observes, which the main thread would report as uncaught) is reported
+   * to `onError` and stops the actor. Here, a failed question to the actor
+   * that nobody observes is reported once, as for a local actor.
    *
    * @example
    * ```ts
@@ -560,6 +583,16 @@ export class ActorSystem {
    * its next message without replying, fails, or has stopped; and with a
    * `TimeoutError` if `options.timeout` passes first.
    *
+   * A question is answered only once its message is delivered. If the
+   * system is neither {@linkcode start}ed nor being {@linkcode run}, and the
+   * question's message is still queued once the current synchronous work is
+   * done (nobody called {@linkcode run} meanwhile), the system switches to
+   * the automatic mode by itself, as {@linkcode start} does: `await
+   * system.ask(…)` gets its answer rather than waiting forever for a
+   * `run()` that never comes. A question that `run()` delivers in the same
+   * synchronous work, as in the tutorial's loop, leaves the system manual;
+   * so does one asked from a handler (the loop running it delivers it).
+   *
    * @example Inside a task, with `yield*`
    * ```ts
    * import { ActorSystem, type ActorGenerator, reply } from "@frontier/generators/actor";
@@ -577,6 +610,18 @@ export class ActorSystem {
    *   return a + b;
    * })());
    * assert.equal(sum, 42);
+   * ```
+   *
+   * @example Awaited in a system nobody runs: it starts by itself
+   * ```ts
+   * import { ActorSystem, type ActorGenerator, reply } from "@frontier/generators/actor";
+   * import assert from "node:assert/strict";
+   *
+   * await using system = new ActorSystem();
+   * system.spawn("upper", function* (): ActorGenerator<string> {
+   *   while (true) reply((yield).toUpperCase());
+   * });
+   * assert.equal(await system.ask("upper", "no run() needed"), "NO RUN() NEEDED");
    * ```
    *
    * @typeParam R The type of the reply.
@@ -628,6 +673,8 @@ export class ActorSystem {
    * other queued work (tasks woken by replies) and then the event loop have
    * their turn, so timers, I/O and Workers keep going during a long
    * exchange. A started system does not keep the process alive by itself.
+   * A question left undelivered by a system nobody runs switches it on too
+   * (see {@linkcode ask}); {@linkcode stop} switches it off.
    *
    * @example
    * ```ts
@@ -653,7 +700,8 @@ export class ActorSystem {
    * (an actor that stops itself from its handler is closed when the handler
    * yields); messages for it from then on go to {@linkcode deadLetters}. A
    * Worker actor runs its `finally` blocks in its Worker, which is then
-   * terminated (after `stopTimeout` at the latest).
+   * terminated (after `stopTimeout` at the latest, even in the middle of a
+   * loop: once the promise resolves, its thread is gone).
    *
    * Stopping the system switches off the automatic mode, stops every actor,
    * terminates every Worker, and moves the messages still queued to

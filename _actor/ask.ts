@@ -25,7 +25,7 @@ export class RemoteReply {
 }
 
 /** Where the answer to a question goes: its future, or back over a link. */
-export type AskSlot = Future<unknown> | RemoteReply;
+export type AskSlot = AskFuture<unknown> | RemoteReply;
 
 /**
  * The message being handled, shared by every system: delivery is
@@ -111,20 +111,38 @@ export function relay(
   });
 }
 
-// A future that clears its timeout timer however it is completed.
-class AskFuture<T> extends Future<T> {
+/**
+ * The future of a question: it clears its timeout timer, and tells
+ * {@linkcode onDone}, however it is completed. A done callback would do as
+ * much, but would count as observing the future, and a failed question that
+ * nobody observes must be reported once, wherever the actor lives.
+ */
+export class AskFuture<T> extends Future<T> {
+  /** The timeout timer, if any. */
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** Called once the future is done, without observing it. */
+  onDone: (() => void) | undefined = undefined;
+
   override setResult(value: T): void {
-    clearTimeout(this.timer);
+    this.#done();
     super.setResult(value);
   }
+
   override setException(error: unknown): void {
-    clearTimeout(this.timer);
+    this.#done();
     super.setException(error);
   }
+
   override cancel(message?: string): boolean {
-    clearTimeout(this.timer);
+    if (!this.done()) this.#done();
     return super.cancel(message);
+  }
+
+  #done(): void {
+    clearTimeout(this.timer);
+    const onDone = this.onDone;
+    this.onDone = undefined;
+    onDone?.();
   }
 }
 
@@ -136,7 +154,7 @@ export function askFuture(
   name: string,
   message: unknown,
   options: AskOptions | undefined,
-): Future<unknown> {
+): AskFuture<unknown> {
   const future = new AskFuture<unknown>();
   const timeout = options?.timeout;
   if (timeout !== undefined) {

@@ -12,7 +12,7 @@ import { handling } from "./ask.ts";
 import type { Engine } from "./engine.ts";
 import type { WorkerHost } from "./host.ts";
 import type { RestartPolicy } from "./restart.ts";
-import { checkYield } from "./yields.ts";
+import { checkYield, finish } from "./yields.ts";
 
 /** The state of a cell that takes messages. */
 export const ALIVE = 0;
@@ -106,13 +106,17 @@ export class Cell<M = unknown> implements ActorRef<M> {
       handling.ask = undefined;
       this.running = true;
       try {
-        const result = generator.return(undefined);
-        if (!result.done) {
+        const yields = finish(generator);
+        if (yields > 0) {
           this.engine.report(
             new ActorError(
               `Cannot stop actor ${
                 JSON.stringify(this.name)
-              } cleanly: it yielded in a finally block while stopping; a stopped actor takes no more messages, so its cleanup cannot wait for one`,
+              } cleanly: it yielded in a finally block while stopping; a stopped actor takes no more messages, so its cleanup cannot wait for one; ${
+                yields === Infinity
+                  ? "it kept yielding however often it was returned from, and was left suspended"
+                  : "it was returned from at that yield, so the rest of that finally block did not run"
+              }`,
               this.name,
             ),
             { name: this.name, message: undefined, restarting: false },

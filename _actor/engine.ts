@@ -24,6 +24,7 @@ import { WorkerHost, type WorkerSpec } from "./host.ts";
 import type { Link } from "./link.ts";
 import { systemOptions } from "./options.ts";
 import { checkYield } from "./yields.ts";
+import { Mailbox } from "./mailbox.ts";
 
 const engines = new WeakMap<ActorSystem, Engine>();
 
@@ -59,14 +60,7 @@ export class Engine {
   readonly stopTimeout: number;
 
   #cells = new Map<string, Cell>();
-  // The queue: a ring of (cell, message, ask slot) in three parallel arrays.
-  #queuedCells: (Cell | undefined)[] = new Array(64);
-  #queuedMessages: unknown[] = new Array(64);
-  #queuedAsks: (AskSlot | undefined)[] = new Array(64);
-  #shiftedMessage: unknown = undefined;
-  #shiftedAsk: AskSlot | undefined = undefined;
-  #head = 0;
-  #size = 0;
+  #mailbox = new Mailbox();
 
   #onError: (error: unknown, info: ActorErrorInfo) => void;
   #batchSize: number;
@@ -74,6 +68,8 @@ export class Engine {
   #scheduled = false;
   #delivering = false;
   #hosts = new Set<WorkerHost>();
+  // Questions to check once the current synchronous work is done.
+  #watched: Future<unknown>[] = [];
   // Set inside a Worker: where unknown names and dead letters go.
   #parent: Link | undefined = undefined;
   #onStopped: ((name: string) => void) | undefined = undefined;
@@ -152,8 +148,11 @@ export class Engine {
   send(name: string, message: unknown): void {
     const cell = this.#cells.get(name);
     if (cell !== undefined) this.post(cell, message, undefined);
-    else if (this.#parent !== undefined) this.#parent.send(name, message);
-    else throw unknownActor("send", { name, message, cells: this.#cells });
+    // A name that is not a string is a mistake here, not a name to ask the
+    // parent about.
+    else if (this.#parent !== undefined && typeof name === "string") {
+      this.#parent.send(name, message);
+    } else throw unknownActor("send", { name, message, cells: this.#cells });
   }
 
   /** Asks the actor `name` a question; see `ActorSystem.ask`. */
@@ -164,7 +163,7 @@ export class Engine {
   ): Future<unknown> {
     const cell = this.#cells.get(name);
     if (cell !== undefined) return this.askCell(cell, message, options);
-    if (this.#parent === undefined) {
+    if (this.#parent === undefined || typeof name !== "string") {
       throw unknownActor("ask", { name, message, cells: this.#cells });
     }
     const future = askFuture(name, message, options);
@@ -180,8 +179,35 @@ export class Engine {
   ): Future<unknown> {
     const future = askFuture(cell.name, message, options);
     this.post(cell, message, future);
+    if (
+      !this.#started && !this.#delivering && cell.host === undefined &&
+      !future.done()
+    ) {
+      this.#watch(future);
+    }
     return future;
   }
+
+  // A question asked of a system that nobody runs would wait forever: if its
+  // message is still queued once the current synchronous work is done (no
+  // run() came), the system starts delivering by itself, as start() does.
+  // Questions asked from a handler are left to the loop that runs it.
+  #watch(future: Future<unknown>): void {
+    if (this.#watched.push(future) === 1) queueMicrotask(this.#checkWatched);
+  }
+
+  #checkWatched = (): void => {
+    const watched = this.#watched;
+    this.#watched = [];
+    if (this.#started) return;
+    for (const future of watched) {
+      // Not done: its message is still queued (delivering it settles it).
+      if (!future.done()) {
+        this.start();
+        return;
+      }
+    }
+  };
 
   /**
    * Posts a message, or a question, that came from a Worker to the actor
@@ -210,49 +236,8 @@ export class Engine {
       cell.host.post(message, ask);
       return;
     }
-    let size = this.#size;
-    if (size === this.#queuedCells.length) this.#grow();
-    const mask = this.#queuedCells.length - 1;
-    const slot = (this.#head + size) & mask;
-    this.#queuedCells[slot] = cell;
-    this.#queuedMessages[slot] = message;
-    this.#queuedAsks[slot] = ask;
-    this.#size = ++size;
+    this.#mailbox.push(cell, message, ask);
     if (this.#started && !this.#scheduled) this.#schedule();
-  }
-
-  #grow(): void {
-    const capacity = this.#queuedCells.length;
-    const mask = capacity - 1;
-    const cells: (Cell | undefined)[] = new Array(capacity * 2);
-    const messages: unknown[] = new Array(capacity * 2);
-    const asks: (AskSlot | undefined)[] = new Array(capacity * 2);
-    for (let i = 0; i < this.#size; i++) {
-      const slot = (this.#head + i) & mask;
-      cells[i] = this.#queuedCells[slot];
-      messages[i] = this.#queuedMessages[slot];
-      asks[i] = this.#queuedAsks[slot];
-    }
-    this.#queuedCells = cells;
-    this.#queuedMessages = messages;
-    this.#queuedAsks = asks;
-    this.#head = 0;
-  }
-
-  // Takes the head of the queue: returns its actor, and leaves its message
-  // and question in #shiftedMessage and #shiftedAsk (fields rather than a
-  // returned object, so that delivering a message allocates nothing).
-  #shift(): Cell {
-    const head = this.#head;
-    const cell = this.#queuedCells[head]!;
-    this.#shiftedMessage = this.#queuedMessages[head];
-    this.#shiftedAsk = this.#queuedAsks[head];
-    this.#queuedCells[head] = undefined;
-    this.#queuedMessages[head] = undefined;
-    this.#queuedAsks[head] = undefined;
-    this.#head = (head + 1) & (this.#queuedCells.length - 1);
-    this.#size--;
-    return cell;
   }
 
   /** Keeps a message that could not be delivered. */
@@ -289,7 +274,7 @@ export class Engine {
 
   /** How many messages are queued. */
   get pending(): number {
-    return this.#size;
+    return this.#mailbox.size;
   }
 
   /** Delivers queued messages; see `ActorSystem.run`. */
@@ -314,7 +299,9 @@ export class Engine {
     runJob(Engine.#runNow, job);
     Engine.#runNow(job);
     // In automatic mode, what is left is delivered by itself.
-    if (this.#started && this.#size > 0 && !this.#scheduled) this.#schedule();
+    if (this.#started && this.#mailbox.size > 0 && !this.#scheduled) {
+      this.#schedule();
+    }
     return job.count;
   }
 
@@ -327,7 +314,7 @@ export class Engine {
   /** Switches on the automatic mode; see `ActorSystem.start`. */
   start(): void {
     this.#started = true;
-    if (this.#size > 0) this.#schedule();
+    if (this.#mailbox.size > 0) this.#schedule();
   }
 
   #schedule(): void {
@@ -347,24 +334,26 @@ export class Engine {
       return;
     }
     this.#deliver(this.#batchSize, true);
-    if (this.#size > 0 && this.#started) queueJob(Engine.#batchJob, this);
-    else this.#scheduled = false;
+    if (this.#mailbox.size > 0 && this.#started) {
+      queueJob(Engine.#batchJob, this);
+    } else this.#scheduled = false;
   }
 
   #deliver(limit: number, sliced: boolean): number {
     // Read once: the loop writes it for every message.
     const current = handling;
+    const mailbox = this.#mailbox;
     const savedCell = current.cell;
     const savedAsk = current.ask;
     const savedReplied = current.replied;
     this.#delivering = true;
     let delivered = 0;
     try {
-      while (this.#size > 0 && delivered < limit) {
+      while (mailbox.size > 0 && delivered < limit) {
         if (sliced && tick()) break;
-        const cell = this.#shift();
-        const message = this.#shiftedMessage;
-        const ask = this.#shiftedAsk;
+        const cell = mailbox.shift();
+        const message = mailbox.message;
+        const ask = mailbox.ask;
         if (cell.state !== ALIVE) {
           this.#undelivered(
             cell.name,
@@ -522,12 +511,13 @@ export class Engine {
   }
 
   #flushToDeadLetters(): void {
-    while (this.#size > 0) {
-      const cell = this.#shift();
+    const mailbox = this.#mailbox;
+    while (mailbox.size > 0) {
+      const cell = mailbox.shift();
       this.#undelivered(
         cell.name,
-        this.#shiftedMessage,
-        this.#shiftedAsk,
+        mailbox.message,
+        mailbox.ask,
         "the system was stopped before it was delivered",
       );
     }

@@ -1,27 +1,37 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
-// The main side of an actor in a Web Worker: one Worker running one actor.
-// It posts the actor's messages and questions over a link, hands what the
-// actor sends back to its system, and closes the Worker when the actor stops
-// (the actor's `finally` blocks run there first, then the Worker says
-// "closed" and is terminated; after `stopTimeout` it is terminated anyway).
+// The main side of an actor in a Worker: one Worker thread running one
+// actor. It posts the actor's messages and questions over a link, hands what
+// the actor sends back to its system, and closes the Worker when the actor
+// stops (the actor's `finally` blocks run there first, then the Worker says
+// "closed" and is terminated; after `stopTimeout` it is terminated anyway,
+// which stops it even in the middle of a loop). A Worker that ends by itself
+// (`Deno.exit()`, `close()`, a crash) fails the questions waiting for it, is
+// reported, and is started again if the actor's restart policy allows.
 
-import { Future } from "../future.ts";
 import { describe } from "../_core/describe.ts";
 import {
   deserializeError,
   type SerializedError,
 } from "../_core/error_clone.ts";
 import { ActorError } from "./error.ts";
-import { type AskSlot, failAsk, noReply, relay, RemoteReply } from "./ask.ts";
-import type { Cell } from "./cell.ts";
+import {
+  askFuture,
+  type AskSlot,
+  failAsk,
+  noReply,
+  relay,
+  RemoteReply,
+} from "./ask.ts";
+import { ALIVE, type Cell } from "./cell.ts";
 import type { Engine } from "./engine.ts";
-import type { RestartPolicy } from "./restart.ts";
+import { type RestartPolicy, takeRestart } from "./restart.ts";
 import {
   Link,
   type LinkHandler,
   type SpawnControl,
   type WorkerControl,
 } from "./link.ts";
+import { Thread } from "./thread.ts";
 
 // Loaded from this package's own URL, so it works from JSR or any host.
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
@@ -34,21 +44,27 @@ export interface WorkerSpec {
   export: string;
   /** The function's arguments. */
   args: unknown[];
-  /** The actor's restart policy, applied inside the Worker. */
+  /**
+   * The actor's restart policy: applied inside the Worker when its generator
+   * throws, and here when its Worker ends by itself.
+   */
   policy?: RestartPolicy | undefined;
 }
 
 /** One Worker running one actor, seen from the system that spawned it. */
 export class WorkerHost implements LinkHandler {
   readonly name: string;
-  readonly link: Link;
+  /** The wire to the actor's Worker (a new one after a restart). */
+  link!: Link;
   #cell: Cell;
   #engine: Engine;
-  #worker: Worker;
+  #spec: WorkerSpec;
+  #thread: Thread | undefined = undefined;
   #closing: Promise<void> | undefined = undefined;
   #closed: (() => void) | undefined = undefined;
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  #terminated = false;
+  // Its Worker is gone for good.
+  #ended = false;
 
   /**
    * Starts the Worker of the actor of `cell`, and tells it what to run.
@@ -59,50 +75,14 @@ export class WorkerHost implements LinkHandler {
     this.name = cell.name;
     this.#cell = cell;
     this.#engine = cell.engine;
-    const worker = new Worker(WORKER_URL, {
-      type: "module",
-      name: `actor ${cell.name}`,
-    });
-    this.#worker = worker;
-    this.link = new Link(worker, this);
-    worker.onmessage = (event) => this.#onMessage(event.data);
-    worker.onerror = (event) => {
-      event.preventDefault();
-      this.#lost(
-        new ActorError(
-          `The Worker of actor ${
-            JSON.stringify(this.name)
-          } failed: ${event.message}`,
-          this.name,
-        ),
-      );
-    };
-    worker.onmessageerror = () => {
-      this.#report(
-        new ActorError(
-          `Cannot read a message from the Worker of actor ${
-            JSON.stringify(this.name)
-          }: it could not be deserialized`,
-          this.name,
-        ),
-        undefined,
-      );
-    };
-    const policy = spec.policy;
-    const control: SpawnControl = {
-      type: "spawn",
-      name: cell.name,
-      module: spec.module,
-      export: spec.export,
-      args: spec.args,
-      restart: policy === undefined ? "never" : "always",
-      maxRestarts: policy?.maxRestarts ?? 0,
-      restartWindow: policy?.window ?? 0,
-    };
+    this.#spec = spec;
     try {
-      worker.postMessage(control);
+      this.#start();
     } catch (error) {
-      worker.terminate();
+      // The Worker itself could not be made: nothing to say about the
+      // arguments.
+      if (this.#thread === undefined) throw error;
+      this.#thread.terminate();
       throw new TypeError(
         `Cannot spawn Worker actor ${
           JSON.stringify(this.name)
@@ -114,13 +94,43 @@ export class WorkerHost implements LinkHandler {
     }
   }
 
+  // Starts a Worker for the actor, and tells it what to run; throws if the
+  // arguments cannot be copied.
+  #start(): void {
+    const thread = new Thread(WORKER_URL, {
+      name: `actor ${this.name}`,
+      events: {
+        message: (data) => this.#onMessage(data),
+        failed: (reason) => this.#died(`failed (${reason})`, false),
+        exited: (code) => this.#died(`exited (exit code ${code})`, true),
+      },
+    });
+    this.#thread = thread;
+    this.link = new Link(thread, this);
+    const spec = this.#spec;
+    const policy = spec.policy;
+    thread.postMessage(
+      {
+        type: "spawn",
+        name: this.name,
+        module: spec.module,
+        export: spec.export,
+        args: spec.args,
+        restart: policy === undefined ? "never" : "always",
+        maxRestarts: policy?.maxRestarts ?? 0,
+        restartWindow: policy?.window ?? 0,
+      } satisfies SpawnControl,
+    );
+  }
+
   /** Posts a message, or a question, to the actor. */
   post(message: unknown, ask: AskSlot | undefined): void {
     if (ask === undefined) this.link.send(this.name, message);
-    else if (ask instanceof Future) this.link.ask(this.name, message, ask);
-    else {
+    else if (!(ask instanceof RemoteReply)) {
+      this.link.ask(this.name, message, ask);
+    } else {
       // A question from another Worker, passed on to this one.
-      const future = new Future<unknown>();
+      const future = askFuture(this.name, message, undefined);
       relay(future, { slot: ask, name: this.name });
       this.link.ask(this.name, message, future);
     }
@@ -147,11 +157,13 @@ export class WorkerHost implements LinkHandler {
   onAsk(name: string, message: unknown, id: number): void {
     const slot = new RemoteReply(this.link, id);
     if (this.#engine.postByName(name, message, slot)) return;
+    // As for a send; the asker hears of it through its question.
+    this.#engine.deadLetter(name, message);
     failAsk(
       slot,
       noReply(name, message, {
         reason:
-          "no actor of this Worker or of the main system has that name; check the name",
+          "no actor of this Worker or of the main system has that name; check the name; the message is in deadLetters",
       }),
     );
   }
@@ -180,6 +192,7 @@ export class WorkerHost implements LinkHandler {
   close(): Promise<void> {
     if (this.#closing !== undefined) return this.#closing;
     this.#engine.setStopped(this.#cell);
+    if (this.#ended) return this.#closing = Promise.resolve();
     this.#closing = new Promise<void>((resolve) => this.#closed = resolve);
     this.link.control({ type: "close" });
     this.#timer = setTimeout(() => {
@@ -227,19 +240,63 @@ export class WorkerHost implements LinkHandler {
     this.#engine.report(error, { name: this.name, message, restarting: false });
   }
 
-  // The Worker died without closing: what was on its way is lost.
-  #lost(error: ActorError): void {
-    this.#engine.setStopped(this.#cell);
-    this.#report(error, undefined);
-    this.#closing ??= Promise.resolve();
-    this.#terminate();
+  // The Worker ended by itself (`exited`), or failed: whatever it was
+  // running, it is not to be trusted, and what was on its way to it is lost.
+  #died(what: string, exited: boolean): void {
+    this.#thread!.terminate();
+    const name = JSON.stringify(this.name);
+    if (this.#closing !== undefined) {
+      // It was being stopped: that is done.
+      this.#terminate();
+      return;
+    }
+    this.link.close(
+      new ActorError(
+        `Cannot get a reply from actor ${name}: its Worker ${what} before it replied`,
+        this.name,
+      ),
+    );
+    const policy = this.#spec.policy;
+    let restarting = this.#cell.state === ALIVE && policy !== undefined &&
+      takeRestart(policy);
+    if (restarting) {
+      try {
+        this.#start();
+      } catch {
+        // Its arguments, copied once, no longer can be (changed since).
+        this.#thread!.terminate();
+        restarting = false;
+      }
+    }
+    const lost =
+      `its Worker ${what} without being stopped, so what was on its way to it is lost`;
+    const error = new ActorError(
+      restarting
+        ? `Actor ${name} restarted in a new Worker, as its restart policy says: ${lost}`
+        : `Actor ${name} stopped: ${lost}${
+          exited
+            ? "; stop a Worker actor with stop(), not with Deno.exit() or close() in its Worker"
+            : ""
+        }`,
+      this.name,
+    );
+    if (!restarting) {
+      this.#engine.setStopped(this.#cell);
+      this.#closing = Promise.resolve();
+      this.#terminate();
+    }
+    this.#engine.report(error, {
+      name: this.name,
+      message: undefined,
+      restarting,
+    });
   }
 
   #terminate(): void {
-    if (this.#terminated) return;
-    this.#terminated = true;
+    if (this.#ended) return;
+    this.#ended = true;
     clearTimeout(this.#timer);
-    this.#worker.terminate();
+    this.#thread!.terminate();
     this.link.close(
       new ActorError(
         `Cannot get a reply from actor ${

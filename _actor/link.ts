@@ -10,7 +10,7 @@
 // on their own, after flushing the batch in progress: one port keeps order,
 // so a control message never overtakes the operations written before it.
 
-import type { Future } from "../future.ts";
+import type { AskFuture } from "./ask.ts";
 import { describe } from "../_core/describe.ts";
 import { runJob } from "../_core/scheduler.ts";
 import {
@@ -72,7 +72,7 @@ export class Link {
   #target: string | undefined = undefined;
   #scheduled = false;
   #closed = false;
-  #pending = new Map<number, Future<unknown>>();
+  #pending = new Map<number, AskFuture<unknown>>();
   #nextId = 1;
   #flushNow = () => {
     this.#scheduled = false;
@@ -105,11 +105,12 @@ export class Link {
   }
 
   /** Writes a question for `name`; `future` gets the answer. */
-  ask(name: string, message: unknown, future: Future<unknown>): void {
+  ask(name: string, message: unknown, future: AskFuture<unknown>): void {
     const id = this.#nextId++;
     this.#pending.set(id, future);
     // A future that times out or is cancelled no longer waits for its answer.
-    future.addDoneCallback(() => this.#pending.delete(id));
+    // (Not a done callback: that would count as observing its failure.)
+    future.onDone = () => this.#pending.delete(id);
     if (this.#target !== name) this.#retarget(name);
     this.#operations.push(ASK, message, id);
     this.#written();
@@ -143,7 +144,12 @@ export class Link {
   /** Posts the operations written so far as one batch. */
   flush(): void {
     const operations = this.#operations;
-    if (operations.length === 0 || this.#closed) return;
+    if (operations.length === 0) return;
+    if (this.#closed) {
+      // A late reply to a Worker that is gone: there is nowhere to post it.
+      this.#operations = [];
+      return;
+    }
     this.#operations = [];
     this.#target = undefined;
     const batch = this.#batch;

@@ -1,7 +1,10 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
 // The entry script of a Worker that runs one actor, loaded by
 // `ActorSystem.prototype.spawnWorker` from this package's own URL (so it
-// works when the package is imported from JSR or any other URL).
+// works when the package is imported from JSR or any other URL). The Worker
+// is a `node:worker_threads` one (see `thread.ts`), whose global scope in Deno
+// is a Worker's, with `postMessage` and `onmessage`: it listens there rather
+// than on `parentPort.on("message")`, which walks every message it receives.
 //
 // The actor runs in this Worker's default system, started in the automatic
 // mode; names it does not know are sent back over the link to the system

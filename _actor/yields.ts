@@ -1,7 +1,10 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
-// An actor yielded a value: actors only receive, so that is a mistake (often
-// `yield* future` in an actor, which would take the next message as the
-// future's result). It gets a TypeError at that `yield`, as a task does.
+// An actor's generator that yields where it must not. A value yielded
+// while it runs is a mistake (often `yield* future` in an actor, which would
+// take the next message as the future's result): it gets a TypeError at that
+// `yield`, as a task does. A `yield` in a `finally` block while it is being
+// closed would leave it suspended for good: it is returned from again until
+// it has finished.
 
 import { Future } from "../future.ts";
 import { describe } from "../_core/describe.ts";
@@ -37,7 +40,7 @@ export function checkYield(
   if (!result.done && result.value !== undefined) {
     let closeError: unknown = undefined;
     try {
-      generator.return(undefined);
+      finish(generator);
     } catch (thrown) {
       closeError = thrown;
     }
@@ -51,4 +54,29 @@ export function checkYield(
     );
   }
   return result;
+}
+
+/**
+ * How many times {@linkcode finish} returns from a generator that keeps
+ * yielding: each `return()` leaves at least one `finally` block unless that
+ * block overrides it (a `continue` in a `finally`), so only such a loop
+ * reaches it.
+ */
+const MAX_RETURNS = 1000;
+
+/**
+ * Closes a generator for good: `return()`, and, while it yields (from a
+ * `finally` block), `return()` again, so that it is never left suspended
+ * with its outer `finally` blocks not run. Throws what the generator throws.
+ *
+ * @returns How many times it yielded while closing (0 for a clean close),
+ * or `Infinity` if it was still suspended after {@linkcode MAX_RETURNS}.
+ */
+export function finish(
+  generator: Generator<unknown, unknown, unknown>,
+): number {
+  for (let yields = 0; yields < MAX_RETURNS; yields++) {
+    if (generator.return(undefined).done) return yields;
+  }
+  return Infinity;
 }

@@ -1,7 +1,10 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
 // Actors: delivery through the scheduler against a raw `gen.next(msg)` loop,
-// ping-pong against the peers (xstate, effection), and one-way throughput
-// into an actor in a Web Worker.
+// ping-pong against the peers (xstate, effection), and, for an actor in a
+// Worker, one-way throughput, a question's round trip and start-up, each
+// against the floors of bare Workers: a Web Worker, and the
+// `node:worker_threads` Worker that Worker actors run on (the one whose
+// `terminate()` stops a loop).
 //
 //   deno bench -A bench/actor_bench.ts
 //
@@ -12,6 +15,7 @@ import {
   actorModule,
   ActorSystem,
 } from "@frontier/generators/actor";
+import { Worker as NodeWorker } from "node:worker_threads";
 import { createActor, fromTransition } from "xstate";
 import { createChannel, run as effectionRun, spawn } from "effection";
 
@@ -119,6 +123,9 @@ Deno.bench("effection channel ping-pong", { group: "ping-pong" }, async () => {
 });
 
 // --- across a Worker: N messages one way, then one question -----------------
+// The floors post what the actor's link posts for the same messages: arrays
+// of (SEND, message) pairs, 16,384 slots each; their Worker counts them and
+// answers "report" with the count.
 
 const M = 1_000_000;
 const mod = actorModule<typeof import("../examples/actors.ts")>(
@@ -143,3 +150,165 @@ Deno.bench(`${M.toLocaleString("en")} messages into a Worker actor`, {
   if (count !== M) throw new Error(`the Worker counted ${count}, not ${M}`);
   await system.stop();
 });
+
+const FLOOR_SCRIPT = `data:text/javascript,${
+  encodeURIComponent(`
+    let count = 0;
+    onmessage = (event) => {
+      const data = event.data;
+      if (data === "report") {
+        postMessage(count);
+        count = 0;
+        return;
+      }
+      for (let i = 0; i < data.length; i += 2) if (data[i] === 1) count++;
+    };
+  `)
+}`;
+
+/** A bare Worker of either kind, with a way to ask for its count. */
+interface Floor {
+  post(message: unknown): void;
+  report(): Promise<number>;
+  stop(): void;
+}
+
+function webFloor(): Floor {
+  const worker = new Worker(FLOOR_SCRIPT, { type: "module" });
+  let answer: (count: number) => void = () => {};
+  worker.onmessage = (event) => answer(event.data);
+  return {
+    post: (message) => worker.postMessage(message),
+    report: () =>
+      new Promise<number>((resolve) => {
+        answer = resolve;
+        worker.postMessage("report");
+      }),
+    stop: () => worker.terminate(),
+  };
+}
+
+function nodeFloor(): Floor {
+  const worker = new NodeWorker(new URL(FLOOR_SCRIPT));
+  let answer: (count: number) => void = () => {};
+  worker.on("message", (count: number) => answer(count));
+  return {
+    post: (message) => worker.postMessage(message),
+    report: () =>
+      new Promise<number>((resolve) => {
+        answer = resolve;
+        worker.postMessage("report");
+      }),
+    stop: () => void worker.terminate(),
+  };
+}
+
+const SLOTS = 1 << 14;
+
+for (
+  const [kind, start] of [
+    ["Web Worker", webFloor],
+    ["node:worker_threads Worker", nodeFloor],
+  ] as const
+) {
+  Deno.bench(`bare worker (${kind}), the same messages in batches`, {
+    group: "worker",
+    n: 5,
+    warmup: 1,
+  }, async (b) => {
+    const floor = start();
+    await floor.report(); // the Worker is up
+    b.start();
+    let batch: number[] = [];
+    for (let i = 0; i < M; i++) {
+      batch.push(1, i);
+      if (batch.length === SLOTS) {
+        floor.post(batch);
+        batch = [];
+      }
+    }
+    floor.post(batch);
+    const count = await floor.report();
+    b.end();
+    if (count !== M) throw new Error(`the Worker counted ${count}, not ${M}`);
+    floor.stop();
+  });
+}
+
+// --- across a Worker: one question at a time, and start-up -------------------
+
+const ROUND_TRIPS = 1000;
+
+Deno.bench(
+  `ActorSystem ask() of a Worker actor, ${ROUND_TRIPS} one at a time`,
+  {
+    group: "worker round trip",
+    baseline: true,
+    n: 10,
+    warmup: 2,
+  },
+  async (b) => {
+    const system = new ActorSystem();
+    const counter = system.spawnWorker("counter", {
+      module: mod,
+      export: "counter",
+    });
+    await counter.ask(undefined);
+    b.start();
+    for (let i = 0; i < ROUND_TRIPS; i++) await counter.ask(undefined);
+    b.end();
+    await system.stop();
+  },
+);
+
+for (
+  const [kind, start] of [
+    ["Web Worker", webFloor],
+    ["node:worker_threads Worker", nodeFloor],
+  ] as const
+) {
+  Deno.bench(`bare worker (${kind}), ${ROUND_TRIPS} round trips`, {
+    group: "worker round trip",
+    n: 10,
+    warmup: 2,
+  }, async (b) => {
+    const floor = start();
+    await floor.report();
+    b.start();
+    for (let i = 0; i < ROUND_TRIPS; i++) await floor.report();
+    b.end();
+    floor.stop();
+  });
+}
+
+Deno.bench("ActorSystem spawnWorker() until its first answer", {
+  group: "worker start-up",
+  baseline: true,
+  n: 10,
+  warmup: 2,
+}, async () => {
+  const system = new ActorSystem();
+  const counter = system.spawnWorker("counter", {
+    module: mod,
+    export: "counter",
+  });
+  await counter.ask(undefined);
+  await system.stop();
+});
+
+for (
+  const [kind, start] of [
+    ["Web Worker", webFloor],
+    ["node:worker_threads Worker", nodeFloor],
+  ] as const
+) {
+  Deno.bench(`bare worker (${kind}) until its first answer`, {
+    group: "worker start-up",
+    n: 10,
+    warmup: 2,
+  }, async () => {
+    const floor = start();
+    await floor.report();
+    floor.stop();
+  });
+}

@@ -10,7 +10,7 @@
  *    `send`/`run({ maxMessages })`, then a million messages more without
  *    growing the stack.
  * 3. A question and its answer with `ask` and `reply`.
- * 4. Real concurrency: ping on the main thread, pong in a Web Worker.
+ * 4. Real concurrency: ping on the main thread, pong in a Worker.
  *
  * Run it with `deno run -A examples/actors.ts`.
  *

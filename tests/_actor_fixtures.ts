@@ -79,6 +79,11 @@ export function* guarded(target: string): ActorGenerator<unknown> {
   }
 }
 
+/** Asks `target` each message as a question, and never looks at the answer. */
+export function* unwatchedAsks(target: string): ActorGenerator<unknown> {
+  while (true) ask(target, yield);
+}
+
 /** Returns after its first message. */
 export function* once(): ActorGenerator<unknown> {
   reply(yield);
@@ -118,6 +123,54 @@ export function* unclonableReply(): ActorGenerator<unknown> {
 /** Sends to a name nobody has. */
 export function* lost(): ActorGenerator<unknown> {
   while (true) send("nobody-has-this-name", yield);
+}
+
+/**
+ * Sends to, then asks, the name it is given as a message (which may not be
+ * a string), and replies with what each call threw, or "no error".
+ */
+export function* namesAnything(): ActorGenerator<unknown> {
+  while (true) {
+    const name = yield;
+    const thrown: string[] = [];
+    for (const call of [send, ask]) {
+      try {
+        const answer = call(name as string, "hi");
+        // An answer that fails is seen here: only the call is under test.
+        answer?.addDoneCallback(() => {});
+        thrown.push("no error");
+      } catch (error) {
+        thrown.push(`${(error as Error).name}: ${(error as Error).message}`);
+      }
+    }
+    reply(thrown);
+  }
+}
+
+/**
+ * Ends its own Worker: `Deno.exit(code)` on `["exit", code]`, `close()` on
+ * "close"; replies to anything else with the message itself.
+ */
+export function* exits(): ActorGenerator<unknown> {
+  while (true) {
+    const message = yield;
+    if (Array.isArray(message) && message[0] === "exit") Deno.exit(message[1]);
+    if (message === "close") {
+      (globalThis as unknown as { close(): void }).close();
+    }
+    reply(message);
+  }
+}
+
+/** Keeps its thread busy for the given milliseconds, then goes on without replying. */
+export function* spinsFor(): ActorGenerator<number> {
+  while (true) {
+    const ms = yield;
+    const end = performance.now() + ms;
+    while (performance.now() < end) {
+      // Busy on purpose: the thread does nothing else meanwhile.
+    }
+  }
 }
 
 /** Not a generator function. */

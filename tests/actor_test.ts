@@ -22,8 +22,12 @@ import {
 import { Future, sleep, TimeoutError } from "@frontier/generators/future";
 import { runInlineFuture } from "@frontier/generators/task";
 import type * as Fixtures from "./_actor_fixtures.ts";
-import { captureReportedErrors } from "./_util.ts";
+import { captureReportedErrors, captureUnhandled } from "./_util.ts";
 import { Link, type LinkHandler } from "../_actor/link.ts";
+import { Mailbox } from "../_actor/mailbox.ts";
+import { askFuture } from "../_actor/ask.ts";
+import { threadUrl } from "../_actor/thread.ts";
+import type { Cell } from "../_actor/cell.ts";
 import {
   deserializeError,
   type SerializedError,
@@ -152,6 +156,53 @@ Deno.test("ping-pong runs for millions of messages at a constant stack depth", (
   assert.equal(depths.length, 2);
   assert.equal(depths[0], depths[1]);
   assert.equal(system.pending, 1, "the next ball is waiting");
+});
+
+Deno.test("the queue gives its memory back after a burst of a million messages, delivered or stopped", async () => {
+  const script = new URL("./fixtures/actor_mailbox_heap.ts", import.meta.url);
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--v8-flags=--expose-gc", script.href],
+    stdout: "piped",
+    stderr: "piped",
+    // Only a guard against a hang.
+    signal: AbortSignal.timeout(120_000),
+  }).output();
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  const heap = JSON.parse(new TextDecoder().decode(output.stdout));
+  const MB = 1024 * 1024;
+  // The burst itself is seen: at least 8 bytes per queued message.
+  assert.ok(heap.queued - heap.before > 8 * MB, JSON.stringify(heap));
+  // Once delivered, or moved out by stop(), it is gone; before the fix the
+  // queue kept 24 MB.
+  assert.ok(heap.delivered - heap.before < 2 * MB, JSON.stringify(heap));
+  assert.ok(heap.stopped - heap.before < 2 * MB, JSON.stringify(heap));
+});
+
+Deno.test("the queue keeps first-in first-out order across its chunks, however pushes and shifts interleave (property)", () => {
+  const cell = {} as Cell;
+  fc.assert(
+    fc.property(
+      fc.array(fc.integer({ min: -3000, max: 3000 }), { maxLength: 12 }),
+      (runs) => {
+        const mailbox = new Mailbox();
+        const model: number[] = [];
+        let next = 0;
+        for (const run of runs) {
+          for (let i = 0; i < Math.abs(run); i++) {
+            if (run > 0) {
+              mailbox.push(cell, next, undefined);
+              model.push(next++);
+            } else if (model.length > 0) {
+              assert.equal(mailbox.shift(), cell);
+              assert.equal(mailbox.message, model.shift());
+            }
+          }
+          assert.equal(mailbox.size, model.length);
+        }
+      },
+    ),
+    { numRuns: 200 },
+  );
 });
 
 Deno.test("run({ maxMessages }) delivers at most that many, and run() resumes where it stopped", () => {
@@ -442,6 +493,32 @@ Deno.test("errors thrown or yields made while stopping are reported, and the act
   assert.match(
     (log.errors[1].error as Error).message,
     /yielded in a finally block while stopping/,
+  );
+});
+
+Deno.test("an actor that yields in a finally block while stopping is finished, so its outer finally blocks run", async () => {
+  const log = errorLog();
+  const system = new ActorSystem({ onError: log.onError });
+  const ran: string[] = [];
+  system.spawn("yields-in-finally", function* () {
+    try {
+      try {
+        while (true) yield;
+      } finally {
+        ran.push("inner finally");
+        yield;
+        ran.push("after the yield");
+      }
+    } finally {
+      ran.push("outer finally");
+    }
+  });
+  await system.stop("yields-in-finally");
+  assert.deepEqual(ran, ["inner finally", "outer finally"]);
+  assert.equal(log.errors.length, 1);
+  assert.match(
+    (log.errors[0].error as Error).message,
+    /yielded in a finally block while stopping.*it was returned from at that yield, so the rest of that finally block did not run/,
   );
 });
 
@@ -904,6 +981,43 @@ Deno.test("start() delivers messages as they arrive, and tasks can yield* system
   assert.deepEqual(results, Array.from({ length: 100 }, (_, i) => 2 * i));
 });
 
+Deno.test("a question asked of a system that nobody runs is answered: the system starts by itself", async () => {
+  const script = new URL("./fixtures/actor_forgotten_run.ts", import.meta.url);
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", script.href],
+    stdout: "piped",
+    stderr: "piped",
+    // Only a guard against a hang.
+    signal: AbortSignal.timeout(60_000),
+  }).output();
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.equal(output.code, 0, stderr);
+  assert.equal(
+    new TextDecoder().decode(output.stdout).trim(),
+    "hello, world; hello, task",
+  );
+});
+
+Deno.test("a question that run() delivers in the same synchronous work leaves the system manual", async () => {
+  const system = new ActorSystem();
+  system.spawn("echo", function* () {
+    while (true) reply(yield);
+  });
+  const answer = system.ask("echo", 1);
+  assert.equal(system.run(), 1);
+  assert.equal(await answer, 1);
+  await sleep(0);
+  system.send("echo", 2);
+  await sleep(0);
+  assert.equal(system.pending, 1, "nothing delivers it but run()");
+  assert.equal(system.run(), 1);
+  // A cancelled question leaves nobody waiting: the system stays manual.
+  system.ask("echo", 3).cancel();
+  await sleep(0);
+  assert.equal(system.pending, 1);
+  assert.equal(system.run(), 1);
+});
+
 Deno.test("an endless exchange in automatic mode leaves the event loop its turn", async () => {
   await using system = new ActorSystem();
   let exchanged = 0;
@@ -1279,6 +1393,138 @@ Deno.test("a Worker actor stuck in a loop is terminated after stopTimeout, and t
   );
 });
 
+Deno.test("a Worker actor stuck in a loop that the system stopped is gone: the process exits", async () => {
+  const script = new URL("./fixtures/actor_stuck_stop.ts", import.meta.url);
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", script.href],
+    stdout: "piped",
+    stderr: "piped",
+    // Only a guard: a thread left spinning would keep the process alive.
+    signal: AbortSignal.timeout(60_000),
+  }).output();
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.equal(output.signal, null, `killed by the guard: ${stderr}`);
+  assert.equal(output.code, 0, stderr);
+  assert.equal(
+    new TextDecoder().decode(output.stdout).trim(),
+    "up: up?\nstopped: true; reports: 1\nquestion: true",
+  );
+});
+
+Deno.test("a Worker actor whose Worker calls Deno.exit() fails its questions, is reported and stopped", async () => {
+  const log = errorLog();
+  await using system = new ActorSystem({ onError: log.onError });
+  const exits = system.spawnWorker("exits", {
+    module: fixtures,
+    export: "exits",
+  });
+  assert.equal(await exits.ask("up?"), "up?");
+  // The timeout only bounds the test if the exit went unnoticed.
+  const question = exits.ask(["exit", 3], { timeout: 30_000 });
+  await assert.rejects(Promise.resolve(question), {
+    name: "ActorError",
+    message:
+      /Cannot get a reply from actor "exits": its Worker exited \(exit code 3\) before it replied/,
+  });
+  await log.until(1);
+  assert.match(
+    (log.errors[0].error as Error).message,
+    /Actor "exits" stopped: its Worker exited \(exit code 3\) without being stopped, so what was on its way to it is lost; stop a Worker actor with stop\(\)/,
+  );
+  assert.deepEqual(log.errors[0].info, {
+    name: "exits",
+    message: undefined,
+    restarting: false,
+  });
+  assert.equal(exits.stopped, true);
+  exits.send("late");
+  assert.deepEqual(system.deadLetters, [{ name: "exits", message: "late" }]);
+  await exits.stop();
+  assert.equal(log.errors.length, 1, "stop() has nothing left to wait for");
+});
+
+Deno.test('a Worker actor whose Worker calls close() is restarted in a new Worker under restart: "always"', async () => {
+  const log = errorLog();
+  await using system = new ActorSystem({ onError: log.onError });
+  const exits = system.spawnWorker(
+    { name: "phoenix", restart: "always", maxRestarts: 1 },
+    { module: fixtures, export: "exits" },
+  );
+  assert.equal(await exits.ask("up?"), "up?");
+  await assert.rejects(
+    Promise.resolve(exits.ask("close", { timeout: 30_000 })),
+    { message: /its Worker exited \(exit code 0\) before it replied/ },
+  );
+  await log.until(1);
+  assert.equal(log.errors[0].info.restarting, true);
+  assert.match(
+    (log.errors[0].error as Error).message,
+    /Actor "phoenix" restarted in a new Worker, as its restart policy says: its Worker exited \(exit code 0\) without being stopped/,
+  );
+  assert.equal(exits.stopped, false);
+  assert.equal(await exits.ask("again?"), "again?", "answered by a new Worker");
+  // The second exit is one more than maxRestarts allows.
+  await assert.rejects(Promise.resolve(exits.ask(["exit", 1])), {
+    message: /exit code 1/,
+  });
+  await log.until(2);
+  assert.equal(log.errors[1].info.restarting, false);
+  assert.equal(exits.stopped, true);
+});
+
+Deno.test("a question to a Worker actor that fails or times out, and that nobody observes, is reported once", async () => {
+  const log = errorLog();
+  await using system = new ActorSystem({ onError: log.onError });
+  const fragile = system.spawnWorker(
+    "fragile",
+    { module: fixtures, export: "fragile" },
+    0,
+  );
+  const spins = system.spawnWorker("spins", {
+    module: fixtures,
+    export: "spinsFor",
+  });
+  let failed: Future<unknown> | undefined;
+  const failures = await captureUnhandled(async () => {
+    failed = fragile.ask("boom");
+    await log.until(1);
+  });
+  assert.equal(failures.length, 1);
+  assert.equal(failures[0], failed!.exception());
+  assert.match((failures[0] as Error).message, /failed while handling it/);
+
+  let timedOut: Future<unknown> | undefined;
+  const timeouts = await captureUnhandled(async () => {
+    timedOut = spins.ask(500, { timeout: 10 });
+    await until("the question has failed", () => timedOut!.done());
+  });
+  assert.equal(timeouts.length, 1);
+  assert.equal(timeouts[0], timedOut!.exception());
+});
+
+Deno.test("a question a Worker actor asks, that fails and that nobody observes, is reported once and stops the actor", async () => {
+  const log = errorLog();
+  await using system = new ActorSystem({ onError: log.onError });
+  const careless = system.spawnWorker(
+    "careless",
+    { module: fixtures, export: "unwatchedAsks" },
+    "nobody-has-this-name",
+  );
+  careless.send("hi");
+  await until("it is reported", () => log.errors.length > 0);
+  await until("the actor is stopped", () => careless.stopped);
+  assert.equal(log.errors.length, 1);
+  assert.match(
+    (log.errors[0].error as Error).message,
+    /Cannot get a reply to "hi" \(a string\) from actor "nobody-has-this-name": no actor of this Worker or of the main system has that name/,
+  );
+  assert.deepEqual(log.errors[0].info, {
+    name: "careless",
+    message: undefined,
+    restarting: false,
+  });
+});
+
 Deno.test("an error thrown outside a Worker actor's generator is reported and stops the actor", async () => {
   const log = errorLog();
   await using system = new ActorSystem({ onError: log.onError });
@@ -1351,6 +1597,84 @@ Deno.test("a Worker actor's message to an unknown name is reported and kept as a
   assert.deepEqual(system.deadLetters, [
     { name: "nobody-has-this-name", message: "hello" },
   ]);
+});
+
+Deno.test("a Worker actor's question to an unknown name fails and is kept as a dead letter", async () => {
+  await using system = new ActorSystem({ onError: () => {} });
+  const results: unknown[] = [];
+  const got = new Future<void>();
+  system.spawn("results", function* () {
+    results.push(yield);
+    got.setResult(undefined);
+  });
+  system.start();
+  const asker = system.spawnWorker(
+    "asker",
+    { module: fixtures, export: "askAround" },
+    "nobody-has-this-name",
+    "results",
+  );
+  asker.send("anyone?");
+  await got;
+  assert.deepEqual(results, ["failed"]);
+  assert.deepEqual(system.deadLetters, [
+    { name: "nobody-has-this-name", message: "anyone?" },
+  ]);
+});
+
+Deno.test("inside a Worker, send() and ask() to a name that is not a string throw a TypeError there", async () => {
+  const log = errorLog();
+  await using system = new ActorSystem({ onError: log.onError });
+  const heard: unknown[] = [];
+  system.spawn("sink", function* () {
+    while (true) {
+      heard.push(yield);
+      reply("ok");
+    }
+  });
+  system.start();
+  const actor = system.spawnWorker("names-anything", {
+    module: fixtures,
+    export: "namesAnything",
+  });
+  const expected =
+    "TypeError: Cannot send: expected the actor's name as a string, got 42 (a number)";
+  assert.deepEqual(await actor.ask(42), [
+    expected,
+    expected.replace("send", "ask"),
+  ]);
+  assert.deepEqual(await actor.ask("sink"), ["no error", "no error"]);
+  await until("both reached the sink", () => heard.length === 2);
+  assert.deepEqual(system.deadLetters, []);
+  assert.deepEqual(log.errors, []);
+});
+
+Deno.test("a Worker thread starts from a script at any URL, as when the package is imported from JSR", async () => {
+  const remote = new URL(
+    "https://jsr.io/@frontier/generators/0.1.0/_actor/worker.ts",
+  );
+  const wrapped = threadUrl(remote);
+  assert.equal(wrapped.protocol, "data:");
+  assert.equal(
+    decodeURIComponent(
+      wrapped.pathname.slice(wrapped.pathname.indexOf(",") + 1),
+    ),
+    `import ${JSON.stringify(remote.href)};`,
+  );
+  const local = new URL("./_actor_fixtures.ts", import.meta.url);
+  assert.equal(threadUrl(local), local);
+
+  // A script served over HTTP, as JSR serves the package's Worker script.
+  const script = new URL("./fixtures/actor_thread_http.ts", import.meta.url);
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--no-lock", script.href],
+    stdout: "piped",
+    stderr: "piped",
+    // Only a guard against a hang.
+    signal: AbortSignal.timeout(60_000),
+  }).output();
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  assert.equal(new TextDecoder().decode(output.stdout).trim(), "echo: hi");
 });
 
 // ---------------------------------------------------------------------------
@@ -1429,7 +1753,7 @@ Deno.test("whatever is written to a link arrives on the other side, in order (pr
           if (op === "send") link.send(name, message);
           else if (op === "dead") link.dead(name, message);
           else {
-            const future = new Future<unknown>();
+            const future = askFuture(name, message, undefined);
             pending.push(future);
             link.ask(name, message, future);
           }
@@ -1465,7 +1789,7 @@ Deno.test("an operation structured clone refuses fails alone; the rest of its ba
   const port = new RecordingPort();
   const { events, handler } = recordingHandler();
   const link = new Link(port, handler);
-  const question = new Future<unknown>();
+  const question = askFuture("a", Symbol("no"), undefined);
   link.send("a", 1);
   link.send("a", () => "a function");
   link.ask("a", Symbol("no"), question);
