@@ -889,7 +889,7 @@ export function spawn<A extends unknown[], M>(
 }
 
 /**
- * Starts an actor in its own Web Worker. See
+ * Starts an actor in a Worker thread of its own. See
  * {@linkcode ActorSystem.prototype.spawnWorker}.
  *
  * @example
