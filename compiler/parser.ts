@@ -47,6 +47,14 @@ export interface ParseOptions {
    * needed for a string, nor for the generator that `tokenize` returns.
    */
   source?: string;
+  /**
+   * The number of the text's first line, for text that comes from further
+   * down a file (`calc` gives each line of its input its own number). Only
+   * for a string: tokens bring their own lines.
+   *
+   * @default {1}
+   */
+  startLine?: number;
 }
 
 // What parse reads tokens from: a Scanner over a string, or a TokenReader
@@ -120,7 +128,10 @@ interface Lexer {
  * @throws {ParseError} At the first token that does not fit the grammar.
  * @throws {TypeError} If `input` is neither a string nor an iterable of
  * tokens.
- * @throws {RangeError} If `maxDepth` is not a whole number of at least 1.
+ * @throws {TypeError} If an item of the tokens is not a token; the message
+ * gives its index.
+ * @throws {RangeError} If `maxDepth` or `startLine` is not a whole number of
+ * at least 1.
  */
 export function parse(
   input: string | Iterable<Token>,
@@ -132,8 +143,13 @@ export function parse(
     min: 1,
     infinite: true,
   });
+  const startLine = checkCount(options?.startLine ?? 1, {
+    action: "parse",
+    name: "option startLine",
+    min: 1,
+  });
   if (typeof input === "string") {
-    return run(new Scanner(input), maxDepth, input);
+    return run(new Scanner(input, startLine), maxDepth, input);
   }
   const iterator = typeof input === "object" && input !== null &&
       typeof (input as Iterable<Token>)[Symbol.iterator] === "function"
@@ -388,6 +404,7 @@ class TokenReader implements Lexer {
   line = 1;
   column = 1;
   #iterator: Iterator<Token>;
+  #index = 0;
   #text = "";
   #lineStarts = new LineStarts();
 
@@ -417,7 +434,7 @@ class TokenReader implements Lexer {
       return END;
     }
     const token = result.value;
-    const code = checkToken(token);
+    const code = checkToken(token, this.#index++);
     if (token.line !== this.line) {
       this.#lineStarts.add(token.line, token.offset - token.column + 1);
     }
@@ -429,26 +446,44 @@ class TokenReader implements Lexer {
   }
 }
 
-function checkToken(token: Token): number {
-  const type = (token as { type?: unknown } | null)?.type;
+// The token's code, after checking every field: the tokens may come from
+// anywhere.
+function checkToken(token: unknown, index: number): number {
+  if (typeof token !== "object" || token === null) {
+    throw badToken(token, index, "");
+  }
+  const { type, value, offset, line, column } = token as Record<
+    string,
+    unknown
+  >;
   const code = typeof type === "string" && Object.hasOwn(TOKEN_CODES, type)
     ? TOKEN_CODES[type]
     : undefined;
-  const value = (token as { value?: unknown }).value;
+  if (code === undefined) throw badToken(token, index, "type");
   if (
-    code === undefined || typeof value !== "string" ||
+    typeof value !== "string" ||
     (code === NUM ? !NUMBER.test(value) : value.charCodeAt(0) !== code ||
-      value.length !== 1) ||
-    !isCount(token.offset, 0) || !isCount(token.line, 1) ||
-    !isCount(token.column, 1)
+      value.length !== 1)
   ) {
-    throw new TypeError(
-      `Cannot parse: expected a token, got ${
-        describe(token)
-      }; pass the tokens of tokenize(text), or objects of the same shape (type, value, offset, line, column)`,
-    );
+    throw badToken(token, index, "value");
   }
+  if (!isCount(offset, 0)) throw badToken(token, index, "offset");
+  if (!isCount(line, 1)) throw badToken(token, index, "line");
+  if (!isCount(column, 1)) throw badToken(token, index, "column");
   return code;
+}
+
+function badToken(token: unknown, index: number, field: string): TypeError {
+  const bad = field === ""
+    ? ""
+    : ` with a bad ${field}: ${
+      describe((token as Record<string, unknown>)[field])
+    }`;
+  return new TypeError(
+    `Cannot parse: expected a token at index ${index}, got ${
+      describe(token)
+    }${bad}; pass the tokens of tokenize(text), or objects of the same shape (type, value, offset, line, column)`,
+  );
 }
 
 function isCount(value: unknown, min: number): boolean {

@@ -53,6 +53,33 @@ function isGenerator(value: unknown): value is Generator {
     Object.prototype.isPrototypeOf.call(GeneratorPrototype, value);
 }
 
+// A tree with a cycle would grow the stack of generators until memory runs
+// out. Past DEEP frames, the nodes of the path are kept and, each time
+// their number doubles from FIRST_CHECK, checked for one that appears
+// twice: a shallower tree pays one comparison per generator, a deeper one
+// an amortized constant, and a cycle is caught before the stack holds
+// DEEP + 2 * (FIRST_CHECK + the cycle's length) frames.
+const DEEP = 1024;
+const FIRST_CHECK = 1024;
+
+function checkCycle<N extends Kinded>(path: N[]): void {
+  if (new Set(path).size === path.length) return;
+  const seen = new Set<N>();
+  for (const node of path) {
+    if (seen.has(node)) {
+      // The error goes to the generator that yielded, as for a bad yield;
+      // the path is left as it is, since that frame was never pushed.
+      path.pop();
+      throw new TypeError(
+        `Cannot visit a node of kind ${
+          JSON.stringify(node.kind)
+        }: it is its own descendant, so the tree has a cycle and the visit would never end; visit a tree (or a graph without cycles), or stop at nodes already seen`,
+      );
+    }
+    seen.add(node);
+  }
+}
+
 /**
  * Visits a tree of nodes: `visit(node)` calls the method named `visit` plus
  * the node's `kind` (`visitBinOp` for a `BinOp`) and returns its result.
@@ -72,6 +99,13 @@ function isGenerator(value: unknown): value is Generator {
  *
  * A node whose kind has no method goes to {@linkcode genericVisit}, which by
  * default throws an error naming the kind; override it for a default.
+ *
+ * A node may be shared (a graph without cycles is visited like the tree it
+ * unfolds to), but a node must not be its own descendant: such a cycle is
+ * caught once the stack of generators is over about 2,000 deep, and thrown
+ * as a `TypeError` into the generator that yielded, like a bad yield. (A
+ * plain method that calls `visit` on a cycle overflows the call stack: a
+ * `RangeError`, also catchable.)
  *
  * Any tree of objects with a string `kind` can be visited, not only the
  * compiler's {@linkcode Node}s: give your node type as `N`.
@@ -140,6 +174,19 @@ function isGenerator(value: unknown): value is Generator {
  * };
  * assert.equal(new DiskUsage().visit(tree), 7);
  * ```
+ *
+ * @example A cycle is an error, not a hang
+ * ```ts
+ * import { Evaluator, parse } from "@frontier/generators/compiler";
+ * import assert from "node:assert/strict";
+ *
+ * const tree = parse("1 + 2");
+ * if (tree.kind === "BinOp") tree.left = tree;
+ * assert.throws(() => new Evaluator().visit(tree), {
+ *   name: "TypeError",
+ *   message: /^Cannot visit a node of kind "BinOp": it is its own descendant/,
+ * });
+ * ```
  */
 export class NodeVisitor<R, N extends Kinded = Node> {
   #methods = new Map<string, Method>();
@@ -159,8 +206,9 @@ export class NodeVisitor<R, N extends Kinded = Node> {
    * @param node An object with a string `kind`.
    * @returns The result of `node`'s visit method.
    * @throws {TypeError} If `node` has no string `kind`, or a generator method
-   * yields something else (thrown into it at that `yield` first), or its kind
-   * has no method and {@linkcode genericVisit} is not overridden.
+   * yields something else or a node that is its own ancestor (thrown into it
+   * at that `yield` first), or its kind has no method and
+   * {@linkcode genericVisit} is not overridden.
    */
   visit(node: N): R {
     const method = this.#method(node, "the node given to visit()");
@@ -238,6 +286,10 @@ export class NodeVisitor<R, N extends Kinded = Node> {
   // sent back to the parent at its `yield`.
   #run(root: Visiting<R, N>): R {
     const stack: Visiting<R, N>[] = [];
+    // The nodes of the frames deeper than DEEP, checked for a cycle each
+    // time they reach `nextCheck`.
+    const path: N[] = [];
+    let nextCheck = FIRST_CHECK;
     let gen = root;
     let sent: R | undefined = undefined;
     let error: unknown = undefined;
@@ -258,6 +310,7 @@ export class NodeVisitor<R, N extends Kinded = Node> {
         // The generator ended with an error: its parent gets it.
         if (stack.length === 0) throw thrown;
         gen = stack.pop()!;
+        if (stack.length >= DEEP) path.pop();
         error = thrown;
         failing = true;
         continue;
@@ -266,6 +319,7 @@ export class NodeVisitor<R, N extends Kinded = Node> {
         sent = step.value;
         if (stack.length === 0) return sent;
         gen = stack.pop()!;
+        if (stack.length >= DEEP) path.pop();
         continue;
       }
       const child = step.value;
@@ -284,6 +338,10 @@ export class NodeVisitor<R, N extends Kinded = Node> {
         }
         const result = method.fn.call(this, child);
         if (method.generator || isGenerator(result)) {
+          if (stack.length >= DEEP && path.push(child) >= nextCheck) {
+            nextCheck *= 2;
+            checkCycle(path);
+          }
           stack.push(gen);
           gen = result as Visiting<R, N>;
           sent = undefined;
