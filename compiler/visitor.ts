@@ -54,30 +54,25 @@ function isGenerator(value: unknown): value is Generator {
 }
 
 // A tree with a cycle would grow the stack of generators until memory runs
-// out. Past DEEP frames, the nodes of the path are kept and, each time
-// their number doubles from FIRST_CHECK, checked for one that appears
-// twice: a shallower tree pays one comparison per generator, a deeper one
-// an amortized constant, and a cycle is caught before the stack holds
-// DEEP + 2 * (FIRST_CHECK + the cycle's length) frames.
+// out. Past DEEP frames, the node of the frame at each power of two is kept
+// and every node pushed after it is compared with it (Brent's cycle
+// finding): once the visit goes round a cycle the same way twice, the kept
+// node comes back, within about twice the depth where the repetition began.
+// It costs a comparison or two per generator, and no memory.
 const DEEP = 1024;
-const FIRST_CHECK = 1024;
 
-function checkCycle<N extends Kinded>(path: N[]): void {
-  if (new Set(path).size === path.length) return;
-  const seen = new Set<N>();
-  for (const node of path) {
-    if (seen.has(node)) {
-      // The error goes to the generator that yielded, as for a bad yield;
-      // the path is left as it is, since that frame was never pushed.
-      path.pop();
-      throw new TypeError(
-        `Cannot visit a node of kind ${
-          JSON.stringify(node.kind)
-        }: it is its own descendant, so the tree has a cycle and the visit would never end; visit a tree (or a graph without cycles), or stop at nodes already seen`,
-      );
-    }
-    seen.add(node);
-  }
+function cycleError(node: Kinded): TypeError {
+  return new TypeError(
+    `Cannot visit a node of kind ${
+      JSON.stringify(node.kind)
+    }: it is its own descendant, so the tree has a cycle and the visit would never end; visit a tree (or a graph without cycles), or stop at nodes already seen`,
+  );
+}
+
+// What to keep once the frame of the kept node has been left: nothing, and
+// the next node at the same depth.
+function lost(keptAt: number): [undefined, number, number] {
+  return [undefined, -1, keptAt];
 }
 
 /**
@@ -101,11 +96,13 @@ function checkCycle<N extends Kinded>(path: N[]): void {
  * default throws an error naming the kind; override it for a default.
  *
  * A node may be shared (a graph without cycles is visited like the tree it
- * unfolds to), but a node must not be its own descendant: such a cycle is
- * caught once the stack of generators is over about 2,000 deep, and thrown
- * as a `TypeError` into the generator that yielded, like a bad yield. (A
- * plain method that calls `visit` on a cycle overflows the call stack: a
- * `RangeError`, also catchable.)
+ * unfolds to), but a node must not be its own descendant. Past 1,024
+ * generators deep, a visit that goes round a cycle the same way twice (as
+ * every visitor whose methods depend only on their node does) is caught
+ * before the stack is four times as deep as where it began repeating: a
+ * `TypeError` is thrown into the generator that yielded, like a bad yield.
+ * (A plain method that calls `visit` on a cycle overflows the call stack: a
+ * `RangeError`, also catchable.) The check costs a comparison per generator.
  *
  * Any tree of objects with a string `kind` can be visited, not only the
  * compiler's {@linkcode Node}s: give your node type as `N`.
@@ -286,10 +283,12 @@ export class NodeVisitor<R, N extends Kinded = Node> {
   // sent back to the parent at its `yield`.
   #run(root: Visiting<R, N>): R {
     const stack: Visiting<R, N>[] = [];
-    // The nodes of the frames deeper than DEEP, checked for a cycle each
-    // time they reach `nextCheck`.
-    const path: N[] = [];
-    let nextCheck = FIRST_CHECK;
+    // The node kept for finding cycles, the length of the stack under its
+    // frame (while it is there; -1 when none is kept), and the length at
+    // which the next one is kept.
+    let kept: N | undefined = undefined;
+    let keptAt = -1;
+    let nextKeep = DEEP;
     let gen = root;
     let sent: R | undefined = undefined;
     let error: unknown = undefined;
@@ -310,7 +309,7 @@ export class NodeVisitor<R, N extends Kinded = Node> {
         // The generator ended with an error: its parent gets it.
         if (stack.length === 0) throw thrown;
         gen = stack.pop()!;
-        if (stack.length >= DEEP) path.pop();
+        if (stack.length <= keptAt) [kept, keptAt, nextKeep] = lost(keptAt);
         error = thrown;
         failing = true;
         continue;
@@ -319,7 +318,7 @@ export class NodeVisitor<R, N extends Kinded = Node> {
         sent = step.value;
         if (stack.length === 0) return sent;
         gen = stack.pop()!;
-        if (stack.length >= DEEP) path.pop();
+        if (stack.length <= keptAt) [kept, keptAt, nextKeep] = lost(keptAt);
         continue;
       }
       const child = step.value;
@@ -338,9 +337,14 @@ export class NodeVisitor<R, N extends Kinded = Node> {
         }
         const result = method.fn.call(this, child);
         if (method.generator || isGenerator(result)) {
-          if (stack.length >= DEEP && path.push(child) >= nextCheck) {
-            nextCheck *= 2;
-            checkCycle(path);
+          if (stack.length >= DEEP) {
+            // The child's generator has not started: dropping it is enough.
+            if (child === kept) throw cycleError(child);
+            if (stack.length >= nextKeep) {
+              kept = child;
+              keptAt = stack.length;
+              nextKeep = keptAt * 2;
+            }
           }
           stack.push(gen);
           gen = result as Visiting<R, N>;
