@@ -16,7 +16,7 @@
  * @module
  */
 
-import { DivisionByZeroError, evaluate, LexError, ParseError } from "./mod.ts";
+import { ArithmeticError, evaluate, LexError, ParseError } from "./mod.ts";
 
 const HELP =
   `calc: evaluates arithmetic: numbers, + - * /, parentheses, unary minus.
@@ -37,7 +37,7 @@ function calculate(text: string): boolean {
   } catch (error) {
     if (
       error instanceof LexError || error instanceof ParseError ||
-      error instanceof DivisionByZeroError
+      error instanceof ArithmeticError
     ) {
       console.error(error.render());
       return false;

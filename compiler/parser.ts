@@ -125,7 +125,8 @@ interface Lexer {
  * @param options A depth limit; the source text of tokens.
  * @returns The root of the tree.
  * @throws {LexError} At a character that cannot start a token.
- * @throws {ParseError} At the first token that does not fit the grammar.
+ * @throws {ParseError} At the first token that does not fit the grammar,
+ * or at a number too large or too small (but not 0) for a double.
  * @throws {TypeError} If `input` is neither a string nor an iterable of
  * tokens.
  * @throws {TypeError} If an item of the tokens is not a token; the message
@@ -186,6 +187,8 @@ const OPERATORS: Record<number, "+" | "-" | "*" | "/"> = {
   [DIVIDE]: "/",
 };
 
+const NONZERO = /[1-9]/;
+
 const OPERAND = ["a number", '"("', '"-"'];
 const AFTER_OPERAND = ["an operator", "end of input"];
 const AFTER_OPERAND_IN_PARENS = ["an operator", '")"'];
@@ -236,7 +239,13 @@ class OperatorParser {
         code = lexer.next();
       }
       const value = lexer.numberValue();
-      if (value === Infinity) throw this.tooLarge();
+      if (value === Infinity) throw this.outOfRange("large");
+      // A number written with a digit other than 0 that still reads as 0 is
+      // below the smallest double: taking it as 0 would turn `1 / 1e-400`
+      // (written out) into a division by zero.
+      if (value === 0 && NONZERO.test(lexer.tokenText())) {
+        throw this.outOfRange("small");
+      }
       operands.push({ kind: "Num", value, offset: lexer.offset });
       if (this.limited) this.depths.push(1);
       code = lexer.next();
@@ -344,17 +353,23 @@ class OperatorParser {
     );
   }
 
-  tooLarge(): ParseError {
+  outOfRange(size: "large" | "small"): ParseError {
     const { offset, line, column } = this.lexer;
     const found = quote(this.lexer.tokenText());
+    const [limit, expected] = size === "large"
+      ? ["the largest is about 1.8e308", "a number below 1.8e308"]
+      : [
+        "the smallest above 0 is about 5e-324",
+        "0 or a number of about 5e-324 or more",
+      ];
     return new ParseError(
-      `Cannot parse: the number ${found} at line ${line}, column ${column} is too large; the largest is about 1.8e308`,
+      `Cannot parse: the number ${found} at line ${line}, column ${column} is too ${size}; ${limit}`,
       {
         offset,
         line,
         column,
         found,
-        expected: ["a number below 1.8e308"],
+        expected: [expected],
         source: this.source,
       },
     );

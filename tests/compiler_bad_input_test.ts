@@ -156,8 +156,8 @@ Deno.test("shared nodes are not cycles: a graph without cycles is visited as its
   assert.equal(new Evaluator().visit(twice), 0);
   const shared = num(2);
   let deep: Node = shared;
-  for (let i = 0; i < 100_000; i++) deep = binOp("*", shared, deep);
-  assert.equal(new Evaluator().visit(deep), Infinity);
+  for (let i = 0; i < 100_000; i++) deep = binOp("+", shared, deep);
+  assert.equal(new Evaluator().visit(deep), 200_002);
   assert.equal(unparse(binOp("+", shared, shared)), "2 + 2");
 });
 
