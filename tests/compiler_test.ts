@@ -1220,7 +1220,7 @@ Deno.test("calc reads expressions line by line from standard input", async () =>
   assert.equal(result.stdout, "3\n-3\n0.5\n4999950000\n");
   assert.equal(
     result.stderr,
-    '2 +\n   ^\nParseError: Cannot parse: expected a number, "(" or "-" but found end of input at line 1, column 4\n',
+    '2 +\n   ^\nParseError: Cannot parse: expected a number, "(" or "-" but found end of input at line 5, column 4\n',
   );
   assert.equal(result.code, 1, "a bad line makes the exit code 1");
   const good = await run(["compiler/calc.ts"], "1\n2");
