@@ -4,7 +4,8 @@
  * `calc`, the tutorial's compiler on the command line. It evaluates the
  * expression given as arguments, or else each line of standard input; when
  * standard input is a terminal, it asks for expressions with a line editor
- * (arrow keys, history). Bad input shows the line, a caret under the bad
+ * (arrow keys, a history that lasts for the session: keeping it in a file
+ * would need permissions). Bad input shows the line, a caret under the bad
  * character and the message, on standard error, and the exit code is 1; an
  * error on the third line of standard input says line 3. It needs no
  * permissions.

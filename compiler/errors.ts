@@ -178,9 +178,6 @@ export interface ArithmeticErrorOptions
 /** Options of {@linkcode DivisionByZeroError}. */
 export type DivisionByZeroErrorOptions = ArithmeticErrorOptions;
 
-/** Options of {@linkcode OverflowError}. */
-export type OverflowErrorOptions = ArithmeticErrorOptions;
-
 /**
  * An operation whose result is not a number a calculator's user would want:
  * {@linkcode DivisionByZeroError} or {@linkcode OverflowError}, at the
@@ -305,7 +302,7 @@ export class OverflowError extends ArithmeticError {
    * @param options The position of the operator and the source text, if
    * known.
    */
-  constructor(message: string, options?: OverflowErrorOptions) {
+  constructor(message: string, options?: ArithmeticErrorOptions) {
     super(message, options);
     this.name = "OverflowError";
   }
