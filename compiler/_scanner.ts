@@ -84,10 +84,16 @@ export class Scanner {
   // integer of up to 15 digits); NaN when Number() must read the text.
   #value = 0;
   #lineStart = 0;
-  #lineStarts = new LineStarts();
+  #lineStarts: LineStarts;
 
-  constructor(text: string) {
+  /**
+   * @param text The text to scan.
+   * @param startLine The number of its first line.
+   */
+  constructor(text: string, startLine = 1) {
     this.text = text;
+    this.line = startLine;
+    this.#lineStarts = new LineStarts(startLine);
   }
 
   /** The line and column of an offset already scanned. */
@@ -168,7 +174,16 @@ export class Scanner {
         throw this.#error(i, "");
       }
     }
-    return this.#token(n, n, END);
+    // The end of input is just after the last token, as for tokens that
+    // come without their text, so that both report it at the same place
+    // (and the caret lands where something is missing, not after trailing
+    // blank lines).
+    const end = this.end;
+    const { line, column } = this.#lineStarts.position(end);
+    this.offset = end;
+    this.line = line;
+    this.column = column;
+    return END;
   }
 
   #token(start: number, end: number, code: number): number {

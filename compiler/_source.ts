@@ -20,12 +20,17 @@ export function isLineBreak(code: number): boolean {
 }
 
 /**
- * The line and column of `offset` in `source` (a CR LF pair ends one line).
- * Only errors call this, so a scan from the start is fine.
+ * The line and column of `offset` in `source` (a CR LF pair ends one line),
+ * counting lines from `startLine`. Only errors call this, so a scan from the
+ * start is fine.
  */
-export function locate(source: string, offset: number): Position {
+export function locate(
+  source: string,
+  offset: number,
+  startLine = 1,
+): Position {
   const end = Math.max(0, Math.min(offset, source.length));
-  let line = 1;
+  let line = startLine;
   let lineStart = 0;
   for (let i = 0; i < end; i++) {
     const c = source.charCodeAt(i);
@@ -42,8 +47,13 @@ export function locate(source: string, offset: number): Position {
  * earlier offset without scanning the text again.
  */
 export class LineStarts {
-  #lines: number[] = [1];
+  #lines: number[];
   #starts: number[] = [0];
+
+  /** @param startLine The number of the first line. */
+  constructor(startLine = 1) {
+    this.#lines = [startLine];
+  }
 
   /** Records that `line` starts at `offset` (lines only grow). */
   add(line: number, offset: number): void {

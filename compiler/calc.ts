@@ -2,42 +2,63 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
 /**
  * `calc`, the tutorial's compiler on the command line. It evaluates the
- * expression given as arguments, or else each line of standard input (a
- * small REPL when standard input is a terminal). Bad input shows the line, a
- * caret under the bad character and the message, on standard error, and the
- * exit code is 1. It needs no permissions.
+ * expression given as arguments, or else each line of standard input; when
+ * standard input is a terminal, it asks for expressions with a line editor
+ * (arrow keys, a history that lasts for the session: keeping it in a file
+ * would need permissions). Bad input shows the line, a caret under the bad
+ * character and the message, on standard error, and the exit code is 1; an
+ * error on the third line of standard input says line 3. It needs no
+ * permissions.
  *
  * ```sh
  * deno run jsr:@frontier/generators/calc "2 + 3 * 4 - 5"   # prints 9
  * printf '1 + 2\n3 * (4 - 5)\n' | deno run jsr:@frontier/generators/calc
- * deno run jsr:@frontier/generators/calc                   # the REPL
+ * deno run jsr:@frontier/generators/calc                   # asks
+ * deno run jsr:@frontier/generators/calc --help
  * ```
  *
  * @module
  */
 
-import { DivisionByZeroError, evaluate, LexError, ParseError } from "./mod.ts";
+import config from "../deno.json" with { type: "json" };
+import { ArithmeticError, evaluate, LexError, ParseError } from "./mod.ts";
+import { readLines } from "./_lines.ts";
 
 const HELP =
   `calc: evaluates arithmetic: numbers, + - * /, parentheses, unary minus.
 
+Usage: calc [OPTION] [EXPRESSION...]
+
   calc "2 + 3 * 4 - 5"      evaluates the arguments (joined by spaces)
   calc < expressions.txt    evaluates each line of standard input
-  calc                      asks for expressions when run in a terminal
+  calc                      asks for expressions when run in a terminal:
+                            arrow keys edit and recall earlier lines;
+                            Ctrl-D, or Ctrl-C on an empty line, quits
+
+Options:
+  -h, --help     print this help and exit
+  --version      print the version and exit
+  --             end of options: the rest is the expression
 
 Bad input is shown with a caret under the bad character; the exit code is
-then 1.`;
+then 1 (2 for an unknown option).`;
+
+const VERSION = `calc (${config.name}) ${config.version}`;
+
+// An argument that names an option rather than starting an expression
+// (`-2` and `--2` are expressions).
+const OPTION = /^--?[A-Za-z]/;
 
 // Evaluates one expression and prints its value or its error; whether it
-// succeeded.
-function calculate(text: string): boolean {
+// succeeded. `line` numbers the expression's first line in messages.
+function calculate(text: string, line = 1): boolean {
   try {
-    console.log(String(evaluate(text)));
+    console.log(String(evaluate(text, { startLine: line })));
     return true;
   } catch (error) {
     if (
       error instanceof LexError || error instanceof ParseError ||
-      error instanceof DivisionByZeroError
+      error instanceof ArithmeticError
     ) {
       console.error(error.render());
       return false;
@@ -46,58 +67,45 @@ function calculate(text: string): boolean {
   }
 }
 
-// The lines of a byte stream, decoded as UTF-8, without their line endings.
-// A line may be megabytes long: it is gathered in pieces and joined once.
-async function* readLines(
-  stream: ReadableStream<Uint8Array>,
-): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let pieces: string[] = [];
-  const line = (last: string) => {
-    pieces.push(last);
-    const text = pieces.join("");
-    pieces = [];
-    return text.endsWith("\r") ? text.slice(0, -1) : text;
-  };
-  for await (const chunk of stream) {
-    const text = decoder.decode(chunk, { stream: true });
-    let start = 0;
-    for (
-      let end = text.indexOf("\n");
-      end !== -1;
-      end = text.indexOf("\n", start)
-    ) {
-      yield line(text.slice(start, end));
-      start = end + 1;
-    }
-    if (start < text.length) pieces.push(text.slice(start));
-  }
-  const rest = decoder.decode();
-  if (rest !== "") pieces.push(rest);
-  if (pieces.length > 0) yield line("");
-}
-
 async function main(args: string[]): Promise<number> {
-  if (args.length === 1 && (args[0] === "--help" || args[0] === "-h")) {
-    console.log(HELP);
-    return 0;
+  let rest = args;
+  if (rest[0] === "--") {
+    rest = rest.slice(1);
+  } else if (rest.length > 0 && OPTION.test(rest[0])) {
+    const option = rest[0];
+    if (option === "--help" || option === "-h") {
+      console.log(HELP);
+      return 0;
+    }
+    if (option === "--version") {
+      console.log(VERSION);
+      return 0;
+    }
+    console.error(
+      `calc: unknown option ${option}; see calc --help (to evaluate an expression that starts with "-", write -- before it)`,
+    );
+    return 2;
   }
-  if (args.length > 0) return calculate(args.join(" ")) ? 0 : 1;
+  if (rest.length > 0) return calculate(rest.join(" ")) ? 0 : 1;
 
-  const interactive = Deno.stdin.isTerminal();
-  const prompt = new TextEncoder().encode("> ");
-  let failed = false;
-  if (interactive) {
-    console.error("calc: type an expression and Enter; Ctrl-D to quit.");
-    Deno.stdout.writeSync(prompt);
-  }
-  for await (const line of readLines(Deno.stdin.readable)) {
-    if (line.trim() !== "" && !calculate(line)) failed = true;
-    if (interactive) Deno.stdout.writeSync(prompt);
-  }
-  if (interactive) {
-    console.log();
+  if (Deno.stdin.isTerminal()) {
+    // Loaded only here: one-shot use does not pay for the line editor.
+    const { repl } = await import("./_repl.ts");
+    const { default: process } = await import("node:process");
+    console.error(
+      `${VERSION}: type an expression and Enter; Ctrl-D to quit.`,
+    );
+    await repl({
+      input: process.stdin,
+      // The editor draws where people look, even when results go to a file.
+      output: Deno.stdout.isTerminal() ? process.stdout : process.stderr,
+      answer: (line) => calculate(line),
+    });
     return 0;
+  }
+  let failed = false;
+  for await (const { text, number } of readLines(Deno.stdin.readable)) {
+    if (text.trim() !== "" && !calculate(text, number)) failed = true;
   }
   return failed ? 1 : 0;
 }

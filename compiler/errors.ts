@@ -168,18 +168,75 @@ export class ParseError extends SyntaxError {
   }
 }
 
-/** Options of {@linkcode DivisionByZeroError}. */
-export interface DivisionByZeroErrorOptions
+/** Options of {@linkcode ArithmeticError} and its subclasses. */
+export interface ArithmeticErrorOptions
   extends Partial<ErrorPosition>, ErrorOptions {
   /** The source text, when it is known. */
   source?: string | undefined;
 }
 
+/** Options of {@linkcode DivisionByZeroError}. */
+export type DivisionByZeroErrorOptions = ArithmeticErrorOptions;
+
+/**
+ * An operation whose result is not a number a calculator's user would want:
+ * {@linkcode DivisionByZeroError} or {@linkcode OverflowError}, at the
+ * position of the operator. Catch this class to handle both. It is a
+ * `RangeError`, as Python's `ArithmeticError` is the base of
+ * `ZeroDivisionError` and `OverflowError`.
+ *
+ * @example
+ * ```ts
+ * import { ArithmeticError, evaluate } from "@frontier/generators/compiler";
+ * import assert from "node:assert/strict";
+ *
+ * for (const text of ["1 / 0", `${"9".repeat(200)} * ${"9".repeat(200)}`]) {
+ *   assert.throws(() => evaluate(text), ArithmeticError);
+ * }
+ * ```
+ */
+export class ArithmeticError extends RangeError {
+  /** The offset of the operator, when the tree knows it. */
+  readonly offset: number | undefined;
+  /** Its line, when the source text is known. */
+  readonly line: number | undefined;
+  /** Its column, when the source text is known. */
+  readonly column: number | undefined;
+  /** The source text, when it is known. */
+  readonly source: string | undefined;
+
+  /**
+   * Makes an `ArithmeticError`.
+   *
+   * @param message What is wrong, with the position when it is known.
+   * @param options The position of the operator and the source text, if
+   * known.
+   */
+  constructor(message: string, options?: ArithmeticErrorOptions) {
+    super(message, options);
+    this.name = "ArithmeticError";
+    this.offset = options?.offset;
+    this.line = options?.line;
+    this.column = options?.column;
+    this.source = options?.source;
+  }
+
+  /**
+   * The source line with a caret under the operator, then the message; only
+   * the message when the source text or the position is not known.
+   *
+   * @returns Text for a terminal.
+   */
+  render(): string {
+    return render(this, this.source, this.offset);
+  }
+}
+
 /**
  * Thrown by the `Evaluator` (and so by `evaluate`) when the right side of a
  * `/` is zero, at the position of that `/`: the result would be `Infinity` or
- * `NaN`, which is almost never what a calculator's user meant. It is a
- * `RangeError`.
+ * `NaN`, which is almost never what a calculator's user meant. It is an
+ * {@linkcode ArithmeticError}, and so a `RangeError`.
  *
  * @example
  * ```ts
@@ -198,16 +255,7 @@ export interface DivisionByZeroErrorOptions
  * });
  * ```
  */
-export class DivisionByZeroError extends RangeError {
-  /** The offset of the `/`, when the tree knows it. */
-  readonly offset: number | undefined;
-  /** Its line, when the source text is known. */
-  readonly line: number | undefined;
-  /** Its column, when the source text is known. */
-  readonly column: number | undefined;
-  /** The source text, when it is known. */
-  readonly source: string | undefined;
-
+export class DivisionByZeroError extends ArithmeticError {
   /**
    * Makes a `DivisionByZeroError`.
    *
@@ -217,19 +265,45 @@ export class DivisionByZeroError extends RangeError {
   constructor(message: string, options?: DivisionByZeroErrorOptions) {
     super(message, options);
     this.name = "DivisionByZeroError";
-    this.offset = options?.offset;
-    this.line = options?.line;
-    this.column = options?.column;
-    this.source = options?.source;
   }
+}
 
+/**
+ * Thrown by the `Evaluator` (and so by `evaluate`) when an operation on two
+ * finite numbers gives a result too large to represent (beyond about
+ * ±1.8e308), at the position of its operator: the result would be
+ * `Infinity`, and every later step would carry it on silently. (A result
+ * too close to zero becomes 0, or the nearest tiny number, as IEEE 754 and
+ * Python have it; a written number too small to represent is a `ParseError`.)
+ * It is an {@linkcode ArithmeticError}, and so a `RangeError`.
+ *
+ * @example
+ * ```ts
+ * import { evaluate, OverflowError } from "@frontier/generators/compiler";
+ * import assert from "node:assert/strict";
+ *
+ * const big = "1" + "0".repeat(308); // 1e308, written out
+ * assert.throws(() => evaluate(`${big} * 10`), (error) => {
+ *   assert.ok(error instanceof OverflowError);
+ *   assert.equal(error.column, 311);
+ *   assert.equal(
+ *     error.message,
+ *     'Cannot evaluate: overflow, the result of the "*" at line 1, column 311 is too large to represent (beyond ±1.8e308): 1e+308 * 10',
+ *   );
+ *   return true;
+ * });
+ * ```
+ */
+export class OverflowError extends ArithmeticError {
   /**
-   * The source line with a caret under the `/`, then the message; only the
-   * message when the source text or the position is not known.
+   * Makes an `OverflowError`.
    *
-   * @returns Text for a terminal.
+   * @param message What is wrong; it should say "overflow".
+   * @param options The position of the operator and the source text, if
+   * known.
    */
-  render(): string {
-    return render(this, this.source, this.offset);
+  constructor(message: string, options?: ArithmeticErrorOptions) {
+    super(message, options);
+    this.name = "OverflowError";
   }
 }

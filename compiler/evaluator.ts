@@ -8,9 +8,14 @@
  * @module
  */
 
+import { checkCount } from "../_core/checks.ts";
 import { describe } from "../_core/describe.ts";
 import type { BinOp, Num, UnaryOp } from "./ast.ts";
-import { DivisionByZeroError } from "./errors.ts";
+import {
+  type ArithmeticErrorOptions,
+  DivisionByZeroError,
+  OverflowError,
+} from "./errors.ts";
 import { parse } from "./parser.ts";
 import { NodeVisitor, type Visiting } from "./visitor.ts";
 import { locate, where } from "./_source.ts";
@@ -19,16 +24,25 @@ import { locate, where } from "./_source.ts";
 export interface EvaluatorOptions {
   /**
    * The source text of the trees it evaluates, so that a division by zero
-   * can say the line and column of its `/` and show the line.
+   * or an overflow can say the line and column of its operator and show the
+   * line.
    */
   source?: string;
+  /**
+   * The number of the source text's first line.
+   *
+   * @default {1}
+   */
+  startLine?: number;
 }
 
 /**
  * Computes the value of a tree, as in the tutorial:
  * `visitBinOp` yields its two operands and combines what comes back. Every
  * depth of tree works. Dividing by zero throws a
- * {@linkcode DivisionByZeroError} at the `/` instead of giving `Infinity`.
+ * {@linkcode DivisionByZeroError} at the `/` instead of giving `Infinity`,
+ * and a result too large to represent throws an {@linkcode OverflowError} at
+ * its operator.
  *
  * @example
  * ```ts
@@ -56,15 +70,23 @@ export interface EvaluatorOptions {
  */
 export class Evaluator extends NodeVisitor<number> {
   #source: string | undefined;
+  #startLine: number;
 
   /**
    * Makes an evaluator.
    *
-   * @param options The source text, for positions in errors.
+   * @param options The source text and its first line's number, for
+   * positions in errors.
+   * @throws {RangeError} If `startLine` is not a whole number of at least 1.
    */
   constructor(options?: EvaluatorOptions) {
     super();
     this.#source = options?.source;
+    this.#startLine = checkCount(options?.startLine ?? 1, {
+      action: "make an Evaluator",
+      name: "option startLine",
+      min: 1,
+    });
   }
 
   /**
@@ -105,26 +127,41 @@ export class Evaluator extends NodeVisitor<number> {
    * @param node The operation.
    * @returns A generator that yields the operands and returns the result.
    * @throws {DivisionByZeroError} If the right side of a `/` is zero.
+   * @throws {OverflowError} If the result of finite operands is too large
+   * to represent.
    */
   *visitBinOp(node: BinOp): Visiting<number> {
     const left = yield node.left;
     const right = yield node.right;
+    let value: number;
     switch (node.op) {
       case "+":
-        return left + right;
+        value = left + right;
+        break;
       case "-":
-        return left - right;
+        value = left - right;
+        break;
       case "*":
-        return left * right;
+        value = left * right;
+        break;
       case "/":
         if (right === 0) throw this.#divisionByZero(node);
-        return left / right;
+        value = left / right;
+        break;
+      default:
+        throw new TypeError(
+          `Cannot evaluate: unknown operator ${
+            describe((node as { op: unknown }).op)
+          }; the Evaluator knows "+", "-", "*" and "/", so override visitBinOp for others`,
+        );
     }
-    throw new TypeError(
-      `Cannot evaluate: unknown operator ${
-        describe((node as { op: unknown }).op)
-      }; the Evaluator knows "+", "-", "*" and "/", so override visitBinOp for others`,
-    );
+    // `x - x` is 0 for every finite x, NaN for the infinities: one cheap
+    // test on the hot path. Infinite operands come only from hand-made
+    // nodes, and carry on as they are.
+    if (value - value !== 0 && left - left === 0 && right - right === 0) {
+      throw this.#overflow(node, left, right);
+    }
+    return value;
   }
 
   /**
@@ -153,26 +190,36 @@ export class Evaluator extends NodeVisitor<number> {
   }
 
   #divisionByZero(node: BinOp): DivisionByZeroError {
+    const { at, options } = this.#locate(node);
+    return new DivisionByZeroError(
+      `Cannot evaluate: division by zero, the right side of ${at} is 0`,
+      options,
+    );
+  }
+
+  #overflow(node: BinOp, left: number, right: number): OverflowError {
+    const { at, options } = this.#locate(node);
+    return new OverflowError(
+      `Cannot evaluate: overflow, the result of ${at} is too large to represent (beyond ±1.8e308): ${left} ${node.op} ${right}`,
+      options,
+    );
+  }
+
+  // Where the operator of `node` is: for the message (`the "/" at line 1,
+  // column 7`), and for the error's fields, as far as it is known.
+  #locate(node: BinOp): { at: string; options?: ArithmeticErrorOptions } {
     const offset = node.offset;
     const source = this.#source;
-    if (offset === undefined) {
-      return new DivisionByZeroError(
-        'Cannot evaluate: division by zero, the right side of a "/" is 0',
-      );
-    }
+    const op = JSON.stringify(node.op);
+    if (offset === undefined) return { at: `a ${op}` };
     if (source === undefined) {
-      return new DivisionByZeroError(
-        `Cannot evaluate: division by zero, the right side of the "/" at offset ${offset} is 0`,
-        { offset },
-      );
+      return { at: `the ${op} at offset ${offset}`, options: { offset } };
     }
-    const position = locate(source, offset);
-    return new DivisionByZeroError(
-      `Cannot evaluate: division by zero, the right side of the "/" at ${
-        where(position)
-      } is 0`,
-      { ...position, source },
-    );
+    const position = locate(source, offset, this.#startLine);
+    return {
+      at: `the ${op} at ${where(position)}`,
+      options: { ...position, source },
+    };
   }
 }
 
@@ -184,6 +231,13 @@ export interface EvaluateOptions {
    * `Infinity`: evaluation works at any depth.
    */
   maxDepth?: number;
+  /**
+   * The number of the text's first line, for text that comes from further
+   * down a file: errors give their line counting from it.
+   *
+   * @default {1}
+   */
+  startLine?: number;
 }
 
 /**
@@ -205,7 +259,10 @@ export interface EvaluateOptions {
  * @throws {LexError} At a character that cannot start a token.
  * @throws {ParseError} At the first token that does not fit the grammar.
  * @throws {DivisionByZeroError} If something is divided by zero.
+ * @throws {OverflowError} If a result is too large to represent.
  * @throws {TypeError} If `text` is not a string.
+ * @throws {RangeError} If `maxDepth` or `startLine` is not a whole number of
+ * at least 1.
  */
 export function evaluate(text: string, options?: EvaluateOptions): number {
   if (typeof text !== "string") {
@@ -215,6 +272,7 @@ export function evaluate(text: string, options?: EvaluateOptions): number {
       }; to evaluate a tree, use new Evaluator().visit(tree)`,
     );
   }
-  const tree = parse(text, { maxDepth: options?.maxDepth });
-  return new Evaluator({ source: text }).visit(tree);
+  const startLine = options?.startLine;
+  const tree = parse(text, { maxDepth: options?.maxDepth, startLine });
+  return new Evaluator({ source: text, startLine }).visit(tree);
 }

@@ -11,9 +11,10 @@
  *   generator methods that `yield` child nodes, run on an explicit stack.
  * - {@linkcode Evaluator} and {@linkcode evaluate}: the value.
  *
- * Errors ({@linkcode LexError}, {@linkcode ParseError},
- * {@linkcode DivisionByZeroError}) carry the position, and `render()` shows
- * the line with a caret. The `calc` command line (`compiler/calc.ts`) puts
+ * Errors ({@linkcode LexError} and {@linkcode ParseError}, which are
+ * `SyntaxError`s; {@linkcode DivisionByZeroError} and
+ * {@linkcode OverflowError}, which are {@linkcode ArithmeticError}s) carry
+ * the position, and `render()` shows the line with a caret. The `calc` command line (`compiler/calc.ts`) puts
  * it together.
  *
  * ```ts

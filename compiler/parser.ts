@@ -47,6 +47,14 @@ export interface ParseOptions {
    * needed for a string, nor for the generator that `tokenize` returns.
    */
   source?: string;
+  /**
+   * The number of the text's first line, for text that comes from further
+   * down a file (`calc` gives each line of its input its own number). Only
+   * for a string: tokens bring their own lines.
+   *
+   * @default {1}
+   */
+  startLine?: number;
 }
 
 // What parse reads tokens from: a Scanner over a string, or a TokenReader
@@ -117,10 +125,14 @@ interface Lexer {
  * @param options A depth limit; the source text of tokens.
  * @returns The root of the tree.
  * @throws {LexError} At a character that cannot start a token.
- * @throws {ParseError} At the first token that does not fit the grammar.
+ * @throws {ParseError} At the first token that does not fit the grammar,
+ * or at a number too large or too small (but not 0) for a double.
  * @throws {TypeError} If `input` is neither a string nor an iterable of
  * tokens.
- * @throws {RangeError} If `maxDepth` is not a whole number of at least 1.
+ * @throws {TypeError} If an item of the tokens is not a token; the message
+ * gives its index.
+ * @throws {RangeError} If `maxDepth` or `startLine` is not a whole number of
+ * at least 1.
  */
 export function parse(
   input: string | Iterable<Token>,
@@ -132,8 +144,13 @@ export function parse(
     min: 1,
     infinite: true,
   });
+  const startLine = checkCount(options?.startLine ?? 1, {
+    action: "parse",
+    name: "option startLine",
+    min: 1,
+  });
   if (typeof input === "string") {
-    return run(new Scanner(input), maxDepth, input);
+    return run(new Scanner(input, startLine), maxDepth, input);
   }
   const iterator = typeof input === "object" && input !== null &&
       typeof (input as Iterable<Token>)[Symbol.iterator] === "function"
@@ -169,6 +186,8 @@ const OPERATORS: Record<number, "+" | "-" | "*" | "/"> = {
   [TIMES]: "*",
   [DIVIDE]: "/",
 };
+
+const NONZERO = /[1-9]/;
 
 const OPERAND = ["a number", '"("', '"-"'];
 const AFTER_OPERAND = ["an operator", "end of input"];
@@ -220,7 +239,13 @@ class OperatorParser {
         code = lexer.next();
       }
       const value = lexer.numberValue();
-      if (value === Infinity) throw this.tooLarge();
+      if (value === Infinity) throw this.outOfRange("large");
+      // A number written with a digit other than 0 that still reads as 0 is
+      // below the smallest double: taking it as 0 would turn `1 / 1e-400`
+      // (written out) into a division by zero.
+      if (value === 0 && NONZERO.test(lexer.tokenText())) {
+        throw this.outOfRange("small");
+      }
       operands.push({ kind: "Num", value, offset: lexer.offset });
       if (this.limited) this.depths.push(1);
       code = lexer.next();
@@ -328,17 +353,23 @@ class OperatorParser {
     );
   }
 
-  tooLarge(): ParseError {
+  outOfRange(size: "large" | "small"): ParseError {
     const { offset, line, column } = this.lexer;
     const found = quote(this.lexer.tokenText());
+    const [limit, expected] = size === "large"
+      ? ["the largest is about 1.8e308", "a number below 1.8e308"]
+      : [
+        "the smallest above 0 is about 5e-324",
+        "0 or a number of about 5e-324 or more",
+      ];
     return new ParseError(
-      `Cannot parse: the number ${found} at line ${line}, column ${column} is too large; the largest is about 1.8e308`,
+      `Cannot parse: the number ${found} at line ${line}, column ${column} is too ${size}; ${limit}`,
       {
         offset,
         line,
         column,
         found,
-        expected: ["a number below 1.8e308"],
+        expected: [expected],
         source: this.source,
       },
     );
@@ -388,6 +419,7 @@ class TokenReader implements Lexer {
   line = 1;
   column = 1;
   #iterator: Iterator<Token>;
+  #index = 0;
   #text = "";
   #lineStarts = new LineStarts();
 
@@ -417,7 +449,7 @@ class TokenReader implements Lexer {
       return END;
     }
     const token = result.value;
-    const code = checkToken(token);
+    const code = checkToken(token, this.#index++);
     if (token.line !== this.line) {
       this.#lineStarts.add(token.line, token.offset - token.column + 1);
     }
@@ -429,26 +461,44 @@ class TokenReader implements Lexer {
   }
 }
 
-function checkToken(token: Token): number {
-  const type = (token as { type?: unknown } | null)?.type;
+// The token's code, after checking every field: the tokens may come from
+// anywhere.
+function checkToken(token: unknown, index: number): number {
+  if (typeof token !== "object" || token === null) {
+    throw badToken(token, index, "");
+  }
+  const { type, value, offset, line, column } = token as Record<
+    string,
+    unknown
+  >;
   const code = typeof type === "string" && Object.hasOwn(TOKEN_CODES, type)
     ? TOKEN_CODES[type]
     : undefined;
-  const value = (token as { value?: unknown }).value;
+  if (code === undefined) throw badToken(token, index, "type");
   if (
-    code === undefined || typeof value !== "string" ||
+    typeof value !== "string" ||
     (code === NUM ? !NUMBER.test(value) : value.charCodeAt(0) !== code ||
-      value.length !== 1) ||
-    !isCount(token.offset, 0) || !isCount(token.line, 1) ||
-    !isCount(token.column, 1)
+      value.length !== 1)
   ) {
-    throw new TypeError(
-      `Cannot parse: expected a token, got ${
-        describe(token)
-      }; pass the tokens of tokenize(text), or objects of the same shape (type, value, offset, line, column)`,
-    );
+    throw badToken(token, index, "value");
   }
+  if (!isCount(offset, 0)) throw badToken(token, index, "offset");
+  if (!isCount(line, 1)) throw badToken(token, index, "line");
+  if (!isCount(column, 1)) throw badToken(token, index, "column");
   return code;
+}
+
+function badToken(token: unknown, index: number, field: string): TypeError {
+  const bad = field === ""
+    ? ""
+    : ` with a bad ${field}: ${
+      describe((token as Record<string, unknown>)[field])
+    }`;
+  return new TypeError(
+    `Cannot parse: expected a token at index ${index}, got ${
+      describe(token)
+    }${bad}; pass the tokens of tokenize(text), or objects of the same shape (type, value, offset, line, column)`,
+  );
 }
 
 function isCount(value: unknown, min: number): boolean {

@@ -53,6 +53,28 @@ function isGenerator(value: unknown): value is Generator {
     Object.prototype.isPrototypeOf.call(GeneratorPrototype, value);
 }
 
+// A tree with a cycle would grow the stack of generators until memory runs
+// out. Past DEEP frames, the node of the frame at each power of two is kept
+// and every node pushed after it is compared with it (Brent's cycle
+// finding): once the visit goes round a cycle the same way twice, the kept
+// node comes back, within about twice the depth where the repetition began.
+// It costs a comparison or two per generator, and no memory.
+const DEEP = 1024;
+
+function cycleError(node: Kinded): TypeError {
+  return new TypeError(
+    `Cannot visit a node of kind ${
+      JSON.stringify(node.kind)
+    }: it is its own descendant, so the tree has a cycle and the visit would never end; visit a tree (or a graph without cycles), or stop at nodes already seen`,
+  );
+}
+
+// What to keep once the frame of the kept node has been left: nothing, and
+// the next node at the same depth.
+function lost(keptAt: number): [undefined, number, number] {
+  return [undefined, -1, keptAt];
+}
+
 /**
  * Visits a tree of nodes: `visit(node)` calls the method named `visit` plus
  * the node's `kind` (`visitBinOp` for a `BinOp`) and returns its result.
@@ -72,6 +94,15 @@ function isGenerator(value: unknown): value is Generator {
  *
  * A node whose kind has no method goes to {@linkcode genericVisit}, which by
  * default throws an error naming the kind; override it for a default.
+ *
+ * A node may be shared (a graph without cycles is visited like the tree it
+ * unfolds to), but a node must not be its own descendant. Past 1,024
+ * generators deep, a visit that goes round a cycle the same way twice (as
+ * every visitor whose methods depend only on their node does) is caught
+ * before the stack is four times as deep as where it began repeating: a
+ * `TypeError` is thrown into the generator that yielded, like a bad yield.
+ * (A plain method that calls `visit` on a cycle overflows the call stack: a
+ * `RangeError`, also catchable.) The check costs a comparison per generator.
  *
  * Any tree of objects with a string `kind` can be visited, not only the
  * compiler's {@linkcode Node}s: give your node type as `N`.
@@ -140,6 +171,19 @@ function isGenerator(value: unknown): value is Generator {
  * };
  * assert.equal(new DiskUsage().visit(tree), 7);
  * ```
+ *
+ * @example A cycle is an error, not a hang
+ * ```ts
+ * import { Evaluator, parse } from "@frontier/generators/compiler";
+ * import assert from "node:assert/strict";
+ *
+ * const tree = parse("1 + 2");
+ * if (tree.kind === "BinOp") tree.left = tree;
+ * assert.throws(() => new Evaluator().visit(tree), {
+ *   name: "TypeError",
+ *   message: /^Cannot visit a node of kind "BinOp": it is its own descendant/,
+ * });
+ * ```
  */
 export class NodeVisitor<R, N extends Kinded = Node> {
   #methods = new Map<string, Method>();
@@ -159,8 +203,9 @@ export class NodeVisitor<R, N extends Kinded = Node> {
    * @param node An object with a string `kind`.
    * @returns The result of `node`'s visit method.
    * @throws {TypeError} If `node` has no string `kind`, or a generator method
-   * yields something else (thrown into it at that `yield` first), or its kind
-   * has no method and {@linkcode genericVisit} is not overridden.
+   * yields something else or a node that is its own ancestor (thrown into it
+   * at that `yield` first), or its kind has no method and
+   * {@linkcode genericVisit} is not overridden.
    */
   visit(node: N): R {
     const method = this.#method(node, "the node given to visit()");
@@ -238,6 +283,12 @@ export class NodeVisitor<R, N extends Kinded = Node> {
   // sent back to the parent at its `yield`.
   #run(root: Visiting<R, N>): R {
     const stack: Visiting<R, N>[] = [];
+    // The node kept for finding cycles, the length of the stack under its
+    // frame (while it is there; -1 when none is kept), and the length at
+    // which the next one is kept.
+    let kept: N | undefined = undefined;
+    let keptAt = -1;
+    let nextKeep = DEEP;
     let gen = root;
     let sent: R | undefined = undefined;
     let error: unknown = undefined;
@@ -258,6 +309,7 @@ export class NodeVisitor<R, N extends Kinded = Node> {
         // The generator ended with an error: its parent gets it.
         if (stack.length === 0) throw thrown;
         gen = stack.pop()!;
+        if (stack.length <= keptAt) [kept, keptAt, nextKeep] = lost(keptAt);
         error = thrown;
         failing = true;
         continue;
@@ -266,6 +318,7 @@ export class NodeVisitor<R, N extends Kinded = Node> {
         sent = step.value;
         if (stack.length === 0) return sent;
         gen = stack.pop()!;
+        if (stack.length <= keptAt) [kept, keptAt, nextKeep] = lost(keptAt);
         continue;
       }
       const child = step.value;
@@ -284,6 +337,15 @@ export class NodeVisitor<R, N extends Kinded = Node> {
         }
         const result = method.fn.call(this, child);
         if (method.generator || isGenerator(result)) {
+          if (stack.length >= DEEP) {
+            // The child's generator has not started: dropping it is enough.
+            if (child === kept) throw cycleError(child);
+            if (stack.length >= nextKeep) {
+              kept = child;
+              keptAt = stack.length;
+              nextKeep = keptAt * 2;
+            }
+          }
           stack.push(gen);
           gen = result as Visiting<R, N>;
           sent = undefined;

@@ -268,7 +268,8 @@ Deno.test("ParseError says what was found, what was expected, and where", () => 
     ["2 +", "end of input", ["a number", '"("', '"-"'], 1, 4],
     ["2 + )", '")"', ["a number", '"("', '"-"'], 1, 5],
     ["", "end of input", ["a number", '"("', '"-"'], 1, 1],
-    ["  \n ", "end of input", ["a number", '"("', '"-"'], 2, 2],
+    // The end is just after the last token: here, the start.
+    ["  \n ", "end of input", ["a number", '"("', '"-"'], 1, 1],
     ["1 2", '"2"', ["an operator", "end of input"], 1, 3],
     ["1 (2)", '"("', ["an operator", "end of input"], 1, 3],
     ["(1 2.5)", '"2.5"', ["an operator", '")"'], 1, 4],
@@ -397,12 +398,12 @@ Deno.test("parse rejects what is not text or tokens, with TypeError", () => {
   assert.throws(
     // @ts-expect-error: not tokens
     () => parse([1, 2]),
-    /Cannot parse: expected a token, got 1 \(a number\); pass the tokens of tokenize\(text\)/,
+    /Cannot parse: expected a token at index 0, got 1 \(a number\); pass the tokens of tokenize\(text\)/,
   );
   const bad = [{ type: "NUM", value: "x1", offset: 0, line: 1, column: 1 }];
   assert.throws(
     () => parse(bad as Token[]),
-    /Cannot parse: expected a token, got a plain object/,
+    /Cannot parse: expected a token at index 0, got a plain object with a bad value: "x1"/,
   );
   const wrongChar = [{
     type: "PLUS",
@@ -1219,7 +1220,7 @@ Deno.test("calc reads expressions line by line from standard input", async () =>
   assert.equal(result.stdout, "3\n-3\n0.5\n4999950000\n");
   assert.equal(
     result.stderr,
-    '2 +\n   ^\nParseError: Cannot parse: expected a number, "(" or "-" but found end of input at line 1, column 4\n',
+    '2 +\n   ^\nParseError: Cannot parse: expected a number, "(" or "-" but found end of input at line 5, column 4\n',
   );
   assert.equal(result.code, 1, "a bad line makes the exit code 1");
   const good = await run(["compiler/calc.ts"], "1\n2");
