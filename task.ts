@@ -190,6 +190,7 @@ export class Task<T> extends Future<T> {
   constructor(gen: Generator<unknown, T, unknown>, options?: TaskOptions) {
     super();
     checkGenerator(gen, "create a Task");
+    internals.seal?.(this as Task<unknown>);
     this.#generator = gen;
     if (options !== undefined) this.#configure(options);
   }
