@@ -186,13 +186,12 @@ export class TaskGroup implements AsyncDisposable {
     gen: Generator<unknown, T, unknown>,
     options?: TaskOptions,
   ): Task<T> {
-    checkGenerator(gen, "spawn a task in the group");
     const core = this.#core;
-    const refusal = core.refusal();
-    if (refusal !== undefined) {
+    if (!core.open) {
+      checkGenerator(gen, "spawn a task in the group");
       gen.return(undefined as T);
       throw new InvalidStateError(
-        `Cannot spawn a task in the group: ${refusal}; spawn while the group runs, or use a new group`,
+        `Cannot spawn a task in the group: ${core.refusal()}; spawn while the group runs, or use a new group`,
       );
     }
     const task = new Task(gen, options);

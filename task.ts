@@ -35,7 +35,14 @@ import {
 } from "./_core/describe.ts";
 import { checkMilliseconds } from "./_core/checks.ts";
 import { checkGenerator } from "./_core/check_generator.ts";
-import { queueJob, reportLater, runNested, tick } from "./_core/scheduler.ts";
+import {
+  enterNested,
+  leaveNested,
+  QUEUE,
+  queueJob,
+  reportLater,
+  tick,
+} from "./_core/scheduler.ts";
 
 /**
  * What a task runs: a generator that yields futures (through `yield*`) and
@@ -93,6 +100,15 @@ class TaskExtra {
   source: AbortSignal | undefined = undefined;
   listener: (() => void) | undefined = undefined;
 }
+
+// The iterator, and its own result, that `yield*` gets for a done task.
+const doneStep = {
+  done: true as const,
+  value: undefined as unknown,
+  next() {
+    return this;
+  },
+};
 
 // The task whose generator is running, for `currentTask()`.
 let current: Task<unknown> | undefined = undefined;
@@ -264,11 +280,23 @@ export class Task<T> extends Future<T> {
         `Cannot step task ${this.name}: it has already started; a task resumes by itself when the future it waits on is done`,
       );
     }
-    this.#queue(
-      QUEUED,
-      error === undefined ? value : error,
-      error !== undefined,
-    );
+    const sent = error === undefined ? value : error;
+    const answer = enterNested();
+    if (answer === QUEUE) {
+      internals.stash(this as Task<unknown>, sent);
+      this.#phase = error === undefined ? QUEUED : QUEUED | SEND_ERROR;
+      queueJob(Task.#resume, this as Task<unknown>);
+      return;
+    }
+    // The common case, run at once without a queued call.
+    internals.markRunning(this as Task<unknown>);
+    try {
+      this.#drive(sent, error !== undefined);
+    } catch (thrown) {
+      reportLater(thrown);
+    } finally {
+      leaveNested(answer);
+    }
   }
 
   /**
@@ -333,6 +361,34 @@ export class Task<T> extends Future<T> {
    */
   [Symbol.dispose](): void {
     this.#cancel(undefined, undefined);
+  }
+
+  /**
+   * Makes `yield* task` work inside another task, as for any future (see
+   * `Future`): it suspends until the task is done, then evaluates to its
+   * result or throws its error. Joining a task that is already done, the
+   * common case of a child that finished without waiting, allocates nothing.
+   *
+   * @example
+   * ```ts
+   * import { startInlineFuture } from "@frontier/generators/task";
+   * import assert from "node:assert/strict";
+   *
+   * const t = startInlineFuture((function* () {
+   *   const child = startInlineFuture((function* () {
+   *     return 20;
+   *   })());
+   *   return (yield* child) + 1;
+   * })());
+   * assert.equal(t.result(), 21);
+   * ```
+   */
+  override [Symbol.iterator](): Iterator<Future<T>, T, unknown> {
+    if (this.#phase !== DONE || tick()) return super[Symbol.iterator]();
+    // yield* reads the value as soon as next() returns, before any other
+    // code runs, so one shared result object serves every done task.
+    doneStep.value = this.result();
+    return doneStep as Iterator<Future<T>, T, unknown>;
   }
 
   /**
@@ -548,22 +604,13 @@ export class Task<T> extends Future<T> {
     task.#drive(cancelled, true);
   }
 
-  /** Stashes what the next step sends in and queues that step. */
-  #queue(phase: number, sent: unknown, isError: boolean): void {
-    internals.stash(this as Task<unknown>, sent);
-    this.#phase = isError ? phase | SEND_ERROR : phase;
-    runNested(Task.#resume, this as Task<unknown>);
-  }
-
   /** Runs the generator from its current yield, sending in `sent`. */
   #drive(sent: unknown, isError: boolean): void {
+    // No try/finally (it costs the hottest path): #run does not throw.
     const outer = current;
     current = this as Task<unknown>;
-    try {
-      this.#run(sent, isError);
-    } finally {
-      current = outer;
-    }
+    this.#run(sent, isError);
+    current = outer;
   }
 
   #run(sent: unknown, isError: boolean): void {
@@ -631,7 +678,13 @@ export class Task<T> extends Future<T> {
       return false;
     }
     const error = internals.peek(this as Task<unknown>) as CancelledError;
-    if (future.cancel(error.message)) {
+    let accepted = false;
+    try {
+      accepted = future.cancel(error.message);
+    } catch (thrown) {
+      reportLater(thrown);
+    }
+    if (accepted) {
       internals.stash(this as Task<unknown>, undefined);
       this.#phase = RUNNING;
     }

@@ -54,6 +54,11 @@ export class GroupCore implements CancelHandler {
     this.#parts = parts;
   }
 
+  /** Whether `spawn` may start a child now (else see {@linkcode refusal}). */
+  get open(): boolean {
+    return !this.#finished && !this.#aborting;
+  }
+
   /** Why `spawn` must refuse a child now, or `undefined` if it may. */
   refusal(): string | undefined {
     if (this.#finished) {
@@ -86,7 +91,9 @@ export class GroupCore implements CancelHandler {
     }
     // The common case: it finished without waiting, so no callback at all.
     if (children[children.length - 1] === child) children.pop();
-    this.#childDone(child);
+    if (internals.state(child) === FINISHED) {
+      if (--this.#live === 0 && this.#closing) this.#end();
+    } else this.#childDone(child);
   }
 
   /** Starts the body of a `taskGroup` operation. */
