@@ -511,8 +511,8 @@ export class Task<T> extends Future<T> {
       this.#cancelNow(message, cause);
     } finally {
       cancelDepth--;
+      if (cancelDepth === 0 && deferredCancels.length > 0) Task.#runDeferred();
     }
-    if (cancelDepth === 0 && deferredCancels.length > 0) Task.#runDeferred();
     return true;
   }
 
