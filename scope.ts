@@ -53,7 +53,7 @@ import { reportUnobserved } from "./_core/report.ts";
 class Joined<T> extends Future<T> {
   #handler: CancelHandler | undefined = undefined;
 
-  bind(handler: CancelHandler): this {
+  setHandler(handler: CancelHandler): this {
     this.#handler = handler;
     return this;
   }
@@ -150,7 +150,7 @@ export class TaskGroup implements AsyncDisposable {
       join,
       cancelled: (message) => new CancelledError(message),
     });
-    this.#join = join.bind(this.#core);
+    this.#join = join.setHandler(this.#core);
   }
 
   /**
@@ -375,7 +375,7 @@ function withDeadline<T>(
   what: string,
 ): Future<T> {
   const join = new Joined<T>();
-  return join.bind(
+  return join.setHandler(
     new TargetDeadline(target as Future<unknown>, ms, {
       join: join as Future<unknown>,
       message: `${what} was cancelled: its time limit of ${ms} ms passed`,
@@ -617,5 +617,5 @@ export function race<const F extends readonly Future<unknown>[]>(
     list as Future<unknown>[],
     join as Future<unknown>,
   );
-  return join.bind(contest);
+  return join.setHandler(contest);
 }
