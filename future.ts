@@ -131,6 +131,7 @@ const STATE = 7;
 const OBSERVED = 8; // someone will see the error: no unhandled report
 const FLUSHING = 16; // done, callbacks queued or running: new ones wait in line
 const PROMISED = 32; // a promise for `then` (or the unhandled report) exists
+const SEALED = 64; // completed only by its owner (a task): the setters refuse
 
 /**
  * A result to be computed later.
@@ -208,6 +209,9 @@ export class Future<T> implements PromiseLike<T> {
     };
     internals.format = (future, title, inspect, options) =>
       formatFuture(future, { title, inspect, options });
+    internals.seal = (future) => {
+      future.#state |= SEALED;
+    };
   }
 
   /**
@@ -474,6 +478,7 @@ export class Future<T> implements PromiseLike<T> {
    * @throws {InvalidStateError} If the future is already running or done.
    */
   setRunning(): boolean {
+    if (this.#state & SEALED) throw this.#sealed("mark", "running");
     const state = this.#state & STATE;
     if (state === CANCELLED) return false;
     if (state !== PENDING) {
@@ -504,6 +509,7 @@ export class Future<T> implements PromiseLike<T> {
    * @throws {InvalidStateError} If the future is already done.
    */
   setResult(value: T): void {
+    if (this.#state & SEALED) throw this.#sealed("set", "the result of");
     if (this.done()) throw this.#alreadyDone("the result", value);
     this.#settle(FINISHED, value);
   }
@@ -525,6 +531,7 @@ export class Future<T> implements PromiseLike<T> {
    * @throws {InvalidStateError} If the future is already done.
    */
   setException(error: unknown): void {
+    if (this.#state & SEALED) throw this.#sealed("set", "the exception of");
     if (this.done()) {
       throw this.#alreadyDone("the exception", error);
     }
@@ -677,6 +684,12 @@ export class Future<T> implements PromiseLike<T> {
       `Cannot read ${what}: the future is ${
         stateName(this.#state & STATE)
       }, and JavaScript cannot block until it is done; \`await\` it, add a done callback, or \`yield*\` it inside a task`,
+    );
+  }
+
+  #sealed(verb: string, what: string): InvalidStateError {
+    return new InvalidStateError(
+      `Cannot ${verb} ${what} this future: it is a task's, completed only by its generator; return or throw from the generator instead`,
     );
   }
 

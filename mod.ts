@@ -20,6 +20,7 @@
 
 export * from "./future.ts";
 export * from "./task.ts";
+export * from "./scope.ts";
 export * from "./context.ts";
 export * from "./executor.ts";
 export * from "./worker_pool.ts";

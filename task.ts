@@ -29,13 +29,20 @@ import {
 } from "./_core/internals.ts";
 import {
   describe,
-  isAsyncGenerator,
   isGeneratorFunction,
   isGeneratorLike,
   isThenable,
 } from "./_core/describe.ts";
 import { checkMilliseconds } from "./_core/checks.ts";
-import { queueJob, runNested, tick } from "./_core/scheduler.ts";
+import { checkGenerator } from "./_core/check_generator.ts";
+import {
+  enterNested,
+  leaveNested,
+  QUEUE,
+  queueJob,
+  reportLater,
+  tick,
+} from "./_core/scheduler.ts";
 
 /**
  * What a task runs: a generator that yields futures (through `yield*`) and
@@ -54,6 +61,14 @@ export interface TaskOptions {
    * @default {undefined}
    */
   name?: string;
+  /**
+   * Cancels the task when it is aborted; the abort reason becomes the
+   * `cause` of the task's `CancelledError`. A signal that is already aborted
+   * cancels the task at once: its generator never runs.
+   *
+   * @default {undefined}
+   */
+  signal?: AbortSignal;
 }
 
 // The phase word of a task: a phase in the low bits, flags above.
@@ -72,8 +87,45 @@ const CANCEL = 16; // it is the CancelledError of a pending cancel()
 // Names of generator functions marked with `inlinedFuture`, by prototype:
 // a generator object's prototype is its function's `prototype`.
 const names = new WeakMap<object, string>();
-// Names given in the options (rare, so not a field of every task).
-const givenNames = new WeakMap<Task<unknown>, string>();
+
+// What few tasks need, kept out of the fields every task has: a given name,
+// the task's own signal, the first cancel request (a signal asked for after it
+// is made aborted), and the listener on a signal given in the options.
+class TaskExtra {
+  name: string | undefined = undefined;
+  controller: AbortController | undefined = undefined;
+  cancelled = false;
+  message = "";
+  cause: unknown = undefined;
+  source: AbortSignal | undefined = undefined;
+  listener: (() => void) | undefined = undefined;
+}
+
+// The iterator, and its own result, that `yield*` gets for a done task.
+const doneStep = {
+  done: true as const,
+  value: undefined as unknown,
+  next() {
+    return this;
+  },
+};
+
+// The task whose generator is running, for `currentTask()`.
+let current: Task<unknown> | undefined = undefined;
+
+// cancel() of a task that waits on a task that waits on a task... recurses
+// once per level. Beyond this depth the rest is deferred to the outermost
+// cancel(), which runs it before it returns, so the stack stays bounded.
+const MAX_CANCEL_DEPTH = 64;
+let cancelDepth = 0;
+// (task, message, cause) triples, in the order the requests came.
+const deferredCancels: unknown[] = [];
+
+function cancelledError(message: string, cause: unknown): CancelledError {
+  return cause === undefined
+    ? new CancelledError(message)
+    : new CancelledError(message, { cause });
+}
 
 /**
  * A future that drives a generator: each future the generator yields is
@@ -135,6 +187,7 @@ export class Task<T> extends Future<T> {
   #generator: Generator<unknown, T, unknown>;
   #waiting: Future<unknown> | undefined = undefined;
   #phase = NEW;
+  #extra: TaskExtra | undefined = undefined;
 
   static {
     internals.wake = (task, future) =>
@@ -145,22 +198,57 @@ export class Task<T> extends Future<T> {
    * Wraps a generator; it does not run until {@linkcode step} is called.
    *
    * @param gen The generator object (call the generator function first).
-   * @param options A name for errors and `Deno.inspect`.
-   * @throws {TypeError} If `gen` is not a generator object.
+   * @param options A name for errors and `Deno.inspect`, and a signal that
+   * cancels the task.
+   * @throws {TypeError} If `gen` is not a generator object, or the `signal`
+   * option not an `AbortSignal`.
    */
   constructor(gen: Generator<unknown, T, unknown>, options?: TaskOptions) {
     super();
     checkGenerator(gen, "create a Task");
+    internals.seal(this as Task<unknown>);
     this.#generator = gen;
-    if (options?.name !== undefined) {
-      givenNames.set(this as Task<unknown>, String(options.name));
-    }
+    if (options !== undefined) this.#configure(options);
   }
 
   /** The task's name: from the options, or its marked generator function. */
   get name(): string {
-    return givenNames.get(this as Task<unknown>) ??
+    return this.#extra?.name ??
       names.get(Object.getPrototypeOf(this.#generator)) ?? "anonymous";
+  }
+
+  /**
+   * An `AbortSignal` that is aborted the moment the task is cancelled, with
+   * a `CancelledError` as its reason (also when the task then handles the
+   * cancellation and returns a value). Hand it to `fetch` and any other API
+   * that takes one, so that cancelling the task stops that work too.
+   *
+   * @example
+   * ```ts
+   * import { Future } from "@frontier/generators/future";
+   * import { startInlineFuture } from "@frontier/generators/task";
+   * import assert from "node:assert/strict";
+   *
+   * const t = startInlineFuture((function* () {
+   *   yield* new Future<void>(); // stands in for work that takes a while
+   * })());
+   * const reasons: string[] = [];
+   * t.signal.addEventListener("abort", () => {
+   *   reasons.push((t.signal.reason as Error).name);
+   * });
+   * t.cancel();
+   * assert.deepEqual(reasons, ["CancelledError"]);
+   * ```
+   */
+  get signal(): AbortSignal {
+    const extra = this.#extra ??= new TaskExtra();
+    if (extra.controller === undefined) {
+      extra.controller = new AbortController();
+      if (extra.cancelled) {
+        extra.controller.abort(cancelledError(extra.message, extra.cause));
+      }
+    }
+    return extra.controller.signal;
   }
 
   /**
@@ -192,20 +280,39 @@ export class Task<T> extends Future<T> {
         `Cannot step task ${this.name}: it has already started; a task resumes by itself when the future it waits on is done`,
       );
     }
-    this.#queue(
-      QUEUED,
-      error === undefined ? value : error,
-      error !== undefined,
-    );
+    const sent = error === undefined ? value : error;
+    const answer = enterNested();
+    if (answer === QUEUE) {
+      internals.stash(this as Task<unknown>, sent);
+      this.#phase = error === undefined ? QUEUED : QUEUED | SEND_ERROR;
+      queueJob(Task.#resume, this as Task<unknown>);
+      return;
+    }
+    // The common case, run at once without a queued call.
+    internals.markRunning(this as Task<unknown>);
+    try {
+      this.#drive(sent, error !== undefined);
+    } catch (thrown) {
+      reportLater(thrown);
+    } finally {
+      leaveNested(answer);
+    }
   }
 
   /**
    * Cancels the task. A task that has not started ends cancelled without
-   * running its generator. Otherwise the future it waits on is cancelled and
-   * a `CancelledError` is thrown into the generator at its current `yield`,
-   * so `finally` blocks and context managers run (and may still wait). If the
+   * running its generator. Otherwise its {@linkcode signal} is aborted and
+   * the future it waits on is cancelled: if that future accepts (its
+   * `cancel()` returns `true`), the task goes on with that future's outcome,
+   * usually its `CancelledError` thrown at the current `yield` (a child task
+   * that handles its cancellation and returns a value gives that value);
+   * if it refuses, a `CancelledError` is thrown in once it is done. So
+   * `finally` blocks and context managers run, and may still wait. If the
    * error propagates out, the task ends cancelled; if the generator handles
    * it and returns, the task ends with that value.
+   *
+   * Cancelling the outermost of a million tasks, each waiting on the next,
+   * does not grow the call stack.
    *
    * @example
    * ```ts
@@ -229,27 +336,59 @@ export class Task<T> extends Future<T> {
    * @returns `true` if the task was not done yet.
    */
   override cancel(message?: string): boolean {
-    if (this.done()) return false;
-    const error = new CancelledError(
-      message ?? `Task ${this.name} was cancelled`,
-    );
-    const phase = this.#phase & PHASE;
-    if (phase === NEW || phase === QUEUED) {
-      this.#phase = DONE;
-      try {
-        this.#generator.return(undefined as T);
-      } finally {
-        internals.settle(this as Task<unknown>, CANCELLED, error);
-      }
-      return true;
-    }
-    // Delivered when the generator next resumes, instead of what it would
-    // have been sent: at once if the waited-on future gives way, when it is
-    // done otherwise (a child task may need time for its own cleanup).
-    this.#phase = phase | SEND_ERROR | CANCEL;
-    internals.stash(this as Task<unknown>, error);
-    if (phase === SUSPENDED) this.#waiting!.cancel(message);
-    return true;
+    return this.#cancel(message, undefined);
+  }
+
+  /**
+   * Cancels the task if it is not done, so that leaving a `using` block
+   * stops a task started in it.
+   *
+   * @example
+   * ```ts
+   * import { sleep } from "@frontier/generators/future";
+   * import { startInlineFuture, type Task } from "@frontier/generators/task";
+   * import assert from "node:assert/strict";
+   *
+   * let escaped: Task<void>;
+   * {
+   *   using heartbeat = startInlineFuture((function* () {
+   *     for (;;) yield* sleep(1_000);
+   *   })());
+   *   escaped = heartbeat;
+   * }
+   * assert.equal(escaped.cancelled(), true);
+   * ```
+   */
+  [Symbol.dispose](): void {
+    this.#cancel(undefined, undefined);
+  }
+
+  /**
+   * Makes `yield* task` work inside another task, as for any future (see
+   * `Future`): it suspends until the task is done, then evaluates to its
+   * result or throws its error. Joining a task that is already done, the
+   * common case of a child that finished without waiting, allocates nothing.
+   *
+   * @example
+   * ```ts
+   * import { startInlineFuture } from "@frontier/generators/task";
+   * import assert from "node:assert/strict";
+   *
+   * const t = startInlineFuture((function* () {
+   *   const child = startInlineFuture((function* () {
+   *     return 20;
+   *   })());
+   *   return (yield* child) + 1;
+   * })());
+   * assert.equal(t.result(), 21);
+   * ```
+   */
+  override [Symbol.iterator](): Iterator<Future<T>, T, unknown> {
+    if (this.#phase !== DONE || tick()) return super[Symbol.iterator]();
+    // yield* reads the value as soon as next() returns, before any other
+    // code runs, so one shared result object serves every done task.
+    doneStep.value = this.result();
+    return doneStep as Iterator<Future<T>, T, unknown>;
   }
 
   /**
@@ -338,6 +477,103 @@ export class Task<T> extends Future<T> {
     );
   }
 
+  #configure(options: TaskOptions): void {
+    const { name, signal } = options;
+    if (name !== undefined) {
+      (this.#extra ??= new TaskExtra()).name = String(name);
+    }
+    if (signal === undefined) return;
+    if (!(signal instanceof AbortSignal)) {
+      throw new TypeError(
+        `Cannot create a Task: option signal must be an AbortSignal, got ${
+          describe(signal)
+        }; pass controller.signal, or leave it out`,
+      );
+    }
+    if (signal.aborted) {
+      this.#cancel(undefined, signal.reason);
+      return;
+    }
+    const extra = this.#extra ??= new TaskExtra();
+    extra.source = signal;
+    extra.listener = () => this.#cancel(undefined, signal.reason);
+    signal.addEventListener("abort", extra.listener, { once: true });
+  }
+
+  #cancel(message: string | undefined, cause: unknown): boolean {
+    if (this.done()) return false;
+    if (cancelDepth >= MAX_CANCEL_DEPTH) {
+      deferredCancels.push(this, message, cause);
+      return true;
+    }
+    cancelDepth++;
+    try {
+      this.#cancelNow(message, cause);
+    } finally {
+      cancelDepth--;
+      if (cancelDepth === 0 && deferredCancels.length > 0) Task.#runDeferred();
+    }
+    return true;
+  }
+
+  static #runDeferred(): void {
+    // Deeper requests made meanwhile are appended, and this loop takes them.
+    cancelDepth++;
+    try {
+      for (let i = 0; i < deferredCancels.length; i += 3) {
+        const task = deferredCancels[i] as Task<unknown>;
+        const message = deferredCancels[i + 1] as string | undefined;
+        const cause = deferredCancels[i + 2];
+        deferredCancels[i] = deferredCancels[i + 2] = undefined;
+        try {
+          if (!task.done()) task.#cancelNow(message, cause);
+        } catch (error) {
+          reportLater(error);
+        }
+      }
+    } finally {
+      deferredCancels.length = 0;
+      cancelDepth--;
+    }
+  }
+
+  #cancelNow(message: string | undefined, cause: unknown): void {
+    const text = message ?? `Task ${this.name} was cancelled`;
+    this.#requested(text, cause);
+    const phase = this.#phase & PHASE;
+    if (phase === NEW || phase === QUEUED) {
+      this.#phase = DONE;
+      try {
+        this.#generator.return(undefined as T);
+      } finally {
+        this.#finish(CANCELLED, cancelledError(text, cause));
+      }
+      return;
+    }
+    if (phase === DONE) return;
+    if (phase === SUSPENDED) {
+      const waiting = this.#waiting!;
+      // asyncio's rule: a future that accepts the cancel decides the outcome.
+      if (waiting.cancel(text)) return;
+      if (this.done()) return;
+    }
+    // Delivered when the generator next resumes, instead of what it would
+    // have been sent: at once when it is running or about to resume, when
+    // the future that refused to be cancelled is done otherwise.
+    this.#phase = (this.#phase & PHASE) | SEND_ERROR | CANCEL;
+    internals.stash(this as Task<unknown>, cancelledError(text, cause));
+  }
+
+  /** Records the first cancel request, and aborts the signal if there is one. */
+  #requested(message: string, cause: unknown): void {
+    const extra = this.#extra ??= new TaskExtra();
+    if (extra.cancelled) return;
+    extra.cancelled = true;
+    extra.message = message;
+    extra.cause = cause;
+    extra.controller?.abort(cancelledError(message, cause));
+  }
+
   static #resume(task: Task<unknown>): void {
     // A queued step: what it sends in was stashed in the future's value slot.
     const flags = task.#phase;
@@ -354,6 +590,7 @@ export class Task<T> extends Future<T> {
     const failed = internals.state(future) !== FINISHED;
     const outcome = internals.take(future);
     if (!(task.#phase & CANCEL)) {
+      if (failed && task.#extra !== undefined) task.#withCause(outcome);
       task.#drive(outcome, failed);
       return;
     }
@@ -367,17 +604,17 @@ export class Task<T> extends Future<T> {
     task.#drive(cancelled, true);
   }
 
-  /** Stashes what the next step sends in and queues that step. */
-  #queue(phase: number, sent: unknown, isError: boolean): void {
-    internals.stash(this as Task<unknown>, sent);
-    this.#phase = isError ? phase | SEND_ERROR : phase;
-    runNested(Task.#resume, this as Task<unknown>);
-  }
-
   /** Runs the generator from its current yield, sending in `sent`. */
   #drive(sent: unknown, isError: boolean): void {
+    // No try/finally (it costs the hottest path): #run does not throw.
+    const outer = current;
+    current = this as Task<unknown>;
+    this.#run(sent, isError);
+    current = outer;
+  }
+
+  #run(sent: unknown, isError: boolean): void {
     const self = this as Task<unknown>;
-    let flags: number;
     this.#phase = RUNNING;
     const generator = this.#generator;
     for (;;) {
@@ -400,10 +637,8 @@ export class Task<T> extends Future<T> {
         return;
       }
       const future = next.value;
-      flags = this.#phase;
-      if (flags & CANCEL) {
+      if ((this.#phase & CANCEL) && !this.#cancelYielded(future)) {
         // cancel() was called while the generator ran: do not wait.
-        if (future instanceof Future && future !== this) future.cancel();
         isError = true;
         sent = internals.peek(self);
         internals.stash(self, undefined);
@@ -415,8 +650,9 @@ export class Task<T> extends Future<T> {
         // The fast path: no suspension, no callback, no recursion.
         isError = internals.state(future) !== FINISHED;
         sent = internals.take(future);
+        if (isError && this.#extra !== undefined) this.#withCause(sent);
       } else {
-        this.#phase = SUSPENDED;
+        this.#phase = (this.#phase & CANCEL) | SUSPENDED;
         this.#waiting = future;
         internals.addWaiter(future, this);
         return;
@@ -432,9 +668,48 @@ export class Task<T> extends Future<T> {
     }
   }
 
+  /**
+   * A future yielded while a cancel request is pending is cancelled in turn,
+   * as asyncio does. Returns whether to wait on it: it accepted (the task
+   * follows its outcome) or it refused (the request waits for it to be done).
+   */
+  #cancelYielded(future: unknown): boolean {
+    if (!(future instanceof Future) || future === this || future.done()) {
+      return false;
+    }
+    const error = internals.peek(this as Task<unknown>) as CancelledError;
+    let accepted = false;
+    try {
+      accepted = future.cancel(error.message);
+    } catch (thrown) {
+      reportLater(thrown);
+    }
+    if (accepted) {
+      internals.stash(this as Task<unknown>, undefined);
+      this.#phase = RUNNING;
+    }
+    return true;
+  }
+
+  /**
+   * A `CancelledError` that a cancel request with a cause (an abort reason)
+   * brought back from the future it cancelled carries that cause too.
+   */
+  #withCause(error: unknown): void {
+    const cause = this.#extra!.cause;
+    if (cause !== undefined && error instanceof CancelledError) {
+      error.cause ??= cause;
+    }
+  }
+
   #finish(state: number, value: unknown): void {
     this.#phase = DONE;
     this.#waiting = undefined;
+    const extra = this.#extra;
+    if (extra?.source !== undefined) {
+      extra.source.removeEventListener("abort", extra.listener!);
+      extra.source = extra.listener = undefined;
+    }
     internals.settle(this as Task<unknown>, state, value);
   }
 
@@ -457,28 +732,28 @@ export class Task<T> extends Future<T> {
   }
 }
 
-// `next` of every native generator object: one cached property load tells a
-// native generator apart, which keeps spawning a task cheap.
-const nativeNext = Object.getPrototypeOf(
-  Object.getPrototypeOf((function* () {})()),
-).next;
-
-function checkGenerator(value: unknown, action: string): void {
-  if (
-    typeof value === "object" && value !== null &&
-    (value as Generator).next === nativeNext
-  ) return;
-  if (isGeneratorLike(value) && !isAsyncGenerator(value)) return;
-  const hint = isGeneratorFunction(value)
-    ? `call it first: ${value.name || "fn"}(...)`
-    : isAsyncGenerator(value)
-    ? "tasks drive plain generators (function*) that yield* futures, not async ones"
-    : "call a generator function (function*) to get one";
-  throw new TypeError(
-    `Cannot ${action}: expected a generator object, got ${
-      describe(value)
-    }; ${hint}`,
-  );
+/**
+ * The task whose generator is running right now, or `undefined` outside any
+ * task (in a done callback, in `async` code). Inside a task started by
+ * `taskGroup`, `timeout` or `spawn`, it is that task, not the one that
+ * started it.
+ *
+ * @example
+ * ```ts
+ * import { currentTask, startInlineFuture } from "@frontier/generators/task";
+ * import assert from "node:assert/strict";
+ *
+ * const t = startInlineFuture((function* () {
+ *   return currentTask();
+ * })());
+ * assert.equal(t.result(), t);
+ * assert.equal(currentTask(), undefined);
+ * ```
+ *
+ * @returns The running task, or `undefined`.
+ */
+export function currentTask(): Task<unknown> | undefined {
+  return current;
 }
 
 /**
@@ -535,8 +810,23 @@ export function inlinedFuture<
  * assert.deepEqual([await t1, await t2], [5, 9]);
  * ```
  *
+ * @example Cancelled by an AbortSignal
+ * ```ts
+ * import { sleep } from "@frontier/generators/future";
+ * import { startInlineFuture } from "@frontier/generators/task";
+ * import assert from "node:assert/strict";
+ *
+ * const controller = new AbortController();
+ * const t = startInlineFuture((function* () {
+ *   yield* sleep(60_000);
+ * })(), { signal: controller.signal });
+ * controller.abort(new Error("user pressed stop"));
+ * assert.equal(t.cancelled(), true);
+ * assert.throws(() => t.result(), { cause: controller.signal.reason });
+ * ```
+ *
  * @param gen The generator object.
- * @param options A name for the task.
+ * @param options A name for the task, and a signal that cancels it.
  */
 export function startInlineFuture<T>(
   gen: Generator<unknown, T, unknown>,
@@ -563,8 +853,26 @@ export function startInlineFuture<T>(
  * assert.equal(await runInlineFuture(doFunc(2, 3)), 5);
  * ```
  *
+ * @example A signal that is already aborted: the generator never runs
+ * ```ts
+ * import { runInlineFuture } from "@frontier/generators/task";
+ * import assert from "node:assert/strict";
+ *
+ * let ran = false;
+ * const signal = AbortSignal.abort("too late");
+ * // deno-lint-ignore require-yield -- it would return at once
+ * const work = (function* () {
+ *   ran = true;
+ * })();
+ * await assert.rejects(runInlineFuture(work, { signal }), {
+ *   name: "CancelledError",
+ *   cause: "too late",
+ * });
+ * assert.equal(ran, false);
+ * ```
+ *
  * @param gen The generator object.
- * @param options A name for the task.
+ * @param options A name for the task, and a signal that cancels it.
  */
 export function runInlineFuture<T>(
   gen: Generator<unknown, T, unknown>,

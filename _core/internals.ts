@@ -36,6 +36,13 @@ export interface Internals {
    * task keeps what its next queued step sends in.
    */
   stash(future: Future<unknown>, value: unknown): void;
+  /**
+   * Marks `future` as completed only by its owner (a task by its generator):
+   * `setResult`, `setException` and `setRunning` of the `Future` class then
+   * refuse it, however they are called. Filled in by `future.ts`; `task.ts`
+   * seals every task it makes.
+   */
+  seal(future: Future<unknown>): void;
   /** Formats a future for `Deno.inspect`, under the given title. */
   format(
     future: Future<unknown>,

@@ -103,6 +103,36 @@ export function runNested<A>(job: (arg: A) => void, arg: A): void {
   }
 }
 
+/** What {@linkcode enterNested} answers. */
+export const QUEUE = 0;
+/** See {@linkcode enterNested}. */
+export const NESTED = 1;
+/** See {@linkcode enterNested}. */
+export const OUTERMOST = 2;
+
+/**
+ * {@linkcode runNested} without the job: for a caller that runs its work
+ * inline, which spares the hottest path (starting a task) a queued call.
+ * `QUEUE` means: queue it with {@linkcode queueJob} instead. Otherwise run
+ * the work now, then call {@linkcode leaveNested} with the answer, also if
+ * the work throws.
+ */
+export function enterNested(): number {
+  if (!draining) {
+    draining = true;
+    return OUTERMOST;
+  }
+  if (nesting >= MAX_NESTING || yielding) return QUEUE;
+  nesting++;
+  return NESTED;
+}
+
+/** Ends work that {@linkcode enterNested} let run now. */
+export function leaveNested(answer: number): void {
+  if (answer === NESTED) nesting--;
+  else drain();
+}
+
 function startDrain(job: Job, arg: unknown): void {
   draining = true;
   try {

@@ -6,6 +6,7 @@ import co from "co";
 import * as effection from "effection";
 import { Future } from "@frontier/generators/future";
 import { runInlineFuture, startInlineFuture } from "@frontier/generators/task";
+import { taskGroup, timeout } from "@frontier/generators/scope";
 
 const STEPS = 1000;
 const done = Future.from(1);
@@ -133,6 +134,21 @@ Deno.bench("task: yield* startInlineFuture(child())", {
   if (sum !== STEPS) throw new Error("wrong sum");
 });
 
+Deno.bench("task: yield* group.spawn(child()) in a taskGroup", {
+  group: "spawn and join",
+}, async () => {
+  // deno-lint-ignore require-yield -- the child returns at once
+  function* child() {
+    return 1;
+  }
+  const sum = await runInlineFuture(taskGroup(function* (group) {
+    let sum = 0;
+    for (let i = 0; i < STEPS; i++) sum += yield* group.spawn(child());
+    return sum;
+  }));
+  if (sum !== STEPS) throw new Error("wrong sum");
+});
+
 Deno.bench("task: yield* child() (delegation, no new task)", {
   group: "spawn and join",
 }, async () => {
@@ -184,3 +200,59 @@ Deno.bench(
     if (sum !== STEPS) throw new Error("wrong sum");
   },
 );
+
+// -- a time limit around an operation that finishes at once
+
+Deno.bench("setTimeout and clearTimeout (a timer per call)", {
+  group: "timeout of an operation done at once",
+  baseline: true,
+}, () => {
+  for (let i = 0; i < STEPS; i++) clearTimeout(setTimeout(() => {}, 1_000));
+});
+
+Deno.bench("task: yield* timeout(1000, child())", {
+  group: "timeout of an operation done at once",
+}, async () => {
+  // deno-lint-ignore require-yield -- the operation returns at once
+  function* child() {
+    return 1;
+  }
+  const sum = await runInlineFuture((function* () {
+    let sum = 0;
+    for (let i = 0; i < STEPS; i++) sum += yield* timeout(1_000, child());
+    return sum;
+  })());
+  if (sum !== STEPS) throw new Error("wrong sum");
+});
+
+Deno.bench("task: yield* startInlineFuture(child()) (no limit)", {
+  group: "timeout of an operation done at once",
+}, async () => {
+  // deno-lint-ignore require-yield -- the operation returns at once
+  function* child() {
+    return 1;
+  }
+  const sum = await runInlineFuture((function* () {
+    let sum = 0;
+    for (let i = 0; i < STEPS; i++) sum += yield* startInlineFuture(child());
+    return sum;
+  })());
+  if (sum !== STEPS) throw new Error("wrong sum");
+});
+
+Deno.bench("effection: yield* race([op, sleep(1000)])", {
+  group: "timeout of an operation done at once",
+}, async () => {
+  // deno-lint-ignore require-yield -- the operation returns at once
+  function* child(): effection.Operation<number> {
+    return 1;
+  }
+  const sum = await effection.run(function* () {
+    let sum = 0;
+    for (let i = 0; i < STEPS; i++) {
+      sum += (yield* effection.race([child(), effection.sleep(1_000)])) ?? 0;
+    }
+    return sum;
+  });
+  if (sum !== STEPS) throw new Error("wrong sum");
+});

@@ -206,6 +206,25 @@ Deno.test("examples/compiler.ts prints part 7 of the tutorial", async () => {
   ]);
 });
 
+Deno.test("examples/structured_concurrency.ts cancels the siblings of a failed request, and the server sees every cancelled fetch aborted", async () => {
+  const { code, lines, stderr } = await runExample(
+    "examples/structured_concurrency.ts",
+    { permissions: ["--allow-net=127.0.0.1"] },
+  );
+  assert.equal(code, 0, stderr);
+  assert.equal(stderr, "", "no warning either");
+  assertInOrder(lines, [
+    "-- every request answers: the group returns all bodies",
+    "body of /fast/a, body of /fast/b, body of /fast/c",
+    "-- one request fails: its two slow siblings are cancelled",
+    "AggregateError: GET /fail: 500",
+    "the server saw 2 requests aborted",
+    "-- too slow for the timeout: every request is cancelled",
+    /^TimeoutError: Cannot wait longer for task fetchAll: it did not finish within 100 ms/,
+    "the server saw 5 requests aborted",
+  ]);
+});
+
 Deno.test("examples/tour.ts runs every part in order", async () => {
   const { code, lines, stderr } = await runExample("examples/tour.ts", {
     permissions: ["-A"],

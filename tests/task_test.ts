@@ -9,6 +9,7 @@ import {
 } from "@frontier/generators/future";
 import {
   after,
+  currentTask,
   inlinedFuture,
   type Operation,
   runInlineFuture,
@@ -472,6 +473,233 @@ Deno.test("cancelling a queued resume delivers CancelledError on that resume", a
   await sleep(0);
   t.cancel();
   assert.deepEqual(await t, ["CancelledError", true]);
+});
+
+Deno.test("cancelling a task follows the outcome of the task it waits on: a child that handles the cancel gives its value", async () => {
+  const child = startInlineFuture((function* () {
+    try {
+      yield* new Future<void>();
+      return "finished";
+    } catch (e) {
+      assert.ok(e instanceof CancelledError);
+      yield* sleep(1); // cleanup that waits
+      return "handled";
+    }
+  })());
+  const parent = startInlineFuture((function* () {
+    return yield* child;
+  })());
+  assert.equal(parent.cancel(), true);
+  assert.equal(parent.done(), false, "it waits for the child to settle");
+  assert.equal(await parent, "handled");
+  assert.equal(parent.cancelled(), false);
+});
+
+Deno.test("a future yielded while a cancel is pending is cancelled in turn, and followed if it accepts", () => {
+  const holder: { self?: Task<string> } = {};
+  const child = new Task((function* () {
+    try {
+      yield* new Future<void>();
+      return "finished";
+    } catch {
+      return "child handled it";
+    }
+  })());
+  const self = new Task((function* (): Operation<string> {
+    holder.self!.cancel();
+    child.step();
+    return yield* child; // child is cancelled here and hands back its value
+  })());
+  holder.self = self;
+  self.step();
+  assert.equal(self.result(), "child handled it");
+});
+
+Deno.test("cancel() on the outermost of a million nested tasks does not overflow the stack", async () => {
+  const root = new Future<number>();
+  const reached = new Future<void>();
+  const cleaned: number[] = [];
+  function* nest(depth: number): Operation<number> {
+    if (depth === 0) {
+      reached.setResult(undefined);
+      return yield* root;
+    }
+    try {
+      return (yield* startInlineFuture(nest(depth - 1))) + 1;
+    } finally {
+      if (depth % 100_000 === 0) cleaned.push(depth);
+    }
+  }
+  const top = startInlineFuture(nest(MILLION));
+  await reached;
+  assert.equal(top.cancel(), true);
+  await assert.rejects(Promise.resolve(top), CancelledError);
+  assert.equal(root.cancelled(), true, "the innermost wait was cancelled");
+  assert.equal(cleaned.length, 10, "every level ran its finally");
+});
+
+// -- signals, using, currentTask
+
+Deno.test("task.signal is aborted at the moment of cancel, before finally blocks run, with the CancelledError as reason", () => {
+  const log: string[] = [];
+  const t = startInlineFuture((function* () {
+    try {
+      yield* new Future<void>();
+      return "finished";
+    } catch {
+      log.push(`handler sees aborted: ${currentTask()!.signal.aborted}`);
+      return "handled";
+    }
+  })());
+  t.signal.addEventListener("abort", () => log.push("abort event"));
+  assert.equal(t.signal.aborted, false);
+  t.cancel("stop now");
+  assert.deepEqual(log, ["abort event", "handler sees aborted: true"]);
+  assert.equal(t.result(), "handled");
+  assert.ok(t.signal.reason instanceof CancelledError);
+  assert.equal((t.signal.reason as Error).message, "stop now");
+
+  // A signal first asked for after the cancel is already aborted.
+  const late = startInlineFuture((function* () {
+    yield* new Future<void>();
+  })());
+  late.cancel();
+  assert.equal(late.signal.aborted, true);
+  assert.ok(late.signal.reason instanceof CancelledError);
+  const unstarted = new Task((function* () {})());
+  unstarted.cancel();
+  assert.equal(unstarted.signal.aborted, true);
+});
+
+Deno.test("the signal option cancels the task, with the abort reason as cause", () => {
+  const controller = new AbortController();
+  const t = startInlineFuture(
+    (function* () {
+      yield* new Future<void>();
+    })(),
+    { signal: controller.signal },
+  );
+  const reason = new Error("user left");
+  controller.abort(reason);
+  assert.equal(t.cancelled(), true);
+  assert.throws(() => t.result(), (e) => (e as Error).cause === reason);
+  assert.equal(t.signal.aborted, true);
+});
+
+Deno.test("an already aborted signal cancels the task before its first step; its generator never runs", async () => {
+  let ran = false;
+  function* work(): Operation<string> {
+    ran = true;
+    yield* sleep(1);
+    return "ran";
+  }
+  const t = new Task(work(), { signal: AbortSignal.abort("gone") });
+  assert.equal(t.cancelled(), true);
+  t.step(); // ignored, as for any task cancelled before its first step
+  assert.throws(() => t.result(), { name: "CancelledError", cause: "gone" });
+  await assert.rejects(
+    runInlineFuture(work(), { signal: AbortSignal.abort("late") }),
+    { name: "CancelledError", cause: "late" },
+  );
+  assert.equal(ran, false);
+  assert.throws(
+    // @ts-expect-error: not an AbortSignal
+    () => new Task(work(), { signal: { aborted: false } }),
+    /^TypeError: Cannot create a Task: option signal must be an AbortSignal, got/,
+  );
+});
+
+Deno.test("a task stops listening to its signal option once it is done", async () => {
+  const controller = new AbortController();
+  const signal = controller.signal;
+  let added = 0;
+  let removed = 0;
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  signal.addEventListener = (...args: Parameters<typeof add>) => {
+    added++;
+    add(...args);
+  };
+  signal.removeEventListener = (...args: Parameters<typeof remove>) => {
+    removed++;
+    remove(...args);
+  };
+  for (let i = 0; i < 100; i++) {
+    await runInlineFuture(
+      (function* () {
+        return yield* sleep(0, i);
+      })(),
+      { signal },
+    );
+  }
+  assert.equal(added, 100);
+  assert.equal(removed, 100);
+  controller.abort(); // no task left to cancel
+});
+
+Deno.test("leaving a using block cancels a task still running, and leaves a done one alone", async () => {
+  let running!: Task<void>;
+  let finished!: Task<number>;
+  {
+    using t = startInlineFuture((function* () {
+      yield* new Future<void>();
+    })());
+    using done = startInlineFuture((function* () {
+      return yield* Future.from(1);
+    })());
+    running = t;
+    finished = done;
+  }
+  assert.equal(running.cancelled(), true);
+  assert.equal(await finished, 1);
+});
+
+Deno.test("currentTask() is the task whose generator runs, also in nested tasks, and undefined outside", async () => {
+  const seen: (Task<unknown> | undefined)[] = [];
+  const outer = startInlineFuture((function* () {
+    seen.push(currentTask());
+    const inner = startInlineFuture((function* () {
+      seen.push(currentTask());
+      yield* sleep(0);
+      seen.push(currentTask());
+    })());
+    seen.push(currentTask());
+    yield* inner;
+    seen.push(currentTask());
+  })());
+  seen.push(currentTask());
+  await outer;
+  const inner = seen[1];
+  assert.notEqual(inner, outer);
+  assert.deepEqual(seen, [outer, inner, outer, undefined, inner, outer]);
+});
+
+Deno.test({
+  name:
+    "a task refuses completion through the base class, however it is called",
+  fn() {
+    const gate = new Future<number>();
+    const t = startInlineFuture((function* () {
+      yield* gate;
+      return "own result";
+    })());
+    assert.throws(
+      () => Future.prototype.setResult.call(t, "forced"),
+      InvalidStateError,
+    );
+    assert.throws(
+      () => Future.prototype.setException.call(t, new Error("forced")),
+      InvalidStateError,
+    );
+    const fresh = new Task((function* () {})());
+    assert.throws(
+      () => Future.prototype.setRunning.call(fresh),
+      InvalidStateError,
+    );
+    gate.setResult(1);
+    assert.equal(t.result(), "own result");
+    fresh.step();
+  },
 });
 
 // -- naming, helpers
