@@ -3,14 +3,16 @@
  * Beyond the tutorial: structured concurrency. Several requests run as child
  * tasks of a `taskGroup`, under a `timeout`. One failing request cancels its
  * siblings, and each cancelled task aborts its `fetch` through `task.signal`:
- * the local server below counts the requests its clients gave up on.
+ * the local server below counts the requests its clients gave up on. Then a
+ * producer and a slow consumer pass words through a bounded `Queue`.
  *
  * `deno run --allow-net=127.0.0.1 examples/structured_concurrency.ts`
  *
  * @module
  */
 
-import { Future } from "@frontier/generators/future";
+import { Future, sleep } from "@frontier/generators/future";
+import { Queue, QueueShutDownError } from "@frontier/generators/queue";
 import {
   currentTask,
   inlinedFuture,
@@ -164,12 +166,51 @@ async function fetchDemo(): Promise<void> {
   console.log(`the server saw ${server.aborted} requests aborted`);
 }
 
-// The producer and consumer pipeline through a bounded `Queue` (queue.ts)
-// goes here, as `pipelineDemo()`, called from `main()` after `fetchDemo()`.
+// A pipeline through a bounded queue: the producer waits whenever the
+// consumer falls two items behind; join() waits until every item is dealt
+// with, and shutdown() ends the consumer's loop. Both run as children of one
+// group, so a failure in either would cancel the other.
+function* produce(queue: Queue<string>, words: string[]): Operation<void> {
+  for (const word of words) {
+    yield* queue.put(word); // waits while the queue is full
+    console.log(`put ${word} (${queue.size} in the queue)`);
+  }
+  yield* queue.join(); // until the consumer marked every item done
+  queue.shutdown(); // the consumer's next get() fails, and it stops
+}
+
+function* consume(queue: Queue<string>): Operation<number> {
+  let letters = 0;
+  for (;;) {
+    let word: string;
+    try {
+      word = yield* queue.get();
+    } catch (error) {
+      if (error instanceof QueueShutDownError) return letters; // drained
+      throw error;
+    }
+    yield* sleep(5); // a slow consumer
+    letters += word.length;
+    queue.taskDone();
+  }
+}
+
+async function pipelineDemo(): Promise<void> {
+  console.log("-- a producer and a slow consumer, through a Queue of 2");
+  const words = ["generators", "futures", "tasks", "queues", "locks"];
+  const letters = await runInlineFuture(taskGroup(function* (group) {
+    const queue = new Queue<string>({ maxSize: 2 });
+    const consumer = group.spawn(consume(queue));
+    group.spawn(produce(queue, words));
+    return yield* consumer;
+  }));
+  console.log(`consumed ${letters} letters`);
+}
 
 /** Runs the example. */
 export async function main(): Promise<void> {
   await fetchDemo();
+  await pipelineDemo();
 }
 
 if (import.meta.main) await main();

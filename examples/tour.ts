@@ -44,15 +44,15 @@ for (const [i, part] of parts.entries()) {
   console.log(`\n${heading}\n${"=".repeat(heading.length)}`);
   await part.main();
 }
-console.log(
-  `\nThe tour ran ${parts.length} parts in ${
-    ((performance.now() - started) / 1000).toFixed(1)
-  } s.`,
-);
-
 console.log("\nBeyond the tutorial\n===================");
 for (const [i, part] of beyond.entries()) {
   const heading = `${i + 1}/${beyond.length} ${part.title}`;
   console.log(`\n${heading}\n${"-".repeat(heading.length)}`);
   await part.main();
 }
+
+console.log(
+  `\nThe tour ran ${parts.length} parts and ${beyond.length} beyond the tutorial in ${
+    ((performance.now() - started) / 1000).toFixed(1)
+  } s.`,
+);

@@ -222,6 +222,10 @@ Deno.test("examples/structured_concurrency.ts cancels the siblings of a failed r
     "-- too slow for the timeout: every request is cancelled",
     /^TimeoutError: Cannot wait longer for task fetchAll: it did not finish within 100 ms/,
     "the server saw 5 requests aborted",
+    "-- a producer and a slow consumer, through a Queue of 2",
+    /^put generators \(\d in the queue\)$/,
+    /^put locks \(\d in the queue\)$/,
+    "consumed 33 letters",
   ]);
 });
 
@@ -243,7 +247,11 @@ Deno.test("examples/tour.ts runs every part in order", async () => {
     "TypeError: Generator is already running",
     "7/7 Part 7: A terrifying visitor",
     "generator visitor on 0+1+...+999999: 499999500000",
-    /^The tour ran 7 parts in \d+\.\d s\.$/,
+    "Beyond the tutorial",
+    "1/1 Structured concurrency",
+    "the server saw 5 requests aborted",
+    "consumed 33 letters",
+    /^The tour ran 7 parts and 1 beyond the tutorial in \d+\.\d s\.$/,
   ]);
 });
 
@@ -278,7 +286,7 @@ Deno.test("deno task demo runs from an empty cache with no registry reachable: i
     assert.doesNotMatch(errors, /Download|npm package/);
     assertInOrder(new TextDecoder().decode(stdout).split("\n"), [
       "1/7 Part 1: Generators 101",
-      /^The tour ran 7 parts in \d+\.\d s\.$/,
+      /^The tour ran 7 parts and 1 beyond the tutorial in \d+\.\d s\.$/,
     ]);
   } finally {
     await Deno.remove(cache, { recursive: true });
