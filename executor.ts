@@ -32,7 +32,7 @@ import { checkCount } from "./_core/checks.ts";
 import { CANCELLED, FINISHED, internals } from "./_core/internals.ts";
 import { checkTaskFunction } from "./_executor/check_task_function.ts";
 import { QueueFullError } from "./_executor/errors.ts";
-import { Job, JobFuture, type JobOwner } from "./_executor/job.ts";
+import { Job, JobContext, JobFuture, type JobOwner } from "./_executor/job.ts";
 import { type ChunkRunner, orderedMap } from "./_executor/ordered_map.ts";
 import { checkLimits, type TaskLimits } from "./_executor/options.ts";
 import { isTransfer, type Transfer } from "./_executor/transfer.ts";
@@ -128,6 +128,40 @@ export interface Submitter {
 }
 
 /**
+ * What `this` is inside a function a {@linkcode LocalExecutor} runs: declare
+ * it as `function (this: LocalTaskContext, ...)` to read the task's signal.
+ * Arrow functions, and functions that do not declare `this`, run as before.
+ */
+export interface LocalTaskContext {
+  /**
+   * Aborted when the task is cancelled (its reason is the `CancelledError`)
+   * or times out (its reason is the `TimeoutError`): hand it to `fetch`,
+   * `sleep` or anything else that takes a signal, so the work stops too.
+   * It is not aborted when the task ends on its own.
+   */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * What {@linkcode LocalExecutor.with} returns: `submit` under the given
+ * limits, with the task's signal as `this`.
+ */
+export interface LocalSubmitter extends Submitter {
+  /**
+   * Runs `fn(...args)` under the limits given to `with()`; `this` inside `fn`
+   * is a {@linkcode LocalTaskContext}.
+   *
+   * @param fn The function.
+   * @param args Its arguments.
+   * @returns A future of its result.
+   */
+  submit<A extends unknown[], R>(
+    fn: (this: LocalTaskContext, ...args: A) => R,
+    ...args: WithTransfer<A>
+  ): Future<TaskResult<R>>;
+}
+
+/**
  * Something that runs functions and returns futures of their results, after
  * Python's `concurrent.futures.Executor`.
  */
@@ -195,6 +229,12 @@ export interface LocalExecutorStats {
   failed: number;
   /** Tasks that were cancelled. */
   cancelled: number;
+  /**
+   * Functions still running after their task was settled by a timeout or a
+   * cancel: they hold no slot, and their results are ignored. Each leaves
+   * this count when it ends.
+   */
+  abandoned: number;
 }
 
 type AnyFunction = (...args: unknown[]) => unknown;
@@ -210,6 +250,8 @@ const MAP = { action: "map", instead: "pass a function to run on each item" };
 
 class LocalJob extends Job {
   phase = QUEUED;
+  // Whether the work runs on after its task was settled from outside.
+  abandoned = false;
   // A future the work returned (a task, say): cancelled with the job.
   inner: Future<unknown> | undefined = undefined;
   readonly fn: AnyFunction;
@@ -247,8 +289,11 @@ function unwrapArgs(args: unknown[]): unknown[] {
  * first. Cancelling a task that has not started removes it; cancelling a
  * running generator task cancels the task (its `finally` blocks run), and a
  * future the function returned is cancelled with it. A running async
- * function cannot be stopped from outside: its future is cancelled at once,
- * and its slot is freed when the function really ends.
+ * function cannot be stopped from outside, so it is told: `this.signal`
+ * (see {@linkcode LocalTaskContext}) is aborted when its task is cancelled
+ * or times out. Its slot is freed at once either way; a function that runs
+ * on is abandoned (its result is ignored, `stats().abandoned` counts it), so
+ * it can neither block later tasks nor `shutdown()`.
  *
  * @example The tutorial's futures, with a done callback
  * ```ts
@@ -299,6 +344,7 @@ export class LocalExecutor implements Executor {
   #completed = 0;
   #failed = 0;
   #cancelled = 0;
+  #abandoned = 0;
   // What this executor's jobs report to it.
   #owner: JobOwner<LocalJob> = {
     onCancel: (job) => this.#withdraw(job, true),
@@ -356,7 +402,7 @@ export class LocalExecutor implements Executor {
    * function.
    */
   submit<A extends unknown[], R>(
-    fn: (...args: A) => R,
+    fn: (this: LocalTaskContext, ...args: A) => R,
     ...args: WithTransfer<A>
   ): Future<TaskResult<R>> {
     return this.#submit(
@@ -370,8 +416,10 @@ export class LocalExecutor implements Executor {
   }
 
   /**
-   * Returns a {@linkcode Submitter} whose `submit` applies a `timeout` and a
-   * `signal` to each task.
+   * Returns a {@linkcode LocalSubmitter} whose `submit` applies a `timeout`
+   * and a `signal` to each task. A function declared with
+   * `this: LocalTaskContext` reads its task's own signal as `this.signal`,
+   * aborted on timeout or cancel, to stop the work it started.
    *
    * @example A time limit
    * ```ts
@@ -386,15 +434,38 @@ export class LocalExecutor implements Executor {
    * await assert.rejects(Promise.resolve(slow), TimeoutError);
    * ```
    *
+   * @example The task's signal, the way `fetch` takes it
+   * ```ts
+   * import {
+   *   LocalExecutor,
+   *   type LocalTaskContext,
+   * } from "@frontier/generators/executor";
+   * import { sleep, TimeoutError } from "@frontier/generators/future";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new LocalExecutor();
+   * let reason: unknown;
+   * const slow = pool.with({ timeout: 5 }).submit(
+   *   async function (this: LocalTaskContext, ms: number) {
+   *     // As with fetch(url, { signal: this.signal }): the timer stops too.
+   *     this.signal.addEventListener("abort", () => reason = this.signal.reason);
+   *     await sleep(ms, undefined, { signal: this.signal });
+   *   },
+   *   60_000,
+   * );
+   * await assert.rejects(Promise.resolve(slow), TimeoutError);
+   * assert.ok(reason instanceof TimeoutError);
+   * ```
+   *
    * @param options The limits.
    * @throws {TypeError} For a `signal` that is not an `AbortSignal`.
    * @throws {RangeError} For a `timeout` that is not a number >= 0.
    */
-  with(options: SubmitOptions): Submitter {
+  with(options: SubmitOptions): LocalSubmitter {
     const limits = checkLimits(options, "set task limits");
     const submit = (fn: AnyFunction, ...args: unknown[]) =>
       this.#submit("submit()", fn, args, limits);
-    return { submit } as Submitter;
+    return { submit } as LocalSubmitter;
   }
 
   /**
@@ -524,6 +595,7 @@ export class LocalExecutor implements Executor {
    *   completed: 1,
    *   failed: 0,
    *   cancelled: 0,
+   *   abandoned: 0,
    * });
    * ```
    */
@@ -534,6 +606,7 @@ export class LocalExecutor implements Executor {
       completed: this.#completed,
       failed: this.#failed,
       cancelled: this.#cancelled,
+      abandoned: this.#abandoned,
     };
   }
 
@@ -603,7 +676,7 @@ export class LocalExecutor implements Executor {
     }
     let value: unknown;
     try {
-      value = job.fn(...job.args);
+      value = job.fn.apply(new JobContext(job), job.args);
       if (isGeneratorLike(value)) {
         const task = new Task(value as Generator<unknown, unknown, unknown>);
         task.step();
@@ -634,8 +707,9 @@ export class LocalExecutor implements Executor {
   #innerDone(job: LocalJob, inner: Future<unknown>): void {
     const state = internals.state(inner);
     if (state === CANCELLED) {
-      this.#release(job);
+      this.#workEnded(job);
       if (!job.settled) {
+        job.disarm();
         job.settled = true;
         this.#cancelled++;
         job.future.cancel((internals.take(inner) as Error).message);
@@ -647,7 +721,7 @@ export class LocalExecutor implements Executor {
 
   // The work ended with a value or an error: free the slot, settle.
   #end(job: LocalJob, ok: boolean, value: unknown): void {
-    this.#release(job);
+    this.#workEnded(job);
     if (job.settled) return;
     job.settled = true;
     job.disarm();
@@ -672,9 +746,26 @@ export class LocalExecutor implements Executor {
     } else if (job.phase === CLAIMED) {
       this.#release(job);
     } else if (job.phase === STARTED) {
-      // The slot is freed when the work really ends.
-      job.inner?.cancel();
+      // A task stops in its `finally` blocks; an async function only if it
+      // heeds its signal. Either way the slot is freed now: work that runs on
+      // is abandoned, so it cannot hold the executor.
+      const inner = job.inner;
+      inner?.cancel();
+      if (inner === undefined || !inner.done()) {
+        job.abandoned = true;
+        this.#abandoned++;
+      }
+      this.#release(job);
     }
+  }
+
+  // The function's work really ended: free its slot, if it still holds one.
+  #workEnded(job: LocalJob): void {
+    if (job.abandoned) {
+      job.abandoned = false;
+      this.#abandoned--;
+    }
+    this.#release(job);
   }
 
   #release(job: LocalJob): void {

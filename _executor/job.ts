@@ -5,13 +5,16 @@
 // the job owns the rest (queues, slots, workers) and hears of an outcome
 // decided from outside through a `JobOwner`.
 
-import { Future } from "../future.ts";
+import { CANCELLED, internals } from "../_core/internals.ts";
+import { CancelledError, Future } from "../future.ts";
 import {
   abortMessage,
   abortTimeout,
   type TaskLimits,
   timeoutError,
 } from "./options.ts";
+
+const NOT_ABORTED = Symbol("not aborted");
 
 /** What a job tells the executor that runs it. */
 export interface JobOwner<J extends Job> {
@@ -41,6 +44,10 @@ export abstract class Job {
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
   #signal: AbortSignal | undefined = undefined;
   #onAbort: (() => void) | undefined = undefined;
+  // The work's own signal, made when first asked for: most work never reads
+  // it. `#abortReason` keeps why the work was stopped until then.
+  #controller: AbortController | undefined = undefined;
+  #abortReason: unknown = NOT_ABORTED;
 
   constructor(owner: JobOwner<Job>) {
     this.owner = owner;
@@ -73,6 +80,28 @@ export abstract class Job {
     }
   }
 
+  /**
+   * The signal handed to the work: aborted when the job is cancelled (with
+   * the `CancelledError` as its reason) or times out (with the
+   * `TimeoutError`), before the work is stopped, so the work hears of it.
+   */
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#abortReason !== NOT_ABORTED) {
+        this.#controller.abort(this.#abortReason);
+      }
+    }
+    return this.#controller.signal;
+  }
+
+  /** Aborts the work's signal with `reason`, once. */
+  abortSignal(reason: unknown): void {
+    if (this.#abortReason !== NOT_ABORTED) return;
+    this.#abortReason = reason;
+    this.#controller?.abort(reason);
+  }
+
   /** Clears the timeout and stops listening to the signal. */
   disarm(): void {
     if (this.#timer !== undefined) {
@@ -89,11 +118,11 @@ export abstract class Job {
     this.#timer = undefined;
     if (this.settled) return;
     this.settled = true;
+    const error = timeoutError(this.what, ms);
+    this.abortSignal(error);
     this.owner.onTimeout(this, `its timeout of ${ms} ms passed`);
     // The future may have been settled by hand in the meantime.
-    if (!this.future.done()) {
-      this.future.setException(timeoutError(this.what, ms));
-    }
+    if (!this.future.done()) this.future.setException(error);
   }
 
   #abort(signal: AbortSignal): void {
@@ -104,6 +133,7 @@ export abstract class Job {
     }
     if (this.settled) return;
     this.settled = true;
+    this.abortSignal(timedOut);
     this.owner.onTimeout(this, "its signal timed out");
     if (!this.future.done()) this.future.setException(timedOut);
   }
@@ -129,10 +159,32 @@ export class JobFuture<T> extends Future<T> {
   override cancel(message?: string): boolean {
     if (this.done()) return false;
     const job = this.#job;
+    // Made first: it is the reason of the work's aborted signal.
+    const error = new CancelledError(message ?? `${job.what} was cancelled`);
     if (!job.settled) {
       job.settled = true;
+      job.abortSignal(error);
       job.owner.onCancel(job);
     }
-    return super.cancel(message ?? `${job.what} was cancelled`);
+    if (this.done()) return false;
+    internals.settle(this, CANCELLED, error);
+    return true;
+  }
+}
+
+/**
+ * What `this` is inside a function a `LocalExecutor` runs: the job's signal,
+ * without the rest of the job.
+ */
+export class JobContext {
+  readonly #job: Job;
+
+  constructor(job: Job) {
+    this.#job = job;
+  }
+
+  /** Aborted when the work is cancelled or times out. */
+  get signal(): AbortSignal {
+    return this.#job.signal;
   }
 }
