@@ -1,0 +1,162 @@
+// Copyright 2026 the @frontier/generators authors. MIT license.
+// Opening a connection to NATS the way every part of the package on NATS
+// needs it: the servers and the client's own options (authentication, TLS)
+// passed through, a credentials file read for the caller, reconnection
+// without end (a pending job outlives a server restart), and the status
+// events that tell the engines when the connection drops and comes back.
+// Shared by the executor on NATS and, later, by actors on NATS.
+
+import {
+  connect,
+  type ConnectionOptions,
+  credsAuthenticator,
+  type NatsConnection,
+} from "@nats-io/transport-node";
+import { describe } from "../_core/describe.ts";
+
+/** How to reach NATS; see `NatsConnectOptions` in `nats.ts`. */
+export interface ConnectSettings {
+  servers?: string | string[];
+  connection?: NatsConnection;
+  options?: Partial<ConnectionOptions>;
+  credentialsFile?: string;
+}
+
+/** An open connection, and whether closing it is ours to do. */
+export interface Connected {
+  nc: NatsConnection;
+  owned: boolean;
+}
+
+/** The server addresses used when none are given. */
+export const DEFAULT_SERVERS = "127.0.0.1:4222";
+
+/** Checks the connection settings; `action` names the call for messages. */
+export function checkConnectSettings(
+  settings: ConnectSettings,
+  action: string,
+): void {
+  const { servers, connection, options, credentialsFile } = settings;
+  const isServer = (s: unknown) => typeof s === "string" && s.length > 0;
+  if (
+    servers !== undefined &&
+    !(isServer(servers) ||
+      (Array.isArray(servers) && servers.length > 0 && servers.every(isServer)))
+  ) {
+    throw new TypeError(
+      `Cannot ${action}: option servers must be a "host:port" string or a non-empty array of them, got ${
+        describe(servers)
+      }`,
+    );
+  }
+  if (
+    connection !== undefined &&
+    (typeof connection !== "object" || connection === null ||
+      typeof (connection as NatsConnection).publish !== "function")
+  ) {
+    throw new TypeError(
+      `Cannot ${action}: option connection must be a NatsConnection, got ${
+        describe(connection)
+      }; pass what connect() of @nats-io/transport-node gave, or leave it out`,
+    );
+  }
+  if (
+    options !== undefined && (typeof options !== "object" || options === null)
+  ) {
+    throw new TypeError(
+      `Cannot ${action}: option nats must be an object of connection options, got ${
+        describe(options)
+      }`,
+    );
+  }
+  if (credentialsFile !== undefined && !isServer(credentialsFile)) {
+    throw new TypeError(
+      `Cannot ${action}: option credentialsFile must be a file path, got ${
+        describe(credentialsFile)
+      }`,
+    );
+  }
+}
+
+/**
+ * Connects to NATS, or adopts the connection given. A connection that cannot
+ * be made fails with an error that names the servers.
+ */
+export async function openConnection(
+  settings: ConnectSettings,
+  name: string,
+): Promise<Connected> {
+  if (settings.connection !== undefined) {
+    return { nc: settings.connection, owned: false };
+  }
+  const options: Partial<ConnectionOptions> = {
+    name,
+    // A pending job must outlive a server restart: never give up.
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+    ...settings.options,
+    servers: settings.servers ?? settings.options?.servers ?? DEFAULT_SERVERS,
+  };
+  if (settings.credentialsFile !== undefined) {
+    const creds = await Deno.readFile(settings.credentialsFile);
+    options.authenticator = credsAuthenticator(creds);
+  }
+  try {
+    return { nc: await connect(options), owned: true };
+  } catch (error) {
+    throw new Error(
+      `Cannot connect to NATS at ${[options.servers].flat().join(", ")}: ${
+        error instanceof Error ? error.message : describe(error)
+      }; start nats-server with JetStream (nats-server -js), or pass the right servers`,
+      { cause: error },
+    );
+  }
+}
+
+/** What {@linkcode watchConnection} reports. */
+export interface ConnectionWatcher {
+  /** The connection dropped; the client is reconnecting. */
+  onDisconnect?(): void;
+  /** The connection is back. */
+  onReconnect?(): void;
+  /** The connection closed for good, with the error that closed it, if any. */
+  onClose(error: Error | undefined): void;
+}
+
+/** A watch on a connection: `done` once it ended. */
+export interface Watching {
+  done: Promise<void>;
+  /** Stops listening to the status events (the close is still reported). */
+  stop(): void;
+}
+
+/**
+ * Reports the connection's drops, returns and close, until `stop()` or the
+ * close.
+ */
+export function watchConnection(
+  nc: NatsConnection,
+  watcher: ConnectionWatcher,
+): Watching {
+  // The client's status iterator can be stopped, though its type hides it.
+  const events = nc.status() as AsyncIterable<{ type: string }> & {
+    stop?(): void;
+  };
+  let stopped = false;
+  const status = (async () => {
+    for await (const event of events) {
+      if (event.type === "disconnect") watcher.onDisconnect?.();
+      else if (event.type === "reconnect") watcher.onReconnect?.();
+    }
+  })();
+  nc.closed().then((error) => {
+    if (!stopped) watcher.onClose(error ?? undefined);
+  });
+  return {
+    done: status,
+    stop() {
+      stopped = true;
+      events.stop?.();
+    },
+  };
+}
