@@ -59,12 +59,23 @@ export async function putBlob(
  * size.
  */
 export async function getBlob(
-  js: JetStreamClient,
+  jsm: JetStreamManager,
   names: QueueNames,
   blob: BlobRef,
 ): Promise<Uint8Array> {
+  // A reference to chunks that are not there (all of them) fails at once,
+  // not after waiting for them.
+  const subject = names.data(blob.id);
+  const info = await jsm.streams.info(names.dataStream, {
+    subjects_filter: subject,
+  });
+  const stored = info.state.subjects?.[subject] ?? 0;
+  if (stored !== blob.chunks) {
+    throw missing(blob, `${stored} chunks are stored`);
+  }
+  const js = jsm.jetstream();
   const consumer = await js.consumers.get(names.dataStream, {
-    filter_subjects: names.data(blob.id),
+    filter_subjects: subject,
     deliver_policy: DeliverPolicy.All,
   });
   const out = new Uint8Array(blob.bytes);

@@ -363,7 +363,7 @@ export class NatsEngine {
       return;
     }
     this.#track(
-      getBlob(this.#js, this.#names, blob).then(
+      getBlob(this.#jsm, this.#names, blob).then(
         (bytes) => this.#settleFrom(job, result.ok, bytes),
         (error) => this.#settle(job, false, error),
       ).finally(() => this.#drop(blob)),

@@ -182,6 +182,8 @@ export class WorkerEngine {
         expires: 5_000,
       });
       const handle = { stop: () => messages.stop() };
+      // Stopped while the pull request was being made.
+      if (this.#stopping) handle.stop();
       this.#fetches.add(handle);
       try {
         for await (const msg of messages) {
@@ -261,7 +263,7 @@ export class WorkerEngine {
   async #readArgs(request: JobRequest, msg: JsMsg): Promise<unknown[]> {
     const bytes = request.blob === undefined
       ? msg.data
-      : await getBlob(this.#js, this.#names, request.blob);
+      : await getBlob(this.#jsm, this.#names, request.blob);
     const args = decode(bytes);
     if (!Array.isArray(args) || args.length !== request.argCount) {
       throw new TypeError(

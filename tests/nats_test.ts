@@ -3,9 +3,20 @@
 // free port, with a temporary store) and real worker processes.
 
 import assert from "node:assert/strict";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { connect, headers } from "@nats-io/transport-node";
+import { CancelledError, TimeoutError } from "../future.ts";
+import { QueueFullError } from "../executor.ts";
+import { JobLostError } from "../nats.ts";
 import { NatsExecutor } from "../nats.ts";
+import { type NatsWorker, serve, type ServeOptions } from "../nats_worker.ts";
 import * as tasks from "./fixtures/nats_tasks.ts";
-import { hasNatsServer, NatsServer, WorkerProcess } from "./_nats_server.ts";
+import {
+  hasNatsServer,
+  NatsServer,
+  until,
+  WorkerProcess,
+} from "./_nats_server.ts";
 
 const ignore = !hasNatsServer();
 
@@ -27,4 +38,337 @@ Deno.test({
       await worker.kill();
     }
   },
+});
+
+/** A server and an in-process worker (`serve()`), for one test. */
+async function withWorker(
+  body: (
+    server: NatsServer,
+    worker: NatsWorker,
+    pool: NatsExecutor<typeof tasks>,
+  ) => Promise<void>,
+  options: Partial<ServeOptions> = {},
+): Promise<void> {
+  await using server = await NatsServer.start();
+  await using worker = await serve({
+    servers: server.servers,
+    module: new URL("./fixtures/nats_tasks.ts", import.meta.url),
+    concurrency: 4,
+    maxWorkers: 2,
+    ...options,
+  });
+  await using pool = await NatsExecutor.connect({
+    servers: server.servers,
+    module: tasks,
+  });
+  await body(server, worker, pool);
+}
+
+/** A temporary directory for marker files, removed at the end. */
+async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
+  const path = await Deno.makeTempDir({ prefix: "nats_test_" });
+  return {
+    path,
+    [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }),
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test({
+  name: "nats: values cross with structured-clone semantics",
+  ignore,
+  fn: () =>
+    withWorker(async (_server, _worker, pool) => {
+      const value = {
+        map: new Map<unknown, unknown>([[1, new Date(5)], [
+          "k",
+          new Set([2n]),
+        ]]),
+        big: 10n ** 30n,
+        bytes: new Uint8Array([1, 2, 3]),
+        floats: new Float64Array([1.5, -2]),
+        view: new DataView(new ArrayBuffer(4)),
+        nested: [{
+          regexp: /a+/gi,
+          nan: NaN,
+          minusZero: -0,
+          missing: undefined,
+        }],
+        error: new TypeError("inside", { cause: 7 }),
+      };
+      const back = await pool.call("echo", value);
+      assert.deepEqual(back, value);
+      assert.ok(back.bytes instanceof Uint8Array);
+      assert.equal(back.bytes.buffer.byteLength, 3);
+      assert.ok(back.error instanceof TypeError);
+      assert.equal(back.error.cause, 7);
+    }),
+});
+
+Deno.test({
+  name: "nats: errors cross with name, message, stack and cause",
+  ignore,
+  fn: () =>
+    withWorker(async (_server, _worker, pool) => {
+      const error = await Promise.resolve(pool.call("fail", "no good")).then(
+        () => assert.fail("expected a failure"),
+        (error) => error,
+      );
+      assert.ok(error instanceof RangeError);
+      assert.equal(error.message, "no good");
+      assert.match(error.stack ?? "", /fail/);
+      assert.ok(error.cause instanceof TypeError);
+      assert.equal(error.cause.message, "the cause");
+    }),
+});
+
+Deno.test({
+  name:
+    "nats: submit takes only exports of the module; call of a missing export fails clearly",
+  ignore,
+  fn: () =>
+    withWorker(async (_server, worker, pool) => {
+      assert.throws(
+        () => pool.submit((x: number) => x + 1, 1),
+        /is not an export of the executor's module.*call\(name\)/,
+      );
+      await assert.rejects(
+        // @ts-expect-error: not an export
+        Promise.resolve(pool.call("nothing", 1)),
+        /Cannot run call\("nothing"\): the worker's module has no such export \(it exports .*add/,
+      );
+      assert.equal(await pool.submit(tasks.add, 1, 2), 3);
+      assert.equal(worker.stats().failed, 1);
+    }),
+});
+
+Deno.test({
+  name: "nats: map keeps the order of its items",
+  ignore,
+  fn: () =>
+    withWorker(async (_server, _worker, pool) => {
+      const items = Array.from({ length: 50 }, (_, i) => i % 20);
+      const results = await Array.fromAsync(
+        pool.map(tasks.fib, items, { inFlight: 8 }),
+      );
+      assert.deepEqual(results, items.map(tasks.fib));
+      const named = await Array.fromAsync(pool.map("fib", [10, 11]));
+      assert.deepEqual(named, [55, 89]);
+    }),
+});
+
+Deno.test({
+  name: "nats: values larger than the server's max_payload travel in chunks",
+  ignore,
+  fn: () =>
+    withWorker(async (_server, _worker, pool) => {
+      const size = 3 * 1024 * 1024 + 17;
+      const data = new Uint8Array(size).fill(3);
+      assert.equal(await pool.submit(tasks.sum, data), size * 3);
+      const back = await pool.call("bytes", size, 7);
+      assert.equal(back.length, size);
+      assert.equal(back[size - 1], 7);
+    }),
+});
+
+Deno.test({
+  name:
+    "nats: a 64 MiB argument and result cross; past 64 MiB is a clear error",
+  ignore,
+  fn: () =>
+    withWorker(async (_server, _worker, pool) => {
+      const limit = 64 * 1024 * 1024;
+      // The encoding adds a few bytes of framing to the bytes themselves.
+      const size = limit - 64;
+      assert.equal(
+        await pool.submit(tasks.sum, new Uint8Array(size).fill(1)),
+        size,
+      );
+      const back = await pool.call("bytes", size, 2);
+      assert.equal(back.length, size);
+      await assert.rejects(
+        Promise.resolve(pool.submit(tasks.sum, new Uint8Array(limit + 1))),
+        /argument 1 is 64\.0 MiB once encoded, more than the limit of 64\.0 MiB/,
+      );
+      await assert.rejects(
+        Promise.resolve(pool.call("bytes", limit + 1, 0)),
+        /Cannot send the result of call\("bytes"\): it is 64\.0 MiB once encoded, more than the limit/,
+      );
+    }),
+});
+
+Deno.test({
+  name: "nats: a timeout reaches the worker and stops the job there",
+  ignore,
+  fn: () =>
+    withWorker(async (_server, worker, pool) => {
+      await using dir = await tempDir();
+      const marker = `${dir.path}/spin`;
+      const spinning = pool.with({ timeout: 500 }).call("spin", marker);
+      await assert.rejects(Promise.resolve(spinning), TimeoutError);
+      await until(() => worker.stats().cancelled === 1, "the worker's cancel");
+      assert.equal(await exists(marker), true);
+      // The worker's pool replaced the Web Worker it terminated.
+      assert.equal(await pool.call("add", 1, 1), 2);
+    }),
+});
+
+Deno.test({
+  name: "nats: cancelling a running job stops it in the worker",
+  ignore,
+  fn: () =>
+    withWorker(async (_server, worker, pool) => {
+      await using dir = await tempDir();
+      const marker = `${dir.path}/spin`;
+      const spinning = pool.call("spin", marker);
+      await until(() => exists(marker), "the job to start");
+      assert.equal(spinning.cancel(), true);
+      await assert.rejects(Promise.resolve(spinning), CancelledError);
+      await until(() => worker.stats().cancelled === 1, "the worker's cancel");
+      assert.deepEqual(pool.stats().cancelled, 1);
+    }),
+});
+
+Deno.test({
+  name: "nats: a job cancelled while queued never runs",
+  ignore,
+  async fn() {
+    await using server = await NatsServer.start();
+    await using dir = await tempDir();
+    await using pool = await NatsExecutor.connect({
+      servers: server.servers,
+      module: tasks,
+    });
+    const marker = `${dir.path}/spin`;
+    const controller = new AbortController();
+    const queued = pool.with({ signal: controller.signal }).call(
+      "spin",
+      marker,
+    );
+    await until(() => pool.stats().queued === 1, "the job to be queued");
+    controller.abort();
+    await assert.rejects(Promise.resolve(queued), CancelledError);
+    await using _worker = await serve({
+      servers: server.servers,
+      module: new URL("./fixtures/nats_tasks.ts", import.meta.url),
+      concurrency: 2,
+      maxWorkers: 1,
+    });
+    assert.equal(await pool.call("add", 2, 2), 4);
+    assert.equal(await exists(marker), false);
+  },
+});
+
+Deno.test({
+  name: "nats: maxQueue bounds the jobs no worker has started",
+  ignore,
+  async fn() {
+    await using server = await NatsServer.start();
+    const pool = await NatsExecutor.connect({
+      servers: server.servers,
+      module: tasks,
+      maxQueue: 2,
+    });
+    const first = pool.call("add", 1, 1);
+    const second = pool.call("add", 2, 2);
+    assert.throws(
+      () => pool.call("add", 3, 3),
+      (error: unknown) =>
+        error instanceof QueueFullError &&
+        /2 jobs waiting for a worker \(maxQueue 2\)/.test(error.message),
+    );
+    await using _worker = await serve({
+      servers: server.servers,
+      module: new URL("./fixtures/nats_tasks.ts", import.meta.url),
+      concurrency: 2,
+      maxWorkers: 1,
+    });
+    assert.deepEqual(await Promise.all([first, second]), [2, 4]);
+    assert.equal(await pool.call("add", 3, 3), 6);
+    await pool.shutdown();
+  },
+});
+
+Deno.test({
+  name:
+    "nats: hostile messages on the job subject fail their job and never crash the worker",
+  ignore,
+  fn: () =>
+    withWorker(async (server, worker, pool) => {
+      const nc = await connect({ servers: server.servers });
+      try {
+        const js = (await jetstreamManager(nc)).jetstream();
+        const subject = "frontier.default.jobs";
+        const replies = nc.subscribe("frontier.default.results.intruder");
+        const hostile = (fields: Record<string, string>, body: Uint8Array) => {
+          const h = headers();
+          for (const [key, value] of Object.entries(fields)) h.set(key, value);
+          return js.publish(subject, body, { headers: h });
+        };
+        const ids = { "Frontier-Client": "intruder" };
+        // Random bytes, no headers at all.
+        await js.publish(subject, crypto.getRandomValues(new Uint8Array(512)));
+        // Random bytes as arguments.
+        await hostile({
+          ...ids,
+          "Frontier-Job": "j1",
+          "Frontier-Export": "add",
+          "Frontier-Args": "2",
+        }, crypto.getRandomValues(new Uint8Array(64)));
+        // An export the module does not have.
+        await hostile({
+          ...ids,
+          "Frontier-Job": "j2",
+          "Frontier-Export": "constructor",
+          "Frontier-Args": "0",
+        }, new Uint8Array());
+        // A huge value announced in chunks that were never written.
+        await hostile({
+          ...ids,
+          "Frontier-Job": "j3",
+          "Frontier-Export": "sum",
+          "Frontier-Args": "1",
+          "Frontier-Blob": "nothing",
+          "Frontier-Chunks": "1000",
+          "Frontier-Bytes": String(64 * 1024 * 1024),
+        }, new Uint8Array());
+        // More than the limit.
+        await hostile({
+          ...ids,
+          "Frontier-Job": "j4",
+          "Frontier-Export": "sum",
+          "Frontier-Args": "1",
+          "Frontier-Blob": "nothing",
+          "Frontier-Chunks": "1",
+          "Frontier-Bytes": String(2 ** 40),
+        }, new Uint8Array());
+        const answers = new Map<string, string>();
+        for await (const msg of replies) {
+          answers.set(
+            msg.headers!.get("Frontier-Job"),
+            msg.headers!.get("Frontier-Outcome"),
+          );
+          if (answers.size === 4) break;
+        }
+        assert.deepEqual(
+          [...answers].sort(),
+          [["j1", "error"], ["j2", "error"], ["j3", "error"], ["j4", "error"]],
+        );
+        await until(
+          () => worker.stats().rejected + worker.stats().failed === 5,
+          "all five handled",
+        );
+        assert.equal(await pool.call("add", 20, 22), 42);
+      } finally {
+        await nc.close();
+      }
+    }),
 });
