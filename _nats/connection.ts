@@ -6,6 +6,8 @@
 // events that tell the engines when the connection drops and comes back.
 // Shared by the executor on NATS and, later, by actors on NATS.
 
+import type { JetStreamClient, PubAck } from "@nats-io/jetstream";
+import type { MsgHdrs } from "@nats-io/nats-core";
 import {
   connect,
   type ConnectionOptions,
@@ -113,26 +115,29 @@ export async function openConnection(
   }
 }
 
-/** What {@linkcode watchConnection} reports. */
+/** What {@linkcode watchConnection} reports, besides its own state. */
 export interface ConnectionWatcher {
-  /** The connection dropped; the client is reconnecting. */
-  onDisconnect?(): void;
-  /** The connection is back. */
-  onReconnect?(): void;
   /** The connection closed for good, with the error that closed it, if any. */
   onClose(error: Error | undefined): void;
 }
 
-/** A watch on a connection: `done` once it ended. */
+/** A watch on a connection, from {@linkcode watchConnection}. */
 export interface Watching {
-  done: Promise<void>;
-  /** Stops listening to the status events (the close is still reported). */
+  /** Whether the connection is up now. */
+  readonly connected: boolean;
+  /** Times the connection came back after dropping. */
+  readonly reconnects: number;
+  /** Resolves once the connection is up (at once if it is). */
+  whenUp(): Promise<void>;
+  /** Resolves once the watch has ended. */
+  readonly done: Promise<void>;
+  /** Stops listening to the status events and to the close. */
   stop(): void;
 }
 
 /**
- * Reports the connection's drops, returns and close, until `stop()` or the
- * close.
+ * Follows the connection's drops and returns, and reports its close, until
+ * `stop()` or the close.
  */
 export function watchConnection(
   nc: NatsConnection,
@@ -143,20 +148,88 @@ export function watchConnection(
     stop?(): void;
   };
   let stopped = false;
-  const status = (async () => {
-    for await (const event of events) {
-      if (event.type === "disconnect") watcher.onDisconnect?.();
-      else if (event.type === "reconnect") watcher.onReconnect?.();
-    }
-  })();
-  nc.closed().then((error) => {
-    if (!stopped) watcher.onClose(error ?? undefined);
-  });
-  return {
-    done: status,
+  let up = Promise.withResolvers<void>();
+  up.resolve();
+  const state = {
+    connected: true,
+    reconnects: 0,
+    whenUp: () => up.promise,
+    done: Promise.resolve(),
     stop() {
       stopped = true;
       events.stop?.();
+      up.resolve();
     },
   };
+  state.done = (async () => {
+    for await (const event of events) {
+      if (event.type === "disconnect" && state.connected) {
+        state.connected = false;
+        up = Promise.withResolvers<void>();
+      } else if (event.type === "reconnect") {
+        state.connected = true;
+        state.reconnects++;
+        up.resolve();
+      }
+    }
+  })();
+  nc.closed().then((error) => {
+    state.connected = false;
+    up.resolve();
+    if (!stopped) watcher.onClose(error ?? undefined);
+  });
+  return state;
+}
+
+/** Settings of {@linkcode publishDurably}. */
+export interface DurablePublish {
+  headers: MsgHdrs;
+  /** A message id: the stream stores a message retried after a drop once. */
+  msgID?: string;
+  /** Whether to stop trying (the work it carries was withdrawn). */
+  abandoned?(): boolean;
+}
+
+/**
+ * Publishes to a stream and waits for the server's acknowledgement, across
+ * drops of the connection: while it is down, waits for it to come back, and
+ * retries after a lost acknowledgement. Returns `undefined` when abandoned.
+ *
+ * @throws The client's error, when the connection closed for good or the
+ * server refused the message.
+ */
+export async function publishDurably(
+  js: JetStreamClient,
+  watching: Watching,
+  subject: string,
+  body: Uint8Array,
+  settings: DurablePublish,
+): Promise<PubAck | undefined> {
+  for (;;) {
+    await watching.whenUp();
+    if (settings.abandoned?.()) return undefined;
+    try {
+      return await js.publish(subject, body, {
+        headers: settings.headers,
+        msgID: settings.msgID,
+        timeout: 2_000,
+      });
+    } catch (error) {
+      if (!watching.connected && !isClosed(error)) continue;
+      if (!isTransient(error)) throw error;
+      // JetStream may still be starting on a server that just came back.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+function isClosed(error: unknown): boolean {
+  return error instanceof Error && /closed/i.test(error.message);
+}
+
+function isTransient(error: unknown): boolean {
+  return error instanceof Error &&
+    /timeout|timed out|disconnect|reconnect|no responders|503/i.test(
+      `${error.name} ${error.message}`,
+    );
 }

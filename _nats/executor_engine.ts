@@ -26,6 +26,7 @@ import { chunkSize, dropBlob, getBlob, putBlob } from "./blobs.ts";
 import {
   type ConnectSettings,
   openConnection,
+  publishDurably,
   watchConnection,
   type Watching,
 } from "./connection.ts";
@@ -89,13 +90,6 @@ class NatsJob extends Job {
   }
 }
 
-function retryable(error: unknown): boolean {
-  return error instanceof Error &&
-    /timeout|timed out|disconnect|reconnect|no responders|503|closed/i.test(
-      `${error.name} ${error.message}`,
-    );
-}
-
 function encodeArgs(args: unknown[], what: string): Uint8Array {
   const body = encode(args);
   if (body.length <= MAX_VALUE_BYTES) return body;
@@ -136,8 +130,6 @@ export class NatsEngine {
   #failed = 0;
   #cancelled = 0;
   #redelivered = 0;
-  #reconnects = 0;
-  #connected = true;
   #closed = false;
   #lost: Error | undefined = undefined;
   #released: Promise<void> | undefined = undefined;
@@ -209,13 +201,6 @@ export class NatsEngine {
       callback: (msg) => this.#onResult(msg.headers, msg.data),
     });
     this.#watcher = watchConnection(nc, {
-      onDisconnect: () => {
-        this.#connected = false;
-      },
-      onReconnect: () => {
-        this.#connected = true;
-        this.#reconnects++;
-      },
       onClose: (error) => this.#onClose(error),
     });
   }
@@ -274,34 +259,29 @@ export class NatsEngine {
       name: job.name,
       argCount: job.argCount,
     }, job.blob);
-    let seq = 0;
-    while (seq === 0) {
-      if (job.settled) return;
-      try {
-        const ack = await this.#js.publish(this.#names.jobs, body, {
-          msgID: job.id,
-          headers,
-          timeout: 10_000,
-        });
-        seq = ack.seq;
-      } catch (error) {
-        if (this.#nc.isClosed() || !retryable(error)) {
-          this.#settle(
-            job,
-            false,
-            new JobLostError(
-              `Cannot submit ${job.what}: the NATS server did not take the job (${
-                error instanceof Error ? error.message : describe(error)
-              })`,
-              { cause: error },
-            ),
-          );
-          return;
-        }
-        // The connection is coming back; the same message id keeps a job
-        // the server did store from being stored twice.
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
+    let seq: number;
+    try {
+      const ack = await publishDurably(
+        this.#js,
+        this.#watcher!,
+        this.#names.jobs,
+        body,
+        { headers, msgID: job.id, abandoned: () => job.settled },
+      );
+      if (ack === undefined) return;
+      seq = ack.seq;
+    } catch (error) {
+      this.#settle(
+        job,
+        false,
+        new JobLostError(
+          `Cannot submit ${job.what}: the NATS server did not take the job (${
+            error instanceof Error ? error.message : describe(error)
+          })`,
+          { cause: error },
+        ),
+      );
+      return;
     }
     job.seq = seq;
     if (job.phase === GONE) this.#remove(job);
@@ -436,7 +416,6 @@ export class NatsEngine {
   }
 
   #onClose(error: Error | undefined): void {
-    this.#connected = false;
     if (this.#jobs.size === 0) return;
     this.#lost = new JobLostError(
       `Cannot finish the job: the connection to NATS closed${
@@ -493,8 +472,8 @@ export class NatsEngine {
       failed: this.#failed,
       cancelled: this.#cancelled,
       redelivered: this.#redelivered,
-      reconnects: this.#reconnects,
-      connected: this.#connected,
+      reconnects: this.#watcher?.reconnects ?? 0,
+      connected: this.#watcher?.connected ?? false,
     };
   }
 

@@ -23,7 +23,13 @@ import { describe } from "../_core/describe.ts";
 import type { Future } from "../future.ts";
 import { WorkerPool } from "../worker_pool.ts";
 import { chunkSize, getBlob, putBlob } from "./blobs.ts";
-import { type ConnectSettings, openConnection } from "./connection.ts";
+import {
+  type ConnectSettings,
+  openConnection,
+  publishDurably,
+  watchConnection,
+  type Watching,
+} from "./connection.ts";
 import {
   type BlobRef,
   type JobRequest,
@@ -83,6 +89,7 @@ export class WorkerEngine {
   readonly #jsm: JetStreamManager;
   readonly #names: QueueNames;
   readonly #settings: WorkerSettings;
+  readonly #watcher: Watching;
   readonly #namespace: Exports;
   readonly #pool: WorkerPool<Record<string, (...args: unknown[]) => unknown>>;
   readonly #held = new Map<string, Held>();
@@ -112,6 +119,7 @@ export class WorkerEngine {
     this.#settings = settings;
     this.#names = queueNames(settings.queue, "serve");
     this.#namespace = namespace;
+    this.#watcher = watchConnection(this.#nc, { onClose: () => {} });
     this.exports = Object.keys(namespace).filter((key) =>
       typeof namespace[key] === "function"
     );
@@ -322,18 +330,17 @@ export class WorkerEngine {
     body: Uint8Array,
     blob: BlobRef | undefined,
   ): Promise<void> {
-    const subject = this.#names.results(request.client);
-    const headers = resultHeaders(request.job, ok, blob);
-    for (let attempt = 0;; attempt++) {
-      try {
-        await this.#js.publish(subject, body, { headers, timeout: 10_000 });
-        return;
-      } catch (error) {
-        // Reconnecting: the job is held (and kept alive) until it is stored.
-        if (this.#nc.isClosed() || attempt >= 120) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-    }
+    const ack = await publishDurably(
+      this.#js,
+      this.#watcher,
+      this.#names.results(request.client),
+      body,
+      {
+        headers: resultHeaders(request.job, ok, blob),
+        msgID: `${request.job}-${this.id}`,
+      },
+    );
+    if (ack === undefined) throw new Error("the connection closed");
   }
 
   #end(
@@ -418,7 +425,9 @@ export class WorkerEngine {
         await Promise.allSettled([...this.#background]);
       }
       await this.#pool.shutdown();
+      this.#watcher.stop();
       if (this.#owned) await this.#nc.drain().catch(() => this.#nc.close());
+      await this.#watcher.done;
     });
     return this.#stopped;
   }

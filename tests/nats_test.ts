@@ -372,3 +372,171 @@ Deno.test({
       }
     }),
 });
+
+Deno.test({
+  name:
+    "nats: a job whose worker process is killed mid-job runs again on another worker and settles once",
+  ignore,
+  async fn() {
+    await using server = await NatsServer.start();
+    await using dir = await tempDir();
+    const marker = `${dir.path}/runs`;
+    const release = `${dir.path}/release`;
+    const first = await WorkerProcess.start(server, ["--ack-wait", "1000"]);
+    let second: WorkerProcess | undefined;
+    try {
+      await using pool = await NatsExecutor.connect({
+        servers: server.servers,
+        module: tasks,
+      });
+      const job = pool.call("hold", marker, release);
+      let settled = 0;
+      job.addDoneCallback(() => settled++);
+      await until(() => exists(marker), "the first run to start");
+      await first.kill("SIGKILL");
+      await Deno.writeTextFile(release, "go");
+      second = await WorkerProcess.start(server, ["--ack-wait", "1000"]);
+      assert.equal(await job, 2); // the second run saw the first's line
+      assert.equal(await pool.call("add", 1, 2), 3);
+      assert.equal(settled, 1);
+      assert.equal(pool.stats().completed, 2);
+      assert.equal(pool.stats().failed, 0);
+    } finally {
+      await first.kill("SIGKILL");
+      await second?.kill();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "nats: a job longer than ackWait is kept alive by its worker and runs once",
+  ignore,
+  async fn() {
+    await using server = await NatsServer.start();
+    await using dir = await tempDir();
+    const marker = `${dir.path}/runs`;
+    const release = `${dir.path}/release`;
+    const workers = [
+      await WorkerProcess.start(server, ["--ack-wait", "1000"]),
+      await WorkerProcess.start(server, ["--ack-wait", "1000"]),
+    ];
+    try {
+      await using pool = await NatsExecutor.connect({
+        servers: server.servers,
+        module: tasks,
+      });
+      const job = pool.call("hold", marker, release);
+      await until(() => exists(marker), "the job to start");
+      // Three times the ack wait: without in-progress acks the server
+      // would have handed the job to the other worker by now.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      await Deno.writeTextFile(release, "go");
+      assert.equal(await job, 1);
+    } finally {
+      for (const worker of workers) await worker.kill();
+    }
+  },
+});
+
+Deno.test({
+  name: "nats: queued jobs survive a restart of nats-server and still run",
+  ignore,
+  async fn() {
+    await using server = await NatsServer.start();
+    await using pool = await NatsExecutor.connect({
+      servers: server.servers,
+      module: tasks,
+      nats: { reconnectTimeWait: 100 },
+    });
+    const before = [pool.call("add", 1, 1), pool.call("fib", 10)];
+    await until(() => pool.stats().queued === 2, "the jobs to be queued");
+    // Stored? The executor counts a job queued before the server's ack.
+    const nc = await connect({ servers: server.servers });
+    const jsm = await jetstreamManager(nc);
+    await until(
+      async () =>
+        (await jsm.streams.info("FRONTIER_default_JOBS")).state.messages === 2,
+      "the jobs to be stored",
+    );
+    await nc.close();
+    await server.stop();
+    await until(() => !pool.stats().connected, "the client to see the drop");
+    // Sent while the server is away: it goes out once it is back.
+    const during = pool.call("add", 2, 2);
+    await server.restart();
+    const worker = await WorkerProcess.start(server);
+    try {
+      assert.deepEqual(await Promise.all([...before, during]), [2, 55, 4]);
+      assert.equal(pool.stats().reconnects >= 1, true);
+    } finally {
+      await worker.kill();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "nats: a job delivered maxDeliver times without an answer fails with JobLostError",
+  ignore,
+  async fn() {
+    await using server = await NatsServer.start();
+    await using dir = await tempDir();
+    const marker = `${dir.path}/runs`;
+    const worker = await WorkerProcess.start(server, [
+      "--ack-wait",
+      "1000",
+      "--max-deliver",
+      "1",
+    ]);
+    try {
+      await using pool = await NatsExecutor.connect({
+        servers: server.servers,
+        module: tasks,
+      });
+      const job = pool.call("hold", marker, `${dir.path}/never`);
+      await until(() => exists(marker), "the job to start");
+      await worker.kill("SIGKILL");
+      await assert.rejects(
+        Promise.resolve(job),
+        (error: unknown) =>
+          error instanceof JobLostError &&
+          /call\("hold"\) was delivered 1 times and no worker finished it/
+            .test(error.message),
+      );
+    } finally {
+      await worker.kill("SIGKILL");
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "nats: pending jobs fail with JobLostError when the connection closes for good",
+  ignore,
+  async fn() {
+    await using server = await NatsServer.start();
+    const nc = await connect({ servers: server.servers });
+    const pool = await NatsExecutor.connect({
+      connection: nc,
+      module: tasks,
+    });
+    const job = pool.call("add", 1, 2);
+    const jsm = await jetstreamManager(nc);
+    await until(
+      async () =>
+        (await jsm.streams.info("FRONTIER_default_JOBS")).state.messages === 1,
+      "the job to be stored",
+    );
+    await nc.close();
+    await assert.rejects(
+      Promise.resolve(job),
+      (error: unknown) =>
+        error instanceof JobLostError &&
+        /the connection to NATS closed while it was pending/.test(
+          error.message,
+        ),
+    );
+    await pool.shutdown();
+  },
+});
