@@ -85,13 +85,82 @@ import type {
 } from "./executor.ts";
 import type { Future } from "./future.ts";
 import type { FunctionKeys, ReturnOf } from "./worker_pool.ts";
-import type {
-  ConnectionOptions,
-  NatsConnection,
-} from "@nats-io/transport-node";
 
 export { JobLostError } from "./_nats/errors.ts";
-export type { ConnectionOptions, NatsConnection };
+
+/** TLS settings for the NATS client: files of PEM certificates and keys. */
+export interface NatsTlsOptions {
+  /**
+   * The certificate authorities to trust.
+   *
+   * @default {undefined}
+   */
+  caFile?: string;
+  /**
+   * This client's certificate, for servers that verify clients.
+   *
+   * @default {undefined}
+   */
+  certFile?: string;
+  /**
+   * This client's private key.
+   *
+   * @default {undefined}
+   */
+  keyFile?: string;
+  /** Other TLS options of the client, handed on as they are. */
+  [option: string]: unknown;
+}
+
+/**
+ * Options handed to the NATS client's `connect()` (of
+ * `@nats-io/transport-node`) as they are; the common ones are listed, and
+ * any other the client knows may be given too.
+ */
+export interface NatsClientOptions {
+  /**
+   * A user name, with `pass`.
+   *
+   * @default {undefined}
+   */
+  user?: string;
+  /**
+   * The user's password.
+   *
+   * @default {undefined}
+   */
+  pass?: string;
+  /**
+   * An authentication token.
+   *
+   * @default {undefined}
+   */
+  token?: string;
+  /**
+   * An authenticator of the client: `nkeyAuthenticator(seed)`,
+   * `credsAuthenticator(creds)`, `jwtAuthenticator(jwt, seed)` or
+   * `usernamePasswordAuthenticator(user, pass)` from
+   * `@nats-io/transport-node`.
+   *
+   * @default {undefined}
+   */
+  authenticator?: unknown;
+  /**
+   * TLS: certificate files, or `{}` to require TLS with the system's
+   * authorities.
+   *
+   * @default {undefined}
+   */
+  tls?: NatsTlsOptions;
+  /**
+   * Milliseconds between reconnection attempts.
+   *
+   * @default {500}
+   */
+  reconnectTimeWait?: number;
+  /** Any other option of the client's `connect()`. */
+  [option: string]: unknown;
+}
 
 /** How to reach NATS: servers, and the client's own options. */
 export interface NatsConnectOptions {
@@ -103,14 +172,12 @@ export interface NatsConnectOptions {
    */
   servers?: string | string[];
   /**
-   * Options handed to the NATS client's `connect()` as they are: `user` and
-   * `pass`, `token`, an `authenticator` (`nkeyAuthenticator`,
-   * `credsAuthenticator`, `jwtAuthenticator` from `@nats-io/transport-node`),
-   * `tls` (`{ caFile, certFile, keyFile }`), timeouts and reconnection.
+   * Options handed to the NATS client's `connect()` as they are:
+   * authentication, TLS, timeouts and reconnection.
    *
    * @default {{}}
    */
-  nats?: Partial<ConnectionOptions>;
+  nats?: NatsClientOptions;
   /**
    * A NATS credentials file (`.creds`: a user JWT and its NKey seed), read
    * and used to authenticate.
@@ -119,12 +186,13 @@ export interface NatsConnectOptions {
    */
   credentialsFile?: string;
   /**
-   * A connection to use instead of opening one; it is left open at
-   * shutdown, for its owner to close.
+   * A connection to use instead of opening one: a `NatsConnection` from
+   * `connect()` of `@nats-io/transport-node`, shared with the rest of the
+   * program. It is left open at shutdown, for its owner to close.
    *
    * @default {undefined}
    */
-  connection?: NatsConnection;
+  connection?: object;
 }
 
 /** Options of {@linkcode NatsExecutor.connect}. */

@@ -29,7 +29,7 @@ import { checkCount, checkMilliseconds } from "./_core/checks.ts";
 import { describe } from "./_core/describe.ts";
 import { checkConnectSettings } from "./_nats/connection.ts";
 import { queueNames } from "./_nats/names.ts";
-import { WorkerEngine, type WorkerStats } from "./_nats/worker_engine.ts";
+import { WorkerEngine } from "./_nats/worker_engine.ts";
 import type { NatsConnectOptions } from "./nats.ts";
 
 /** Options of {@linkcode serve}. */
@@ -79,7 +79,18 @@ export interface ServeOptions extends NatsConnectOptions {
 }
 
 /** Counts from {@linkcode NatsWorker.stats}. */
-export interface NatsWorkerStats extends WorkerStats {}
+export interface NatsWorkerStats {
+  /** Jobs held: running, or being read or answered. */
+  running: number;
+  /** Jobs answered with a result. */
+  completed: number;
+  /** Jobs answered with an error. */
+  failed: number;
+  /** Jobs stopped because their client cancelled them. */
+  cancelled: number;
+  /** Messages on the job subject that were not jobs, failed and dropped. */
+  rejected: number;
+}
 
 /**
  * A running worker, from {@linkcode serve}: `stop()` (or `await using`)

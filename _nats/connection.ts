@@ -19,8 +19,8 @@ import { describe } from "../_core/describe.ts";
 /** How to reach NATS; see `NatsConnectOptions` in `nats.ts`. */
 export interface ConnectSettings {
   servers?: string | string[];
-  connection?: NatsConnection;
-  options?: Partial<ConnectionOptions>;
+  connection?: object;
+  options?: object;
   credentialsFile?: string;
 }
 
@@ -89,15 +89,17 @@ export async function openConnection(
   name: string,
 ): Promise<Connected> {
   if (settings.connection !== undefined) {
-    return { nc: settings.connection, owned: false };
+    return { nc: settings.connection as NatsConnection, owned: false };
   }
   const options: Partial<ConnectionOptions> = {
     name,
     // A pending job must outlive a server restart: never give up.
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
-    ...settings.options,
-    servers: settings.servers ?? settings.options?.servers ?? DEFAULT_SERVERS,
+    ...settings.options as Partial<ConnectionOptions>,
+    servers: settings.servers ??
+      (settings.options as Partial<ConnectionOptions>)?.servers ??
+      DEFAULT_SERVERS,
   };
   if (settings.credentialsFile !== undefined) {
     const creds = await Deno.readFile(settings.credentialsFile);
