@@ -81,19 +81,25 @@ export async function getBlob(
   const out = new Uint8Array(blob.bytes);
   let offset = 0;
   let index = 0;
-  const messages = await consumer.fetch({
-    max_messages: blob.chunks,
-    expires: 10_000,
-  });
-  for await (const msg of messages) {
-    const at = msg.headers?.get(INDEX);
-    if (at !== String(index) || offset + msg.data.length > out.length) {
-      messages.stop();
-      throw missing(blob, `chunk ${index} is not where it should be`);
+  // A pull may end early (the server bounds the bytes of one pull): pull
+  // again for the rest, until a pull brings nothing.
+  while (index < blob.chunks) {
+    const before = index;
+    const messages = await consumer.fetch({
+      max_messages: blob.chunks - index,
+      expires: 5_000,
+    });
+    for await (const msg of messages) {
+      const at = msg.headers?.get(INDEX);
+      if (at !== String(index) || offset + msg.data.length > out.length) {
+        messages.stop();
+        throw missing(blob, `chunk ${index} is not where it should be`);
+      }
+      out.set(msg.data, offset);
+      offset += msg.data.length;
+      index++;
     }
-    out.set(msg.data, offset);
-    offset += msg.data.length;
-    index++;
+    if (index === before) break;
   }
   if (index !== blob.chunks || offset !== blob.bytes) {
     throw missing(blob, `got ${index} of ${blob.chunks} chunks`);
