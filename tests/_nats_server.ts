@@ -49,6 +49,11 @@ export class NatsServer {
     this.#extra = extra;
   }
 
+  /** The server's process id, while it runs. */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
   /** `host:port` for the clients. */
   get servers(): string {
     return `127.0.0.1:${this.port}`;
