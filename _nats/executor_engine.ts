@@ -187,6 +187,14 @@ export class NatsEngine {
           if (error === null) this.#started(msg.string());
         },
       }),
+      nc.subscribe(names.reply(this.#client), {
+        callback: (error, msg) => {
+          if (error !== null) return;
+          this.#onResult(msg.headers, msg.data);
+          // Received: the worker need not store it for later.
+          msg.respond();
+        },
+      }),
       nc.subscribe(names.maxDeliveries, {
         callback: (error, msg) => {
           if (error === null) this.#givenUp(msg.data);

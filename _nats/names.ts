@@ -29,6 +29,11 @@ export interface QueueNames {
   maxDeliveries: string;
   /** `frontier.<queue>.results.<client>`. */
   results(client: string): string;
+  /**
+   * `frontier.<queue>.reply.<client>`: a worker hands a result straight to
+   * a connected client, which confirms it; `results` is the fallback.
+   */
+  reply(client: string): string;
   /** `frontier.<queue>.status.<client>`: a worker says it started a job. */
   status(client: string): string;
   /** `frontier.<queue>.data.<id>`. */
@@ -67,6 +72,7 @@ export function queueNames(queue: unknown, action: string): QueueNames {
     maxDeliveries:
       `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}_JOBS.workers`,
     results: (client) => `${prefix}.results.${client}`,
+    reply: (client) => `${prefix}.reply.${client}`,
     status: (client) => `${prefix}.status.${client}`,
     data: (id) => `${prefix}.data.${id}`,
   };

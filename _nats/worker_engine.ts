@@ -330,15 +330,24 @@ export class WorkerEngine {
     body: Uint8Array,
     blob: BlobRef | undefined,
   ): Promise<void> {
+    const headers = resultHeaders(request.job, ok, blob);
+    try {
+      // Straight to the client, which confirms: the quick way.
+      await this.#nc.request(this.#names.reply(request.client), body, {
+        headers,
+        timeout: 5_000,
+      });
+      return;
+    } catch {
+      // The client is away, or its confirmation is: store the result on
+      // its subject of the results stream, where it will look.
+    }
     const ack = await publishDurably(
       this.#js,
       this.#watcher,
       this.#names.results(request.client),
       body,
-      {
-        headers: resultHeaders(request.job, ok, blob),
-        msgID: `${request.job}-${this.id}`,
-      },
+      { headers, msgID: `${request.job}-${this.id}` },
     );
     if (ack === undefined) throw new Error("the connection closed");
   }
