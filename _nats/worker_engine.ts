@@ -13,6 +13,7 @@
 // on.
 
 import {
+  type Consumer,
   type JetStreamClient,
   type JetStreamManager,
   jetstreamManager,
@@ -97,6 +98,7 @@ export class WorkerEngine {
   readonly #fetches = new Set<{ stop(): void }>();
   readonly #background = new Set<Promise<unknown>>();
   #requested = 0;
+  #consumer: Promise<Consumer> | undefined;
   #stopping = false;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #cancelSub: Subscription | undefined;
@@ -181,10 +183,12 @@ export class WorkerEngine {
     let got = 0;
     let failed = false;
     try {
-      const consumer = await this.#js.consumers.get(
+      // Looked up once (it costs a request), again after a failure.
+      this.#consumer ??= this.#js.consumers.get(
         this.#names.jobsStream,
         this.#names.consumer,
       );
+      const consumer = await this.#consumer;
       const messages = await consumer.fetch({
         max_messages: count,
         expires: 5_000,
@@ -205,6 +209,7 @@ export class WorkerEngine {
     } catch {
       // The server is away or restarting: try again in a moment.
       failed = true;
+      this.#consumer = undefined;
     }
     this.#requested -= count - got;
     if (failed && !this.#stopping) {
