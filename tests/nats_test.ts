@@ -540,3 +540,24 @@ Deno.test({
     await pool.shutdown();
   },
 });
+
+Deno.test({
+  name: "nats: examples/cluster.ts runs part 5 across two worker processes",
+  ignore,
+  async fn() {
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "examples/cluster.ts", "20"],
+      cwd: new URL("../", import.meta.url).pathname,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+      // Only a guard against a hang.
+      signal: AbortSignal.timeout(120_000),
+    }).output();
+    const out = new TextDecoder().decode(stdout);
+    assert.equal(code, 0, new TextDecoder().decode(stderr));
+    assert.match(out, /compute_fibs\(20\) twice in sequence: \d+ ms/);
+    assert.match(out, /speedup: \d+\.\d\dx/);
+    assert.match(out, /fib\(19\) = 4181 \(both: true\)/);
+  },
+});
