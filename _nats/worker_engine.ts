@@ -98,6 +98,8 @@ export class WorkerEngine {
   readonly #fetches = new Set<{ stop(): void }>();
   readonly #background = new Set<Promise<unknown>>();
   #requested = 0;
+  // Jobs being read or run: what `concurrency` bounds.
+  #computing = 0;
   #consumer: Promise<Consumer> | undefined;
   #stopping = false;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -172,7 +174,7 @@ export class WorkerEngine {
   #pump(): void {
     if (this.#stopping) return;
     const { concurrency } = this.#settings;
-    const free = concurrency - this.#held.size - this.#requested;
+    const free = concurrency - this.#computing - this.#requested;
     if (free <= 0) return;
     if (this.#requested > 0 && free < Math.max(1, concurrency >> 2)) return;
     this.#requested += free;
@@ -239,6 +241,7 @@ export class WorkerEngine {
     }
     const held: Held = { msg, future: undefined, cancelled: false };
     this.#held.set(key, held);
+    this.#computing++;
     this.#track(this.#run(request, held));
   }
 
@@ -267,9 +270,13 @@ export class WorkerEngine {
       value = await held.future;
       ok = true;
     } catch (error) {
-      if (held.cancelled) return this.#end(request, held, "cancelled");
       value = error;
+    } finally {
+      // The slot is free while the answer travels: pull the next job now.
+      this.#computing--;
+      this.#pump();
     }
+    if (held.cancelled) return this.#end(request, held, "cancelled");
     await this.#reply(request, held, ok, value);
   }
 
