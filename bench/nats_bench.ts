@@ -103,7 +103,7 @@ if (onPath("nats-server") && onPath("redis-server")) {
   bull.on("completed", () => {
     if (++completed === target) whenCompleted?.();
   });
-  function bullBatch(count: number): Promise<void> {
+  const bullBatch = (count: number): Promise<void> => {
     completed = 0;
     target = count;
     const done = new Promise<void>((resolve) => whenCompleted = resolve);
@@ -112,7 +112,7 @@ if (onPath("nats-server") && onPath("redis-server")) {
       (_, i) => ({ name: "add", data: { a: i, b: 1 } }),
     );
     return queue.addBulk(jobs).then(() => done);
-  }
+  };
 
   // Warm every path once.
   await pool.call("add", 1, 2);
@@ -174,17 +174,17 @@ if (onPath("nats-server") && onPath("redis-server")) {
     },
   });
 
-  function computeFibsHere(n: number): number[] {
+  const computeFibsHere = (n: number): number[] => {
     const result: number[] = [];
     for (let i = 0; i < n; i++) result.push(tasks.fib(i));
     return result;
-  }
+  };
 
-  function* computeFibs(n: number) {
+  const computeFibs = function* (n: number) {
     const result: number[] = [];
     for (let i = 0; i < n; i++) result.push(yield* pool.submit(tasks.fib, i));
     return result;
-  }
+  };
 
   Deno.bench({
     name: "compute_fibs(34) twice in sequence, in this isolate",
