@@ -1,0 +1,192 @@
+// Copyright 2026 the @frontier/generators authors. MIT license.
+// A real `nats-server` with JetStream for the tests, on a free port with a
+// temporary store, and real worker processes (`deno run nats_worker.ts`).
+
+const root = new URL("../", import.meta.url);
+
+/** Whether `nats-server` is on PATH. */
+export function hasNatsServer(): boolean {
+  try {
+    new Deno.Command("nats-server", { args: ["--version"] }).outputSync();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+async function waitForPort(port: number, child: Deno.ChildProcess) {
+  for (let i = 0; i < 500; i++) {
+    try {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      conn.close();
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  child.kill("SIGKILL");
+  await child.status;
+  throw new Error(`nats-server did not listen on port ${port}`);
+}
+
+/** A running `nats-server -js`; `restart()` keeps its port and its store. */
+export class NatsServer {
+  readonly port: number;
+  readonly storeDir: string;
+  #child: Deno.ChildProcess | undefined;
+  readonly #extra: string[];
+
+  private constructor(port: number, storeDir: string, extra: string[]) {
+    this.port = port;
+    this.storeDir = storeDir;
+    this.#extra = extra;
+  }
+
+  /** The server's process id, while it runs. */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  /** `host:port` for the clients. */
+  get servers(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  /** Starts a server; `extra` are more command-line arguments. */
+  static async start(extra: string[] = []): Promise<NatsServer> {
+    const server = new NatsServer(
+      freePort(),
+      await Deno.makeTempDir({ prefix: "nats_test_" }),
+      extra,
+    );
+    await server.#spawn();
+    return server;
+  }
+
+  async #spawn(): Promise<void> {
+    const child = new Deno.Command("nats-server", {
+      args: [
+        "-js",
+        "-sd",
+        this.storeDir,
+        "-a",
+        "127.0.0.1",
+        "-p",
+        String(this.port),
+        ...this.#extra,
+      ],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    this.#child = child;
+    await waitForPort(this.port, child);
+  }
+
+  /** Stops the server (as an operator would), keeping its store. */
+  async stop(): Promise<void> {
+    const child = this.#child;
+    if (child === undefined) return;
+    this.#child = undefined;
+    child.kill("SIGTERM");
+    await child.status;
+  }
+
+  /** Starts it again on the same port, from the same store. */
+  restart(): Promise<void> {
+    return this.#spawn();
+  }
+
+  /** Stops it and removes its store. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+    await Deno.remove(this.storeDir, { recursive: true });
+  }
+}
+
+/** A worker process: `deno run -A nats_worker.ts --module ...`. */
+export class WorkerProcess {
+  readonly #child: Deno.ChildProcess;
+  readonly #stdout: ReadableStreamDefaultReader<string>;
+  readonly #stderr: Promise<string>;
+
+  private constructor(child: Deno.ChildProcess) {
+    this.#child = child;
+    this.#stdout = child.stdout.pipeThrough(new TextDecoderStream())
+      .getReader();
+    this.#stderr = new Response(child.stderr).text();
+  }
+
+  /** The process id. */
+  get pid(): number {
+    return this.#child.pid;
+  }
+
+  /** Starts a worker and waits for its "serving" line. */
+  static async start(
+    server: NatsServer,
+    args: string[] = [],
+    module = "tests/fixtures/nats_tasks.ts",
+  ): Promise<WorkerProcess> {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "nats_worker.ts",
+        "--servers",
+        server.servers,
+        "--module",
+        module,
+        ...args,
+      ],
+      cwd: root.pathname,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const worker = new WorkerProcess(child);
+    let seen = "";
+    while (!seen.includes("serving")) {
+      const { value, done } = await worker.#stdout.read();
+      if (done) {
+        const status = await child.status;
+        throw new Error(
+          `the worker exited (${status.code}) before serving: ${await worker
+            .#stderr}`,
+        );
+      }
+      seen += value;
+    }
+    return worker;
+  }
+
+  /** Sends `signal` and waits for the process to end; returns its stderr. */
+  async kill(signal: Deno.Signal = "SIGTERM"): Promise<string> {
+    try {
+      this.#child.kill(signal);
+    } catch {
+      // Already ended.
+    }
+    await this.#child.status;
+    await this.#stdout.cancel();
+    return await this.#stderr;
+  }
+}
+
+/** Polls `check` until it is true (every 20 ms, for at most 60 s). */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+): Promise<void> {
+  for (let i = 0; i < 3000; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
