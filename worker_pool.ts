@@ -1,6 +1,6 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
 /**
- * A pool of Deno Web Workers for parallel CPU work, with this package's
+ * A pool of worker threads for parallel CPU work, with this package's
  * {@linkcode Future}s: the tutorial's process pool. Submit a self-contained
  * function, or call an export of a module; inside a task, `yield*` the
  * future, and two tasks on one pool run in parallel.
@@ -73,7 +73,10 @@ export interface WorkerPoolOptions {
   maxWorkers?: number;
   /**
    * How many workers to start at once and keep while idle, so that worker
-   * start-up stays off the path of the first tasks.
+   * start-up stays off the path of the first tasks. Idle workers never keep
+   * the process alive; a pool dropped without `shutdown()` releases them
+   * when it is garbage-collected, which may be late: shut a pool down (or
+   * use `await using`) to release its workers at once.
    *
    * @default {0}
    */
@@ -107,6 +110,14 @@ export interface WorkerPoolOptions {
    * @default {"WorkerPool"}
    */
   name?: string;
+  /**
+   * Megabytes of heap each worker may use. A worker that needs more dies
+   * with a {@linkcode WorkerDiedError} for the tasks it was running, and is
+   * replaced; the process and the other workers go on.
+   *
+   * @default {the heap limit of the calling isolate}
+   */
+  heapLimit?: number;
   /**
    * How many tasks one worker is handed at once. By default the pool decides
    * from how long each function takes: tiny tasks are pipelined (up to 128
@@ -170,9 +181,17 @@ export interface WorkerPoolSubmitter<M> extends Submitter {
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
+// Shuts down the pools nobody references, so that their workers (kept idle
+// for minWorkers) do not live on until the process exits.
+const dropped = new FinalizationRegistry<PoolEngine>((engine) => {
+  engine.shutdown({ wait: false });
+});
+
 /**
- * A pool of Web Workers that runs functions in parallel and returns
- * {@linkcode Future}s of their results.
+ * A pool of worker threads that runs functions in parallel and returns
+ * {@linkcode Future}s of their results. The workers are `node:worker_threads`
+ * threads with a Web Worker's globals (`self`, `postMessage`, `close`), so
+ * that stopping one really stops the code running in it.
  *
  * - {@linkcode submit} sends a self-contained function by its source code
  *   (compiled once per worker, then cached) with its arguments. The function
@@ -188,18 +207,26 @@ type AnyFunction = (...args: unknown[]) => unknown;
  *   message, stack and cause.
  *
  * A task that throws fails only its own future. A worker that dies (an
- * uncaught error, `close()`, `Deno.exit()`) fails the tasks that were
- * running in it with a {@linkcode WorkerDiedError} and is replaced; tasks it
- * had not started run elsewhere. Cancelling a task that waits removes it;
- * cancelling one that runs (or its `timeout` passing, or its `signal`
- * aborting) terminates its worker and starts a fresh one. An out-of-memory
- * error is the exception: in Deno, a Web Worker running out of memory aborts
- * the whole process.
+ * uncaught error, `close()`, `Deno.exit()`, running out of its `heapLimit`)
+ * fails the tasks that were running in it with a {@linkcode WorkerDiedError}
+ * and is replaced; tasks it had not started run elsewhere. Cancelling a task
+ * that waits removes it; cancelling one that runs (or its `timeout` passing,
+ * or its `signal` aborting) terminates its worker, which stops the code
+ * running there even in the middle of a loop, and starts a fresh one.
+ *
+ * No task waits behind another while a worker is free: tiny tasks are
+ * pipelined to a busy worker, and those still waiting there when its current
+ * task has run for 10 ms are taken back for the free workers. A worker that
+ * does not take up the work it was sent while it runs no task (a timer left
+ * behind by a task blocks its event loop, or its code replaced `onmessage`)
+ * is replaced when a task waiting there times out, and after 2 seconds in
+ * any case; the tasks it had not started run elsewhere.
  *
  * Workers start on demand, up to `maxWorkers`, and idle workers never keep
  * the process alive: a script that never shuts its pool down still exits
  * when its work is done. `shutdown()` (or `await using`) releases them at
- * once.
+ * once, and a pool dropped without it releases them when it is
+ * garbage-collected.
  *
  * @typeParam M The type of the pool's module, `typeof import("./tasks.ts")`,
  * which types {@linkcode call}.
@@ -269,6 +296,8 @@ export class WorkerPool<M extends object = Record<never, never>>
   constructor(options: WorkerPoolOptions = {}) {
     this.#engine = new PoolEngine(options);
     this.#max = this.#engine.maxWorkers;
+    // The engine never references this object, so it can be collected.
+    dropped.register(this, this.#engine, this);
   }
 
   /**

@@ -6,7 +6,7 @@
 // a batch of tasks is one flat array, not an array of objects.
 
 // Main thread -> worker.
-/** `[INIT, states, moduleUrl | null]`: the first message. */
+/** `[INIT, states, activity, moduleUrl | null]`: the first message. */
 export const INIT = 0;
 /** `[RUN, ...entries]`, `ENTRY_SIZE` values per task, in one flat array. */
 export const RUN = 1;
@@ -55,6 +55,17 @@ export const KILLED = 5;
 
 /** How many tasks one worker holds at most (slots in its shared array). */
 export const MAX_IN_FLIGHT = 128;
+/**
+ * Where, after the slots, the worker counts the RUN messages it has
+ * received: a worker that does not count up the batches sent to it is not
+ * listening, or its event loop is blocked outside any task.
+ */
+export const RECEIVED = MAX_IN_FLIGHT;
+/** The length of the shared `Int32Array`: the slots, then `RECEIVED`. */
+export const STATES_LENGTH = MAX_IN_FLIGHT + 1;
+// The shared `Float64Array` `activity` holds one value: the time
+// (`Date.now()`) at which the worker last began a task or a batch, so that
+// the main thread can tell a worker stuck in a long task from a busy one.
 
 export {
   deserializeError,

@@ -1,5 +1,6 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
-// The script each WorkerPool worker runs. It receives batches of tasks, runs
+// The script each WorkerPool worker runs (in a `node:worker_threads` thread,
+// which has a Web Worker's globals). It receives batches of tasks, runs
 // each one that the main thread has not cancelled in the meantime (decided
 // with compare-and-exchange on a shared array, so a task starts at most
 // once), and posts results back in batches. A generator function runs as a
@@ -24,6 +25,7 @@ import {
   MODE_CHUNK,
   PENDING,
   READY,
+  RECEIVED,
   RESULT_SIZE,
   RESULTS,
   RUN,
@@ -56,10 +58,15 @@ type AnyFunction = (...args: unknown[]) => unknown;
 const scope = globalThis as unknown as WorkerScope;
 const realClose = scope.close.bind(scope);
 
+// Code written for Web Workers says `self`, which a thread of
+// node:worker_threads lacks: the pool's modules and functions keep it.
+(globalThis as { self?: unknown }).self ??= globalThis;
+
 /** After this many milliseconds of running a batch, results are sent early. */
 const FLUSH_MS = 1;
 
 let states: Int32Array;
+let activity: Float64Array;
 let moduleUrl: string | null = null;
 let moduleExports: Record<string, unknown> | undefined;
 let moduleError: unknown;
@@ -75,6 +82,11 @@ let outLists: (Transferable[] | undefined)[] = [];
 let flushQueued = false;
 let inBatch = false;
 let closing = false;
+// Batches received and not run yet. They run from a macrotask: in Deno 2.9
+// a thread that runs out of its heap limit inside a message handler stops
+// without telling the main thread, and from a macrotask it says so.
+let inbox: unknown[][] = [];
+let runQueued = false;
 
 // The results being posted, as `postBatch` takes them, made once. If the
 // batch is refused, the results go one by one, and one that cannot be
@@ -111,9 +123,22 @@ const batch = new ResultBatch();
 
 scope.onmessage = (event: MessageEvent) => {
   const message = event.data as unknown[];
-  if (message[0] === RUN) runBatch(message);
-  else if (message[0] === INIT) init(message);
+  if (message[0] === RUN) {
+    Atomics.add(states, RECEIVED, 1);
+    inbox.push(message);
+    if (!runQueued) {
+      runQueued = true;
+      setImmediate(runInbox);
+    }
+  } else if (message[0] === INIT) init(message);
 };
+
+function runInbox(): void {
+  runQueued = false;
+  const batches = inbox;
+  inbox = [];
+  for (const batch of batches) runBatch(batch);
+}
 
 scope.addEventListener("error", (event) => {
   event.preventDefault();
@@ -141,7 +166,8 @@ if (typeof Deno === "object") {
 
 function init(message: unknown[]): void {
   states = message[1] as Int32Array;
-  moduleUrl = message[2] as string | null;
+  activity = message[2] as Float64Array;
+  moduleUrl = message[3] as string | null;
   if (moduleUrl === null) {
     post(scope, [READY]);
     return;
@@ -154,7 +180,9 @@ function init(message: unknown[]): void {
 
 // `entries` is [RUN, ...entries], ENTRY_SIZE values each.
 function runBatch(entries: unknown[]): void {
+  if (closing) return;
   inBatch = true;
+  activity[0] = Date.now();
   let taskStart = performance.now();
   let lastFlush = taskStart;
   for (let i = 1; i < entries.length && !closing; i += ENTRY_SIZE) {
@@ -171,6 +199,7 @@ function runBatch(entries: unknown[]): void {
       push(slot, STATUS_SKIPPED, undefined, 0, false);
       continue;
     }
+    activity[0] = Date.now();
     const chunk = entries[i + 3] === MODE_CHUNK;
     let value: unknown;
     let ok = true;

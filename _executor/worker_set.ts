@@ -7,7 +7,7 @@
 import { describe } from "../_core/describe.ts";
 import { BUDGET_MS, type CostModel } from "./cost_model.ts";
 import type { FunctionRegistry } from "./function_registry.ts";
-import { refWorker, unrefTimer } from "./keep_alive.ts";
+import { unrefTimer } from "./unref_timer.ts";
 import type { PoolJob } from "./pool_job.ts";
 import type { PoolSettings } from "./pool_settings.ts";
 import {
@@ -50,7 +50,6 @@ export class WorkerSet {
   readonly #settings: PoolSettings;
   readonly #costs: CostModel;
   readonly #functions: FunctionRegistry;
-  // Without unref, idle workers would hold the process: none are kept.
   readonly #keep: number;
   readonly #workers: PoolWorker[] = [];
   #dirty: PoolWorker[] = [];
@@ -66,7 +65,7 @@ export class WorkerSet {
     this.#settings = options.settings;
     this.#costs = options.costs;
     this.#functions = options.functions;
-    this.#keep = refWorker === undefined ? 0 : options.settings.minWorkers;
+    this.#keep = options.settings.minWorkers;
   }
 
   /** How many workers are live, starting ones included. */
@@ -103,6 +102,18 @@ export class WorkerSet {
     return this.#workers.some((worker) => worker.ready);
   }
 
+  /** Whether a ready worker holds no task. */
+  anyIdle(): boolean {
+    return this.#workers.some((worker) =>
+      worker.ready && worker.inFlight === 0 && !worker.overdue
+    );
+  }
+
+  /** The live workers, as they are now. */
+  list(): PoolWorker[] {
+    return [...this.#workers];
+  }
+
   /**
    * Hands `job` to the least loaded ready worker, if one can take it now; it
    * is posted in a microtask, with the other tasks handed to that worker.
@@ -113,7 +124,7 @@ export class WorkerSet {
     const perWorker = this.#settings.tasksPerWorker;
     let best: PoolWorker | undefined;
     for (const worker of this.#workers) {
-      if (!worker.ready || !worker.hasFreeSlot) continue;
+      if (!worker.ready || !worker.hasFreeSlot || worker.overdue) continue;
       if (perWorker === undefined) {
         if (best === undefined || worker.load < best.load) best = worker;
       } else if (
@@ -165,6 +176,7 @@ export class WorkerSet {
         url: WORKER_URL,
         name: `${this.#settings.name} worker ${index}`,
         moduleUrl: this.#settings.moduleUrl,
+        heapLimit: this.#settings.heapLimit,
         costs: this.#costs,
         functions: this.#functions,
       });
@@ -208,14 +220,14 @@ export class WorkerSet {
     return false;
   }
 
-  /** Calls `fn` with each task the workers hold that has not started. */
-  forEachUnstarted(fn: (job: PoolJob) => void): void {
-    for (const worker of [...this.#workers]) worker.forEachUnstarted(fn);
+  /** The tasks the workers hold that have not started. */
+  unstarted(): PoolJob[] {
+    return this.#workers.flatMap((worker) => worker.unstarted());
   }
 
   /** A worker became idle: unreference it soon, and maybe stop it later. */
   becameIdle(): void {
-    if (this.#unrefTimer === undefined && refWorker !== undefined) {
+    if (this.#unrefTimer === undefined) {
       this.#unrefTimer = setTimeout(this.#unrefIdle, UNREF_DELAY_MS);
       unrefTimer(this.#unrefTimer);
     }
