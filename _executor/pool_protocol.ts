@@ -10,6 +10,16 @@
 export const INIT = 0;
 /** `[RUN, ...entries]`, `ENTRY_SIZE` values per task, in one flat array. */
 export const RUN = 1;
+/**
+ * `[RUN_DEFERRED, ...entries]`: a batch run from a macrotask, for tasks
+ * expected to take a while. In Deno 2.9 a thread that reaches its heap limit
+ * inside a message handler stops without telling the main thread; from a
+ * macrotask it reports it. A macrotask costs tens of microseconds, so tiny
+ * tasks run in the handler.
+ */
+export const RUN_DEFERRED = 6;
+/** Tasks expected to take this many milliseconds or more run deferred. */
+export const DEFER_MS = 1;
 
 // Worker -> main thread.
 /** `[READY]`: the worker is listening and its module, if any, is loaded. */

@@ -20,6 +20,7 @@ import {
   CANCELLED,
   CLOSED,
   CRASHED,
+  DEFER_MS,
   deserializeError,
   FREE,
   INIT,
@@ -31,6 +32,7 @@ import {
   RESULT_SIZE,
   RESULTS,
   RUN,
+  RUN_DEFERRED,
   type SerializedError,
   STARTED,
   STATES_LENGTH,
@@ -319,6 +321,7 @@ export class PoolWorker {
     const message: unknown[] = [RUN];
     let transfers: Transferable[] | undefined;
     const jobs: PoolJob[] = [];
+    let expected = 0;
     for (const slot of slots) {
       const job = this.#jobs[slot];
       if (!job || Atomics.load(this.#states, slot) !== PENDING) {
@@ -327,6 +330,7 @@ export class PoolWorker {
         continue;
       }
       jobs.push(job);
+      expected += job.expectedCost;
       const key = job.key;
       message.push(slot, key, this.#sent.inBatch(key), job.mode, job.args);
       if (job.transfer !== undefined) {
@@ -335,6 +339,7 @@ export class PoolWorker {
       }
     }
     if (jobs.length === 0) return;
+    if (expected >= DEFER_MS) message[0] = RUN_DEFERRED;
     const batch = this.#batch;
     batch.message = message;
     batch.transfer = transfers;
@@ -565,7 +570,7 @@ class OutgoingBatch implements Batch<PoolJob> {
     this.#sent.batchRefused();
     for (const job of this.jobs) {
       const message = [
-        RUN,
+        job.expectedCost >= DEFER_MS ? RUN_DEFERRED : RUN,
         job.slot,
         job.key,
         this.#sent.alone(job.key),

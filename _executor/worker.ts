@@ -29,6 +29,7 @@ import {
   RESULT_SIZE,
   RESULTS,
   RUN,
+  RUN_DEFERRED,
   serializeError,
   STARTED,
   STATUS_CANCELLED,
@@ -82,9 +83,8 @@ let outLists: (Transferable[] | undefined)[] = [];
 let flushQueued = false;
 let inBatch = false;
 let closing = false;
-// Batches received and not run yet. They run from a macrotask: in Deno 2.9
-// a thread that runs out of its heap limit inside a message handler stops
-// without telling the main thread, and from a macrotask it says so.
+// Batches received and not run yet: deferred ones run from a macrotask (see
+// RUN_DEFERRED), and those received after them wait their turn.
 let inbox: unknown[][] = [];
 let runQueued = false;
 
@@ -123,14 +123,19 @@ const batch = new ResultBatch();
 
 scope.onmessage = (event: MessageEvent) => {
   const message = event.data as unknown[];
-  if (message[0] === RUN) {
+  const kind = message[0];
+  if (kind === RUN || kind === RUN_DEFERRED) {
     Atomics.add(states, RECEIVED, 1);
+    if (kind === RUN && !runQueued) {
+      runBatch(message);
+      return;
+    }
     inbox.push(message);
     if (!runQueued) {
       runQueued = true;
       setImmediate(runInbox);
     }
-  } else if (message[0] === INIT) init(message);
+  } else if (kind === INIT) init(message);
 };
 
 function runInbox(): void {
