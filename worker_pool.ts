@@ -143,8 +143,17 @@ export interface WorkerPoolMapOptions extends MapOptions {
 
 /** Counts from {@linkcode WorkerPool.stats}. */
 export interface WorkerPoolStats {
-  /** Live workers, starting ones included. */
+  /**
+   * Worker threads alive: the pool's workers, starting ones included, and
+   * the `stoppingWorkers`.
+   */
   workers: number;
+  /**
+   * Threads of workers the pool stopped that still run code: code a cancel
+   * could not interrupt (see {@linkcode WorkerPool}). Each ends when that
+   * code returns, and holds no process open meanwhile.
+   */
+  stoppingWorkers: number;
   /** Workers still starting (loading their script and module). */
   startingWorkers: number;
   /** Started workers with no task. */

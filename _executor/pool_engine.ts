@@ -19,7 +19,7 @@ import { CostModel } from "./cost_model.ts";
 import { ERROR_CLASSES, QueueFullError, WorkerDiedError } from "./errors.ts";
 import { FunctionRegistry } from "./function_registry.ts";
 import { JobFuture, type JobOwner } from "./job.ts";
-import { checkLimits, type TaskLimits } from "./options.ts";
+import { checkLimits, type TaskLimits, timeoutError } from "./options.ts";
 import { type ChunkRunner, orderedMap } from "./ordered_map.ts";
 import { PoolJob } from "./pool_job.ts";
 import {
@@ -30,6 +30,7 @@ import {
   STATUS_CANCELLED,
   STATUS_ERROR,
   STATUS_OK,
+  STATUS_TIMED_OUT,
 } from "./pool_protocol.ts";
 import { poolSettings } from "./pool_settings.ts";
 import type { Death, PoolWorker, Refusal } from "./pool_worker.ts";
@@ -49,6 +50,13 @@ const MAP = {
 };
 
 function noop(): void {}
+
+/**
+ * How long `shutdown()` waits, once the work is done, for the threads of
+ * stopped workers that still run code (code a cancel could not interrupt)
+ * to end, before it resolves without them.
+ */
+export const SHUTDOWN_GRACE_MS = 1000;
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : describe(error);
@@ -71,6 +79,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
   #closed = false;
   #drained: Promise<void> | undefined = undefined;
   #resolveDrained: (() => void) | undefined = undefined;
+  #graceTimer: ReturnType<typeof setTimeout> | undefined = undefined;
 
   #completed = 0;
   #failed = 0;
@@ -188,6 +197,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
     const counts = this.#workers.counts();
     return {
       workers: counts.workers,
+      stoppingWorkers: counts.stopping,
       startingWorkers: counts.starting,
       idleWorkers: counts.idle,
       queued: this.#queued,
@@ -257,6 +267,11 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
     this.#failQueued(death);
   }
 
+  onExit(worker: PoolWorker): void {
+    this.#workers.exited(worker);
+    this.#checkDrained();
+  }
+
   // --- submitting -------------------------------------------------------
 
   #closedError(action: string): InvalidStateError {
@@ -297,6 +312,10 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
     }
     job.transfer = transfers;
     job.order = ++this.#submitted;
+    if (limits?.timeout !== undefined) {
+      job.timeout = limits.timeout;
+      job.deadline = Date.now() + limits.timeout;
+    }
     if (limits !== undefined && job.settleIfAborted(limits)) return job.future;
     if (this.#queued > 0 || !this.#assign(job)) {
       // A map bounds what it queues itself: maxQueue is for submit and call.
@@ -419,6 +438,10 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
     } else if (status === STATUS_CANCELLED) {
       this.#cancelled++;
       future.cancel(value as string);
+    } else if (status === STATUS_TIMED_OUT) {
+      // The worker reached the deadline a moment before this thread did.
+      this.#failed++;
+      future.setException(timeoutError(job.what, job.timeout));
     }
   }
 
@@ -547,6 +570,20 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
     if (!this.#closed || this.#queued > 0 || this.#workers.busy()) return;
     this.#watchdog.disarm();
     this.#workers.stopAll();
-    this.#resolveDrained?.();
+    if (this.#resolveDrained === undefined) return;
+    if (this.#workers.stopping > 0) {
+      this.#graceTimer ??= setTimeout(this.#drainedNow, SHUTDOWN_GRACE_MS);
+      return;
+    }
+    this.#drainedNow();
   }
+
+  // Shutdown is over: the work is done, and the threads have ended or had
+  // their grace period.
+  #drainedNow = (): void => {
+    clearTimeout(this.#graceTimer);
+    const resolve = this.#resolveDrained;
+    this.#resolveDrained = undefined;
+    resolve?.();
+  };
 }

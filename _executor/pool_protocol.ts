@@ -20,6 +20,13 @@ export const RUN = 1;
 export const RUN_DEFERRED = 6;
 /** Tasks expected to take this many milliseconds or more run deferred. */
 export const DEFER_MS = 1;
+/**
+ * `[STOP]`: the worker closes as soon as its event loop is free. Deno 2.9
+ * cannot stop a thread in the middle of running code (`terminate()` only
+ * detaches it): a worker the pool stops ends when the code it runs returns,
+ * and its `exit` event says when.
+ */
+export const STOP = 7;
 
 // Worker -> main thread.
 /** `[READY]`: the worker is listening and its module, if any, is loaded. */
@@ -31,8 +38,9 @@ export const CRASHED = 4;
 /** `[CLOSED, results]`: the worker's code called `close()` or `Deno.exit()`. */
 export const CLOSED = 5;
 
-// A task in a RUN batch: slot, key, source, mode, args.
-export const ENTRY_SIZE = 5;
+// A task in a RUN batch: slot, key, source, mode, args, deadline (the
+// `Date.now()` by which its timeout passes, or 0 for none).
+export const ENTRY_SIZE = 6;
 /** Mode of an entry: call the function with the arguments. */
 export const MODE_CALL = 0;
 /** Mode of an entry: `args[0]` is a chunk of items, call the function on each. */
@@ -47,6 +55,11 @@ export const STATUS_ERROR = 1;
 export const STATUS_SKIPPED = 2;
 /** The task (a generator) ended cancelled; the value is a message. */
 export const STATUS_CANCELLED = 3;
+/**
+ * The task's deadline passed while its synchronous part ran, and the worker
+ * interrupted it there (or it passed before the task could start).
+ */
+export const STATUS_TIMED_OUT = 4;
 
 // States of a slot in the shared `Int32Array`. The main thread and the
 // worker move a slot on with compare-and-exchange, so exactly one of them

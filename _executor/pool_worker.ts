@@ -37,6 +37,7 @@ import {
   STARTED,
   STATES_LENGTH,
   STATUS_SKIPPED,
+  STOP,
 } from "./pool_protocol.ts";
 import { startThread, type Thread } from "./thread.ts";
 
@@ -72,6 +73,8 @@ export interface WorkerOwner {
   onRefused(worker: PoolWorker, refused: readonly Refusal[]): void;
   /** The worker crashed, closed itself, ran out of memory, or could not start. */
   onDeath(worker: PoolWorker, death: Death): void;
+  /** The worker's thread ended. */
+  onExit(worker: PoolWorker): void;
 }
 
 /** How to start a worker. */
@@ -123,6 +126,7 @@ export class PoolWorker {
   #outbox: number[] = [];
   #ready = false;
   #dead = false;
+  #exited = false;
   #referenced = true;
   #inFlight = 0;
   #load = 0;
@@ -170,6 +174,8 @@ export class PoolWorker {
     });
     thread.on("exit", (code: number) => {
       this.#die({ reason: `exited with code ${code}` });
+      this.#exited = true;
+      this.#owner.onExit(this);
     });
     thread.postMessage([
       INIT,
@@ -184,9 +190,14 @@ export class PoolWorker {
     return this.#ready;
   }
 
-  /** Whether it was terminated. */
+  /** Whether it was stopped, or died: it takes no more work. */
   get dead(): boolean {
     return this.#dead;
+  }
+
+  /** Whether its thread has ended. */
+  get exited(): boolean {
+    return this.#exited;
   }
 
   /** How many tasks it holds. */
@@ -332,7 +343,14 @@ export class PoolWorker {
       jobs.push(job);
       expected += job.expectedCost;
       const key = job.key;
-      message.push(slot, key, this.#sent.inBatch(key), job.mode, job.args);
+      message.push(
+        slot,
+        key,
+        this.#sent.inBatch(key),
+        job.mode,
+        job.args,
+        job.deadline,
+      );
       if (job.transfer !== undefined) {
         transfers ??= [];
         for (const item of job.transfer) transfers.push(item);
@@ -390,27 +408,25 @@ export class PoolWorker {
     return false;
   }
 
-  /** Terminates it while it holds no task: it is idle, or the pool is done. */
+  /** Stops it while it holds no task: it is idle, or the pool is done. */
   stop(): void {
     if (this.#dead) return;
     this.#dead = true;
     this.#ready = false;
-    this.#thread.terminate();
+    this.#close();
     for (const waiter of this.#waiters) waiter.resolve();
     this.#waiters = [];
   }
 
   /**
-   * Terminates it after it died, or to stop a task running in it. Those
-   * waiting for it to start get `error`.
+   * Stops it after it died, or to stop a task running in it. Those waiting
+   * for it to start get `error`.
    *
    * @returns The tasks it held whose outcome is not decided.
    */
   retire(error: unknown): Leftovers {
     this.#dead = true;
     this.#ready = false;
-    // Stops the thread even in the middle of a loop.
-    this.#thread.terminate();
     this.#outbox = [];
     const leftovers: Leftovers = { rerun: [], failed: [] };
     for (let slot = 0; slot < MAX_IN_FLIGHT; slot++) {
@@ -432,9 +448,22 @@ export class PoolWorker {
     }
     this.#inFlight = 0;
     this.#load = 0;
+    this.#close();
     for (const waiter of this.#waiters) waiter.reject(error);
     this.#waiters = [];
     return leftovers;
+  }
+
+  // Asks the thread to close once its event loop is free. Deno 2.9 cannot
+  // stop a thread in the middle of running code (`terminate()` only detaches
+  // it, leaving a loop to spin on), so the thread is told to close instead,
+  // and unreferenced so that it holds no process open meanwhile; its `exit`
+  // event says when it has ended.
+  #close(): void {
+    if (this.#exited) return;
+    this.#thread.postMessage([STOP]);
+    this.#thread.unref();
+    this.#referenced = false;
   }
 
   #die(death: Death): void {
@@ -576,6 +605,7 @@ class OutgoingBatch implements Batch<PoolJob> {
         this.#sent.alone(job.key),
         job.mode,
         job.args,
+        job.deadline,
       ];
       yield [job, message, job.transfer];
     }

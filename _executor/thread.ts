@@ -2,12 +2,16 @@
 // Starting the thread behind a pool's worker.
 //
 // Workers are `node:worker_threads` threads, chosen by measurement in Deno
-// 2.9: their `terminate()` stops code that is running (a Web Worker's lets a
-// `for (;;)` spin on, holding the process and a core), they have a public
-// `unref()`, `resourceLimits` turns an out-of-memory worker into an error
-// event instead of an abort of the process, and a round trip costs no more
+// 2.9. Neither kind of worker can be stopped in the middle of running code
+// (`terminate()` detaches it and lets a `for (;;)` spin on), but these have
+// a public `unref()`, so a thread left running holds no process open (a
+// Web Worker does), an `exit` event that says when the thread really ended,
+// `resourceLimits`, which turns an out-of-memory worker into an error event
+// instead of an abort of the process, and a round trip that costs no more
 // than a Web Worker's. Inside, the thread has the globals of a Web Worker
 // (`postMessage`, `onmessage`, `close`), so the worker script is the same.
+// Subprocesses can be killed, but share no memory, cannot be given the
+// scoped permissions of this process, and cost a process each.
 
 import { Worker as Thread } from "node:worker_threads";
 

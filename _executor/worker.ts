@@ -11,6 +11,7 @@
 // fail the tasks that were running here, rerun those that never started, and
 // start a new worker.
 
+import vm from "node:vm";
 import {
   isAsyncGenerator,
   isGeneratorLike,
@@ -36,6 +37,8 @@ import {
   STATUS_ERROR,
   STATUS_OK,
   STATUS_SKIPPED,
+  STATUS_TIMED_OUT,
+  STOP,
 } from "./pool_protocol.ts";
 import { transfer, unwrapTransfer } from "./transfer.ts";
 import {
@@ -49,7 +52,6 @@ import { Task } from "../task.ts";
 
 interface WorkerScope {
   postMessage(message: unknown, transfer?: Transferable[]): void;
-  onmessage: ((event: MessageEvent) => void) | null;
   close(): void;
   addEventListener(type: string, listener: (event: Event) => void): void;
 }
@@ -121,8 +123,10 @@ class ResultBatch implements Batch<unknown[]> {
 
 const batch = new ResultBatch();
 
-scope.onmessage = (event: MessageEvent) => {
-  const message = event.data as unknown[];
+// A listener, not `onmessage`: code that sets `onmessage = null` must not
+// leave the worker deaf to the pool.
+scope.addEventListener("message", (event: Event) => {
+  const message = (event as MessageEvent).data as unknown[];
   const kind = message[0];
   if (kind === RUN || kind === RUN_DEFERRED) {
     Atomics.add(states, RECEIVED, 1);
@@ -135,8 +139,9 @@ scope.onmessage = (event: MessageEvent) => {
       runQueued = true;
       setImmediate(runInbox);
     }
-  } else if (kind === INIT) init(message);
-};
+  } else if (kind === STOP) realClose();
+  else if (kind === INIT) init(message);
+});
 
 function runInbox(): void {
   runQueued = false;
@@ -206,16 +211,24 @@ function runBatch(entries: unknown[]): void {
     }
     activity[0] = Date.now();
     const chunk = entries[i + 3] === MODE_CHUNK;
+    const deadline = entries[i + 5] as number;
     let value: unknown;
     let ok = true;
     try {
       const fn = resolve(key);
       const args = entries[i + 4] as unknown[];
-      value = chunk ? runChunk(fn, args[0] as unknown[]) : fn(...args);
-      value = asTask(value);
+      value = deadline === 0
+        ? runTask(fn, args, chunk)
+        : runBounded(fn, args, chunk, deadline);
     } catch (error) {
       ok = false;
       value = error;
+    }
+    if (value === TIMED_OUT) {
+      const now = performance.now();
+      push(slot, STATUS_TIMED_OUT, undefined, now - taskStart, false);
+      taskStart = now;
+      continue;
     }
     const now = performance.now();
     settle(slot, key, chunk, ok, value, now - taskStart);
@@ -230,6 +243,44 @@ function runBatch(entries: unknown[]): void {
   if (closing) {
     post(scope, [CLOSED]);
     realClose();
+  }
+}
+
+function runTask(fn: AnyFunction, args: unknown[], chunk: boolean): unknown {
+  return asTask(chunk ? runChunk(fn, args[0] as unknown[]) : fn(...args));
+}
+
+// A task with a timeout runs its synchronous part under node:vm's timeout,
+// which interrupts even a `for (;;)` in this thread: the only way Deno 2.9
+// offers to stop running code (`terminate()` from outside does not).
+const TIMED_OUT = Symbol("timed out");
+const THUNK = Symbol.for("@frontier/generators/pool-task");
+const bounded = new vm.Script(
+  `globalThis[Symbol.for("@frontier/generators/pool-task")]()`,
+);
+let thunkArgs: [AnyFunction, unknown[], boolean] | undefined;
+(globalThis as Record<symbol, unknown>)[THUNK] = () => {
+  const [fn, args, chunk] = thunkArgs!;
+  thunkArgs = undefined;
+  return runTask(fn, args, chunk);
+};
+
+function runBounded(
+  fn: AnyFunction,
+  args: unknown[],
+  chunk: boolean,
+  deadline: number,
+): unknown {
+  const left = deadline - Date.now();
+  if (left <= 0) return TIMED_OUT;
+  thunkArgs = [fn, args, chunk];
+  try {
+    return bounded.runInThisContext({ timeout: Math.ceil(left) });
+  } catch (error) {
+    if ((error as { code?: unknown })?.code === "ERR_SCRIPT_EXECUTION_TIMEOUT") {
+      return TIMED_OUT;
+    }
+    throw error;
   }
 }
 

@@ -35,7 +35,10 @@ export interface WorkerSetOptions {
 
 /** Counts of workers, for the pool's stats. */
 export interface WorkerCounts {
+  /** Threads alive: live workers, and stopped ones still running code. */
   workers: number;
+  /** Stopped workers whose thread has not ended yet. */
+  stopping: number;
   starting: number;
   idle: number;
   /** Tasks the workers hold. */
@@ -52,6 +55,9 @@ export class WorkerSet {
   readonly #functions: FunctionRegistry;
   readonly #keep: number;
   readonly #workers: PoolWorker[] = [];
+  // Stopped workers whose thread has not ended: it runs code that could not
+  // be interrupted, and closes when that returns.
+  readonly #stopping = new Set<PoolWorker>();
   #dirty: PoolWorker[] = [];
   #flushQueued = false;
   #started = 0;
@@ -88,7 +94,14 @@ export class WorkerSet {
       if (!worker.ready) starting++;
       else if (worker.inFlight === 0) idle++;
     }
-    return { workers: this.#workers.length, starting, idle, running };
+    const stopping = this.#stopping.size;
+    return {
+      workers: this.#workers.length + stopping,
+      stopping,
+      starting,
+      idle,
+      running,
+    };
   }
 
   /** Whether any worker holds a task. */
@@ -214,7 +227,7 @@ export class WorkerSet {
    * start, and no more workers start for `minWorkers` alone.
    */
   remove(worker: PoolWorker): boolean {
-    this.#workers.splice(this.#workers.indexOf(worker), 1);
+    this.#forget(worker);
     if (worker.ready) return true;
     this.#startFailures++;
     return false;
@@ -258,11 +271,28 @@ export class WorkerSet {
     for (const worker of dirty) if (!worker.dead) worker.send();
   };
 
-  // Terminates a worker that holds no work (idle, or the pool is done).
+  /** `worker`'s thread ended. */
+  exited(worker: PoolWorker): void {
+    this.#stopping.delete(worker);
+  }
+
+  /** How many stopped workers' threads have not ended yet. */
+  get stopping(): number {
+    return this.#stopping.size;
+  }
+
+  // A worker is no longer live; until its thread ends, it is stopping.
+  #forget(worker: PoolWorker): void {
+    const index = this.#workers.indexOf(worker);
+    if (index >= 0) this.#workers.splice(index, 1);
+    if (!worker.exited) this.#stopping.add(worker);
+  }
+
+  // Stops a worker that holds no work (idle, or the pool is done).
   #stop(worker: PoolWorker): void {
     if (worker.dead) return;
     worker.stop();
-    this.#workers.splice(this.#workers.indexOf(worker), 1);
+    this.#forget(worker);
   }
 
   #unrefIdle = (): void => {
