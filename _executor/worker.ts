@@ -13,6 +13,7 @@
 
 import vm from "node:vm";
 import {
+  describe,
   isAsyncGenerator,
   isGeneratorLike,
   isThenable,
@@ -112,7 +113,7 @@ class ResultBatch implements Batch<unknown[]> {
     one[3] = serializeError(
       new DOMException(
         `Cannot return the task's result: it could not be copied back from the worker (${
-          (error as Error).message
+          error instanceof Error ? error.message : describe(error)
         }); return data that structured clone can copy (no functions, symbols or class instances with private state)`,
         "DataCloneError",
       ),
@@ -277,7 +278,9 @@ function runBounded(
   try {
     return bounded.runInThisContext({ timeout: Math.ceil(left) });
   } catch (error) {
-    if ((error as { code?: unknown })?.code === "ERR_SCRIPT_EXECUTION_TIMEOUT") {
+    if (
+      (error as { code?: unknown })?.code === "ERR_SCRIPT_EXECUTION_TIMEOUT"
+    ) {
       return TIMED_OUT;
     }
     throw error;

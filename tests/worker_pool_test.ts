@@ -1184,3 +1184,138 @@ Deno.test("quick calls sent ahead to a worker stuck in a long call run on the fr
     assert.equal(await long, "released");
   });
 });
+
+// --- resources ----------------------------------------------------------------
+
+Deno.test({
+  name:
+    "pools dropped without shutdown() release their minWorkers once collected",
+  ignore: Deno.build.os !== "linux", // counts threads in /proc
+  async fn() {
+    const output = await runScript(
+      `
+      import { WorkerPool } from ${JSON.stringify(POOL_URL)};
+      const threads = () =>
+        Number(/Threads:\\s+(\\d+)/.exec(Deno.readTextFileSync("/proc/self/status"))![1]);
+      const before = threads();
+      async function useOnce() {
+        const pool = new WorkerPool({ maxWorkers: 1, minWorkers: 1 });
+        return await pool.submit((x: number) => x + 1, 1);
+      }
+      for (let i = 0; i < 10; i++) await useOnce();
+      const held = threads() - before;
+      // Only a bound for the loop: the pools are collected well before it.
+      for (let i = 0; i < 200 && threads() - before > 2; i++) {
+        (globalThis as unknown as { gc(): void }).gc();
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      console.log(JSON.stringify({ held, after: threads() - before }));
+    `,
+      { limit: 30_000, flags: ["--v8-flags=--expose-gc"] },
+    );
+    const { held, after } = reported(output) as { held: number; after: number };
+    assert.ok(held >= 10, `ten pools hold ten threads (${held})`);
+    assert.ok(
+      after <= 2,
+      `${after} threads left after the pools were collected`,
+    );
+  },
+});
+
+Deno.test("a worker that runs out of its heapLimit dies with WorkerDiedError, and the process goes on", async () => {
+  const output = await runScript(
+    `
+    import { WorkerPool } from ${JSON.stringify(POOL_URL)};
+    const pool = new WorkerPool({ maxWorkers: 1, heapLimit: 64 });
+    const hog = pool.submit(() => {
+      const kept = [];
+      for (;;) kept.push(new Array(100_000).fill(Math.random()));
+    });
+    const error = await Promise.resolve(hog).then(() => undefined, (e) => e);
+    const next = await pool.submit(() => "next");
+    await pool.shutdown();
+    console.log(JSON.stringify({
+      name: error?.name,
+      message: error?.message,
+      next,
+      workersStarted: pool.stats().workersStarted,
+    }));
+  `,
+    { limit: 30_000 },
+  );
+  const result = reported(output);
+  assert.equal(result.name, "WorkerDiedError");
+  assert.match(
+    result.message as string,
+    /ran out of memory \(its heap limit is 64 MB/,
+  );
+  assert.equal(result.next, "next");
+  assert.equal(result.workersStarted, 2);
+});
+
+// --- found in review ------------------------------------------------------------
+
+Deno.test("failing the whole queue while a done callback cancels a later task keeps the queued count at 0", async () => {
+  const module = new URL("./fixtures/closing_module.ts", import.meta.url);
+  await withPool<{ never(): string }>(
+    { maxWorkers: 1, module },
+    async (pool) => {
+      const first = pool.call("never");
+      const second = pool.call("never");
+      first.addDoneCallback(() => second.cancel());
+      await assert.rejects(outcome(first), WorkerDiedError);
+      await outcome(second).catch(() => {});
+      assert.equal(pool.stats().queued, 0);
+    },
+  );
+});
+
+Deno.test("shutdown({ cancelPending }) cancels every task that had not started, even when a callback kills a worker", async () => {
+  const pool = new WorkerPool<Tasks>({
+    maxWorkers: 1,
+    module: TASKS,
+    tasksPerWorker: 2,
+  });
+  const f = flags();
+  const running = pool.call("block", f, 1);
+  await started(f, 1);
+  // Handed to the busy worker, not started.
+  const behind = pool.call("block", f, 2);
+  const queued = [pool.call("add", 1, 1), pool.call("add", 2, 2)];
+  assert.equal(pool.stats().queued, 2);
+  // Stopping the running task kills its worker, which hands `behind` back.
+  queued[0].addDoneCallback(() => running.cancel());
+  const done = pool.shutdown({ cancelPending: true });
+  release(f);
+  await done;
+  assert.equal(
+    behind.cancelled(),
+    true,
+    "the task handed back was cancelled too",
+  );
+  assert.ok(queued.every((q) => q.cancelled()));
+  assert.equal(Atomics.load(f, 2), 0, "it never ran");
+  assert.equal(pool.stats().workers, 0);
+});
+
+Deno.test("an argument or a result that fails to clone with something that is not an Error says what was thrown", async () => {
+  await withPool({ maxWorkers: 1 }, async (pool) => {
+    const trap = {
+      get value(): never {
+        throw "a getter threw this string";
+      },
+    };
+    const error = await outcome(pool.submit((x: unknown) => typeof x, trap))
+      .then(() => undefined, (e) => e);
+    assert.equal(error?.name, "DataCloneError");
+    assert.match(error.message, /"a getter threw this string" \(a string\)/);
+    assert.doesNotMatch(error.message, /undefined/);
+    const back = await outcome(pool.submit(() => ({
+      get value(): never {
+        throw "a result's getter threw this";
+      },
+    }))).then(() => undefined, (e) => e);
+    assert.equal(back?.name, "DataCloneError");
+    assert.match(back.message, /"a result's getter threw this" \(a string\)/);
+  });
+});
