@@ -219,9 +219,15 @@ const dropped = new FinalizationRegistry<PoolEngine>((engine) => {
  * uncaught error, `close()`, `Deno.exit()`, running out of its `heapLimit`)
  * fails the tasks that were running in it with a {@linkcode WorkerDiedError}
  * and is replaced; tasks it had not started run elsewhere. Cancelling a task
- * that waits removes it; cancelling one that runs (or its `timeout` passing,
- * or its `signal` aborting) terminates its worker, which stops the code
- * running there even in the middle of a loop, and starts a fresh one.
+ * that waits removes it; cancelling one that runs (or its `signal` aborting,
+ * or its `timeout` passing) stops its worker, and a fresh one takes the next
+ * tasks. A `timeout` interrupts the task's synchronous code where it is,
+ * even in the middle of a `for (;;)`: the worker enforces it itself. Nothing
+ * else can interrupt running code in Deno 2.9, so a cancelled task that is
+ * busy in synchronous code runs on to its end in the stopped worker's
+ * thread; that thread keeps no process alive, `stats().stoppingWorkers`
+ * counts it until it ends, and an async task is stopped where it waits.
+ * Give tasks that may not end a `timeout`.
  *
  * No task waits behind another while a worker is free: tiny tasks are
  * pipelined to a busy worker, and those still waiting there when its current
@@ -390,8 +396,9 @@ export class WorkerPool<M extends object = Record<never, never>>
 
   /**
    * Returns `submit` and `call` that apply a `timeout` and a `signal` to each
-   * task. When either stops a running task, its worker is terminated and
-   * replaced.
+   * task. When either stops a running task, its worker is stopped and
+   * replaced; a `timeout` also interrupts the task's synchronous code where
+   * it is, which nothing else can (see {@linkcode WorkerPool}).
    *
    * @example
    * ```ts
@@ -500,8 +507,12 @@ export class WorkerPool<M extends object = Record<never, never>>
 
   /**
    * Stops accepting work. Work already submitted still runs, unless
-   * `cancelPending` cancels what has not started; once nothing is left, the
-   * workers are terminated.
+   * `cancelPending` cancels what has not started; once every task has
+   * settled, the workers are stopped. The promise resolves when their
+   * threads have ended, or one second later for threads still running code
+   * that a cancel could not interrupt (they keep no process alive, and
+   * `stats().stoppingWorkers` counts them until they end). A task that never
+   * settles holds it for good: give such tasks a `timeout`.
    *
    * @example
    * ```ts
@@ -524,7 +535,7 @@ export class WorkerPool<M extends object = Record<never, never>>
 
   /**
    * `shutdown()`, for `await using`: waits for the submitted work, then
-   * terminates the workers.
+   * stops the workers.
    *
    * @example
    * ```ts

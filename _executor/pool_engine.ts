@@ -137,11 +137,18 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
       min: 1,
     });
     if (this.#closed) throw this.#closedError("map");
+    // The map's own timer stops it; the workers interrupt what still runs
+    // at the same deadline.
+    const deadline = timeout === undefined ? 0 : Date.now() + timeout;
     const runner: ChunkRunner<unknown> = {
       chunked: true,
       // The window bounds what a map queues, so maxQueue does not apply.
-      start: (chunk) =>
-        this.#enqueue(new PoolJob(this, key, MODE_CHUNK, [chunk]), undefined),
+      start: (chunk) => {
+        const job = new PoolJob(this, key, MODE_CHUNK, [chunk]);
+        job.deadline = deadline;
+        job.timeout = timeout ?? 0;
+        return this.#enqueue(job, undefined);
+      },
       release: (future) => this.#release(JobFuture.jobOf(future) as PoolJob),
     };
     return orderedMap(runner, items, {
@@ -164,7 +171,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
     return this.#workers.whenReady();
   }
 
-  /** Stops accepting work; terminates the workers once it is done. */
+  /** Stops accepting work; stops the workers once it is done. */
   shutdown(options: ShutdownOptions): Promise<void> {
     const { wait = true, cancelPending = false } = options;
     if (!this.#closed) {
