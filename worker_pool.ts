@@ -1,6 +1,6 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
 /**
- * A pool of Deno Web Workers for parallel CPU work, with this package's
+ * A pool of worker threads for parallel CPU work, with this package's
  * {@linkcode Future}s: the tutorial's process pool. Submit a self-contained
  * function, or call an export of a module; inside a task, `yield*` the
  * future, and two tasks on one pool run in parallel.
@@ -73,7 +73,10 @@ export interface WorkerPoolOptions {
   maxWorkers?: number;
   /**
    * How many workers to start at once and keep while idle, so that worker
-   * start-up stays off the path of the first tasks.
+   * start-up stays off the path of the first tasks. Idle workers never keep
+   * the process alive; a pool dropped without `shutdown()` releases them
+   * when it is garbage-collected, which may be late: shut a pool down (or
+   * use `await using`) to release its workers at once.
    *
    * @default {0}
    */
@@ -108,6 +111,14 @@ export interface WorkerPoolOptions {
    */
   name?: string;
   /**
+   * Megabytes of heap each worker may use. A worker that needs more dies
+   * with a {@linkcode WorkerDiedError} for the tasks it was running, and is
+   * replaced; the process and the other workers go on.
+   *
+   * @default {the heap limit of the calling isolate}
+   */
+  heapLimit?: number;
+  /**
    * How many tasks one worker is handed at once. By default the pool decides
    * from how long each function takes: tiny tasks are pipelined (up to 128
    * per worker) to hide the message round trip, long ones go one at a time.
@@ -132,8 +143,17 @@ export interface WorkerPoolMapOptions extends MapOptions {
 
 /** Counts from {@linkcode WorkerPool.stats}. */
 export interface WorkerPoolStats {
-  /** Live workers, starting ones included. */
+  /**
+   * Worker threads alive: the pool's workers, starting ones included, and
+   * the `stoppingWorkers`.
+   */
   workers: number;
+  /**
+   * Threads of workers the pool stopped that still run code: code a cancel
+   * could not interrupt (see {@linkcode WorkerPool}). Each ends when that
+   * code returns, and holds no process open meanwhile.
+   */
+  stoppingWorkers: number;
   /** Workers still starting (loading their script and module). */
   startingWorkers: number;
   /** Started workers with no task. */
@@ -170,9 +190,17 @@ export interface WorkerPoolSubmitter<M> extends Submitter {
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
+// Shuts down the pools nobody references, so that their workers (kept idle
+// for minWorkers) do not live on until the process exits.
+const dropped = new FinalizationRegistry<PoolEngine>((engine) => {
+  engine.shutdown({ wait: false });
+});
+
 /**
- * A pool of Web Workers that runs functions in parallel and returns
- * {@linkcode Future}s of their results.
+ * A pool of worker threads that runs functions in parallel and returns
+ * {@linkcode Future}s of their results. The workers are `node:worker_threads`
+ * threads with a Web Worker's globals (`self`, `postMessage`, `close`), so
+ * that stopping one really stops the code running in it.
  *
  * - {@linkcode submit} sends a self-contained function by its source code
  *   (compiled once per worker, then cached) with its arguments. The function
@@ -188,18 +216,32 @@ type AnyFunction = (...args: unknown[]) => unknown;
  *   message, stack and cause.
  *
  * A task that throws fails only its own future. A worker that dies (an
- * uncaught error, `close()`, `Deno.exit()`) fails the tasks that were
- * running in it with a {@linkcode WorkerDiedError} and is replaced; tasks it
- * had not started run elsewhere. Cancelling a task that waits removes it;
- * cancelling one that runs (or its `timeout` passing, or its `signal`
- * aborting) terminates its worker and starts a fresh one. An out-of-memory
- * error is the exception: in Deno, a Web Worker running out of memory aborts
- * the whole process.
+ * uncaught error, `close()`, `Deno.exit()`, running out of its `heapLimit`)
+ * fails the tasks that were running in it with a {@linkcode WorkerDiedError}
+ * and is replaced; tasks it had not started run elsewhere. Cancelling a task
+ * that waits removes it; cancelling one that runs (or its `signal` aborting,
+ * or its `timeout` passing) stops its worker, and a fresh one takes the next
+ * tasks. A `timeout` interrupts the task's synchronous code where it is,
+ * even in the middle of a `for (;;)`: the worker enforces it itself. Nothing
+ * else can interrupt running code in Deno 2.9, so a cancelled task that is
+ * busy in synchronous code runs on to its end in the stopped worker's
+ * thread; that thread keeps no process alive, `stats().stoppingWorkers`
+ * counts it until it ends, and an async task is stopped where it waits.
+ * Give tasks that may not end a `timeout`.
+ *
+ * No task waits behind another while a worker is free: tiny tasks are
+ * pipelined to a busy worker, and those still waiting there when its current
+ * task has run for 10 ms are taken back for the free workers. A worker that
+ * does not take up the work it was sent while it runs no task (a timer left
+ * behind by a task blocks its event loop, or its code replaced `onmessage`)
+ * is replaced when a task waiting there times out, and after 2 seconds in
+ * any case; the tasks it had not started run elsewhere.
  *
  * Workers start on demand, up to `maxWorkers`, and idle workers never keep
  * the process alive: a script that never shuts its pool down still exits
  * when its work is done. `shutdown()` (or `await using`) releases them at
- * once.
+ * once, and a pool dropped without it releases them when it is
+ * garbage-collected.
  *
  * @typeParam M The type of the pool's module, `typeof import("./tasks.ts")`,
  * which types {@linkcode call}.
@@ -269,6 +311,8 @@ export class WorkerPool<M extends object = Record<never, never>>
   constructor(options: WorkerPoolOptions = {}) {
     this.#engine = new PoolEngine(options);
     this.#max = this.#engine.maxWorkers;
+    // The engine never references this object, so it can be collected.
+    dropped.register(this, this.#engine, this);
   }
 
   /**
@@ -352,8 +396,9 @@ export class WorkerPool<M extends object = Record<never, never>>
 
   /**
    * Returns `submit` and `call` that apply a `timeout` and a `signal` to each
-   * task. When either stops a running task, its worker is terminated and
-   * replaced.
+   * task. When either stops a running task, its worker is stopped and
+   * replaced; a `timeout` also interrupts the task's synchronous code where
+   * it is, which nothing else can (see {@linkcode WorkerPool}).
    *
    * @example
    * ```ts
@@ -462,8 +507,12 @@ export class WorkerPool<M extends object = Record<never, never>>
 
   /**
    * Stops accepting work. Work already submitted still runs, unless
-   * `cancelPending` cancels what has not started; once nothing is left, the
-   * workers are terminated.
+   * `cancelPending` cancels what has not started; once every task has
+   * settled, the workers are stopped. The promise resolves when their
+   * threads have ended, or one second later for threads still running code
+   * that a cancel could not interrupt (they keep no process alive, and
+   * `stats().stoppingWorkers` counts them until they end). A task that never
+   * settles holds it for good: give such tasks a `timeout`.
    *
    * @example
    * ```ts
@@ -486,7 +535,7 @@ export class WorkerPool<M extends object = Record<never, never>>
 
   /**
    * `shutdown()`, for `await using`: waits for the submitted work, then
-   * terminates the workers.
+   * stops the workers.
    *
    * @example
    * ```ts

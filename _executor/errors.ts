@@ -13,8 +13,8 @@ export { QueueFullError };
 /**
  * The error of a task whose worker stopped while it ran: the worker crashed
  * (an uncaught error, with it as the `cause`), closed itself (`close()`,
- * `Deno.exit()`), could not start, or was terminated to stop another task
- * running in it. The pool replaces the worker; tasks that had not started
+ * `Deno.exit()`), ran out of its heap limit, could not start, or was terminated
+ * to stop another task running in it. The pool replaces the worker; tasks that had not started
  * there run elsewhere.
  *
  * @example

@@ -19,7 +19,7 @@ import { CostModel } from "./cost_model.ts";
 import { ERROR_CLASSES, QueueFullError, WorkerDiedError } from "./errors.ts";
 import { FunctionRegistry } from "./function_registry.ts";
 import { JobFuture, type JobOwner } from "./job.ts";
-import { checkLimits, type TaskLimits } from "./options.ts";
+import { checkLimits, type TaskLimits, timeoutError } from "./options.ts";
 import { type ChunkRunner, orderedMap } from "./ordered_map.ts";
 import { PoolJob } from "./pool_job.ts";
 import {
@@ -30,10 +30,12 @@ import {
   STATUS_CANCELLED,
   STATUS_ERROR,
   STATUS_OK,
+  STATUS_TIMED_OUT,
 } from "./pool_protocol.ts";
 import { poolSettings } from "./pool_settings.ts";
 import type { Death, PoolWorker, Refusal } from "./pool_worker.ts";
 import { isTransfer, unwrapTransfer } from "./transfer.ts";
+import { STUCK_MS, UNRESPONSIVE_MS, Watchdog } from "./watchdog.ts";
 import { WorkerSet, type WorkerSetOwner } from "./worker_set.ts";
 
 type AnyFunction = (...args: unknown[]) => unknown;
@@ -49,6 +51,17 @@ const MAP = {
 
 function noop(): void {}
 
+/**
+ * How long `shutdown()` waits, once the work is done, for the threads of
+ * stopped workers that still run code (code a cancel could not interrupt)
+ * to end, before it resolves without them.
+ */
+export const SHUTDOWN_GRACE_MS = 1000;
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : describe(error);
+}
+
 /** A pool of workers and the tasks given to it. */
 export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
   readonly #max: number;
@@ -56,6 +69,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
   readonly #moduleUrl: string | null;
   readonly #functions = new FunctionRegistry();
   readonly #workers: WorkerSet;
+  readonly #watchdog = new Watchdog(() => this.#look());
 
   #queue: (PoolJob | undefined)[] = [];
   #head = 0;
@@ -65,6 +79,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
   #closed = false;
   #drained: Promise<void> | undefined = undefined;
   #resolveDrained: (() => void) | undefined = undefined;
+  #graceTimer: ReturnType<typeof setTimeout> | undefined = undefined;
 
   #completed = 0;
   #failed = 0;
@@ -122,11 +137,18 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
       min: 1,
     });
     if (this.#closed) throw this.#closedError("map");
+    // The map's own timer stops it; the workers interrupt what still runs
+    // at the same deadline.
+    const deadline = timeout === undefined ? 0 : Date.now() + timeout;
     const runner: ChunkRunner<unknown> = {
       chunked: true,
       // The window bounds what a map queues, so maxQueue does not apply.
-      start: (chunk) =>
-        this.#enqueue(new PoolJob(this, key, MODE_CHUNK, [chunk]), undefined),
+      start: (chunk) => {
+        const job = new PoolJob(this, key, MODE_CHUNK, [chunk]);
+        job.deadline = deadline;
+        job.timeout = timeout ?? 0;
+        return this.#enqueue(job, undefined);
+      },
       release: (future) => this.#release(JobFuture.jobOf(future) as PoolJob),
     };
     return orderedMap(runner, items, {
@@ -149,7 +171,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
     return this.#workers.whenReady();
   }
 
-  /** Stops accepting work; terminates the workers once it is done. */
+  /** Stops accepting work; stops the workers once it is done. */
   shutdown(options: ShutdownOptions): Promise<void> {
     const { wait = true, cancelPending = false } = options;
     if (!this.#closed) {
@@ -161,10 +183,17 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
     }
     if (cancelPending) {
       const message = "the pool was shut down before the task started";
-      for (let i = this.#head; i < this.#queue.length; i++) {
-        this.#queue[i]?.future.cancel(message);
+      // A snapshot: the callbacks of the cancelled futures run as they go,
+      // and may change the queue (a worker killed there requeues its tasks).
+      const jobs = [
+        ...this.#queue.slice(this.#head),
+        ...this.#workers.unstarted(),
+      ];
+      for (const job of jobs) {
+        if (job === undefined || job.settled) continue;
+        if (job.worker === undefined) job.future.cancel(message);
+        else this.#release(job);
       }
-      this.#workers.forEachUnstarted((job) => this.#release(job));
     }
     this.#checkDrained();
     return wait ? this.#drained! : Promise.resolve();
@@ -175,6 +204,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
     const counts = this.#workers.counts();
     return {
       workers: counts.workers,
+      stoppingWorkers: counts.stopping,
       startingWorkers: counts.starting,
       idleWorkers: counts.idle,
       queued: this.#queued,
@@ -190,12 +220,12 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
 
   onCancel(job: PoolJob): void {
     this.#cancelled++;
-    this.#withdraw(job, "it was cancelled");
+    this.#withdraw(job, "it was cancelled", false);
   }
 
   onTimeout(job: PoolJob, why: string): void {
     this.#failed++;
-    this.#withdraw(job, why);
+    this.#withdraw(job, why, true);
   }
 
   onReady(worker: PoolWorker): void {
@@ -205,9 +235,11 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
   }
 
   // `done` holds job, status and value for each task to settle.
-  onResults(_worker: PoolWorker, done: unknown[]): void {
+  onResults(worker: PoolWorker, done: unknown[]): void {
     // Refill the workers before the callbacks run: queued work starts sooner.
     this.#pump();
+    // A worker with nothing to do takes over work stuck behind a long task.
+    if (worker.inFlight === 0) this.#rebalance();
     for (let i = 0; i < done.length; i += 3) {
       this.#settle(done[i] as PoolJob, done[i + 1] as number, done[i + 2]);
     }
@@ -218,13 +250,13 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
     this.#workers.becameIdle();
   }
 
-  onFreed(_worker: PoolWorker, refused: readonly Refusal[]): void {
+  onRefused(_worker: PoolWorker, refused: readonly Refusal[]): void {
     for (const [job, error] of refused) {
       this.#settleFailed(
         job,
         new DOMException(
           `Cannot ${job.action}: the arguments could not be copied to a worker (${
-            (error as Error).message
+            errorText(error)
           }); pass data that structured clone can copy (no functions, symbols or class instances with private state), or use LocalExecutor to stay in this isolate`,
           "DataCloneError",
         ),
@@ -240,6 +272,11 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
 
   onStartFailure(death: Death): void {
     this.#failQueued(death);
+  }
+
+  onExit(worker: PoolWorker): void {
+    this.#workers.exited(worker);
+    this.#checkDrained();
   }
 
   // --- submitting -------------------------------------------------------
@@ -282,8 +319,12 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
     }
     job.transfer = transfers;
     job.order = ++this.#submitted;
+    if (limits?.timeout !== undefined) {
+      job.timeout = limits.timeout;
+      job.deadline = Date.now() + limits.timeout;
+    }
     if (limits !== undefined && job.settleIfAborted(limits)) return job.future;
-    if (this.#queued > 0 || !this.#workers.assign(job)) {
+    if (this.#queued > 0 || !this.#assign(job)) {
       // A map bounds what it queues itself: maxQueue is for submit and call.
       if (job.mode === MODE_CALL && this.#queued >= this.#maxQueue) {
         throw new QueueFullError(
@@ -313,7 +354,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
         }
         continue;
       }
-      if (!this.#workers.assign(job)) break;
+      if (!this.#assign(job)) break;
       queue[this.#head++] = undefined;
       job.queued = false;
       this.#queued--;
@@ -323,6 +364,67 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
       this.#head = 0;
     }
     if (this.#queued > 0) this.#workers.ensure(this.#queued);
+  }
+
+  #assign(job: PoolJob): boolean {
+    if (!this.#workers.assign(job)) return false;
+    this.#watchdog.arm();
+    return true;
+  }
+
+  // Puts `jobs`, taken from a worker, back at the head of the queue, in the
+  // order they were submitted.
+  #requeue(jobs: PoolJob[]): void {
+    if (jobs.length === 0) return;
+    for (const job of jobs) job.queued = true;
+    jobs.sort((a, b) => a.order - b.order);
+    this.#queue = [...jobs, ...this.#queue.slice(this.#head)];
+    this.#head = 0;
+    this.#queued += jobs.length;
+  }
+
+  // --- watching the workers -----------------------------------------------
+
+  // Every WATCH_MS while workers hold tasks: replaces the workers that do
+  // not take up what they were sent, and hands the tasks waiting behind a
+  // long task to free workers. Returns whether to look again.
+  #look(): boolean {
+    const deadline = Date.now() - UNRESPONSIVE_MS;
+    for (const worker of this.#workers.list()) {
+      if (
+        !worker.dead && worker.unreceivedSince(deadline) && !worker.runsTask()
+      ) {
+        this.#retire(worker, {
+          reason:
+            `stopped taking up work: for ${UNRESPONSIVE_MS} ms it ran none of its tasks and did not receive the ones sent to it (its event loop is blocked by code outside any task, or it stopped listening)`,
+        });
+      }
+    }
+    this.#rebalance();
+    return this.#workers.busy();
+  }
+
+  // Takes the tasks waiting behind a task that has run for STUCK_MS back
+  // from its worker, for the free workers.
+  #rebalance(): void {
+    if (this.#queued > 0 || !this.#workers.anyIdle()) return;
+    const now = Date.now();
+    const taken: PoolJob[] = [];
+    for (const worker of this.#workers.list()) {
+      if (worker.inFlight === 0 || now - worker.lastActive < STUCK_MS) {
+        continue;
+      }
+      for (const job of worker.unstarted(true)) {
+        if (job.batch === 0 || now - job.postedAt < STUCK_MS) continue;
+        if (worker.withdraw(job)) {
+          worker.overdue = true;
+          taken.push(job);
+        }
+      }
+    }
+    if (taken.length === 0) return;
+    this.#requeue(taken);
+    this.#pump();
   }
 
   // --- settling ---------------------------------------------------------
@@ -343,6 +445,10 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
     } else if (status === STATUS_CANCELLED) {
       this.#cancelled++;
       future.cancel(value as string);
+    } else if (status === STATUS_TIMED_OUT) {
+      // The worker reached the deadline a moment before this thread did.
+      this.#failed++;
+      future.setException(timeoutError(job.what, job.timeout));
     }
   }
 
@@ -355,7 +461,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
   }
 
   // Stops the work of a job whose outcome was just decided elsewhere.
-  #withdraw(job: PoolJob, why: string): void {
+  #withdraw(job: PoolJob, why: string, timedOut: boolean): void {
     job.disarm();
     const worker = job.worker;
     if (worker === undefined) {
@@ -367,8 +473,20 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
       }
       return;
     }
-    // Not started: skipped by the worker, or not sent at all.
-    if (worker.cancelUnstarted(job.slot)) return;
+    if (worker.withdraw(job)) {
+      // Not started. A worker that has not even received it while it runs
+      // no task is not going to: it is replaced.
+      if (timedOut && !worker.received(job) && !worker.runsTask()) {
+        this.#retire(worker, {
+          reason:
+            `did not take up ${job.what} before its timeout (${why}), and ran no task: its event loop is blocked by code outside any task, or it stopped listening`,
+        });
+        return;
+      }
+      this.#pump();
+      this.#checkDrained();
+      return;
+    }
     if (worker.markKilled(job.slot)) {
       this.#retire(worker, {
         reason:
@@ -382,12 +500,13 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
   #release(job: PoolJob): void {
     if (job.settled) return;
     const worker = job.worker;
-    if (worker === undefined || worker.cancelUnstarted(job.slot)) {
+    if (worker === undefined || worker.withdraw(job)) {
       // Not started: cancelled without touching a running worker.
       if (worker !== undefined) {
         job.settled = true;
         this.#cancelled++;
         job.disarm();
+        this.#pump();
       }
       job.future.cancel("its result is no longer wanted");
       return;
@@ -408,13 +527,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
         cause,
       }),
     );
-    if (rerun.length > 0) {
-      for (const job of rerun) job.queued = true;
-      rerun.sort((a, b) => a.order - b.order);
-      this.#queue = [...rerun, ...this.#queue.slice(this.#head)];
-      this.#head = 0;
-      this.#queued += rerun.length;
-    }
+    this.#requeue(rerun);
     // A worker that cannot start says nothing good about the next one: with
     // no worker ready, fail the waiting work rather than loop.
     if (!wasReady && !this.#workers.anyReady()) {
@@ -439,13 +552,18 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
 
   // Fails every queued task: `death.reason` completes "<task> failed: …".
   #failQueued(death: Death): void {
-    const jobs = this.#queue.slice(this.#head);
+    const jobs: PoolJob[] = [];
+    for (const job of this.#queue.slice(this.#head)) {
+      if (job === undefined || !job.queued) continue;
+      // Out of the queue before any callback runs: one that cancels a later
+      // job must find it gone, not count it out a second time.
+      job.queued = false;
+      jobs.push(job);
+    }
     this.#queue = [];
     this.#head = 0;
     this.#queued = 0;
     for (const job of jobs) {
-      if (job === undefined || !job.queued) continue;
-      job.queued = false;
       this.#settleFailed(
         job,
         new WorkerDiedError(`${job.what} failed: ${death.reason}`, {
@@ -457,7 +575,22 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
 
   #checkDrained(): void {
     if (!this.#closed || this.#queued > 0 || this.#workers.busy()) return;
+    this.#watchdog.disarm();
     this.#workers.stopAll();
-    this.#resolveDrained?.();
+    if (this.#resolveDrained === undefined) return;
+    if (this.#workers.stopping > 0) {
+      this.#graceTimer ??= setTimeout(this.#drainedNow, SHUTDOWN_GRACE_MS);
+      return;
+    }
+    this.#drainedNow();
   }
+
+  // Shutdown is over: the work is done, and the threads have ended or had
+  // their grace period.
+  #drainedNow = (): void => {
+    clearTimeout(this.#graceTimer);
+    const resolve = this.#resolveDrained;
+    this.#resolveDrained = undefined;
+    resolve?.();
+  };
 }

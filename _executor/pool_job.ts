@@ -22,6 +22,20 @@ export class PoolJob extends Job {
   slot = -1;
   /** What it was expected to cost when handed to its worker (ms). */
   expectedCost = 0;
+  /**
+   * The number of the batch that carried it to its worker (counted per
+   * worker from 1), or 0 while it waits to be posted.
+   */
+  batch = 0;
+  /**
+   * The `Date.now()` by which its timeout passes (0 for none): the worker
+   * interrupts the task's synchronous part there.
+   */
+  deadline = 0;
+  /** Its timeout in milliseconds, for the error if the worker reports it. */
+  timeout = 0;
+  /** When (`Date.now()`) that batch was posted. */
+  postedAt = 0;
   /** Whether its transfer list went to a worker: then it cannot run again. */
   moved = false;
   /** Whether it waits in the pool's queue. */

@@ -6,10 +6,27 @@
 // a batch of tasks is one flat array, not an array of objects.
 
 // Main thread -> worker.
-/** `[INIT, states, moduleUrl | null]`: the first message. */
+/** `[INIT, states, activity, moduleUrl | null]`: the first message. */
 export const INIT = 0;
 /** `[RUN, ...entries]`, `ENTRY_SIZE` values per task, in one flat array. */
 export const RUN = 1;
+/**
+ * `[RUN_DEFERRED, ...entries]`: a batch run from a macrotask, for tasks
+ * expected to take a while. In Deno 2.9 a thread that reaches its heap limit
+ * inside a message handler stops without telling the main thread; from a
+ * macrotask it reports it. A macrotask costs tens of microseconds, so tiny
+ * tasks run in the handler.
+ */
+export const RUN_DEFERRED = 6;
+/** Tasks expected to take this many milliseconds or more run deferred. */
+export const DEFER_MS = 1;
+/**
+ * `[STOP]`: the worker closes as soon as its event loop is free. Deno 2.9
+ * cannot stop a thread in the middle of running code (`terminate()` only
+ * detaches it): a worker the pool stops ends when the code it runs returns,
+ * and its `exit` event says when.
+ */
+export const STOP = 7;
 
 // Worker -> main thread.
 /** `[READY]`: the worker is listening and its module, if any, is loaded. */
@@ -21,8 +38,9 @@ export const CRASHED = 4;
 /** `[CLOSED, results]`: the worker's code called `close()` or `Deno.exit()`. */
 export const CLOSED = 5;
 
-// A task in a RUN batch: slot, key, source, mode, args.
-export const ENTRY_SIZE = 5;
+// A task in a RUN batch: slot, key, source, mode, args, deadline (the
+// `Date.now()` by which its timeout passes, or 0 for none).
+export const ENTRY_SIZE = 6;
 /** Mode of an entry: call the function with the arguments. */
 export const MODE_CALL = 0;
 /** Mode of an entry: `args[0]` is a chunk of items, call the function on each. */
@@ -37,6 +55,11 @@ export const STATUS_ERROR = 1;
 export const STATUS_SKIPPED = 2;
 /** The task (a generator) ended cancelled; the value is a message. */
 export const STATUS_CANCELLED = 3;
+/**
+ * The task's deadline passed while its synchronous part ran, and the worker
+ * interrupted it there (or it passed before the task could start).
+ */
+export const STATUS_TIMED_OUT = 4;
 
 // States of a slot in the shared `Int32Array`. The main thread and the
 // worker move a slot on with compare-and-exchange, so exactly one of them
@@ -55,6 +78,17 @@ export const KILLED = 5;
 
 /** How many tasks one worker holds at most (slots in its shared array). */
 export const MAX_IN_FLIGHT = 128;
+/**
+ * Where, after the slots, the worker counts the RUN messages it has
+ * received: a worker that does not count up the batches sent to it is not
+ * listening, or its event loop is blocked outside any task.
+ */
+export const RECEIVED = MAX_IN_FLIGHT;
+/** The length of the shared `Int32Array`: the slots, then `RECEIVED`. */
+export const STATES_LENGTH = MAX_IN_FLIGHT + 1;
+// The shared `Float64Array` `activity` holds one value: the time
+// (`Date.now()`) at which the worker last began a task or a batch, so that
+// the main thread can tell a worker stuck in a long task from a busy one.
 
 export {
   deserializeError,

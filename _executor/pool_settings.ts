@@ -1,14 +1,11 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
 // The options of a WorkerPool, checked, with their defaults filled in.
 
+import { getHeapStatistics } from "node:v8";
 import { checkCount } from "../_core/checks.ts";
 import { describe } from "../_core/describe.ts";
 import type { WorkerPoolOptions } from "../worker_pool.ts";
-import { refWorker } from "./keep_alive.ts";
 import { MAX_IN_FLIGHT } from "./pool_protocol.ts";
-
-/** Idle timeout when idle workers cannot be kept from holding the process. */
-const FALLBACK_IDLE_MS = 1000;
 
 const ACTION = "create a WorkerPool";
 
@@ -20,6 +17,8 @@ export interface PoolSettings {
   idleTimeout: number;
   moduleUrl: string | null;
   name: string;
+  /** Megabytes of heap per worker. */
+  heapLimit: number;
   /** `undefined`: the pool decides from what tasks cost. */
   tasksPerWorker: number | undefined;
 }
@@ -61,13 +60,18 @@ export function poolSettings(options: WorkerPoolOptions): PoolSettings {
     maxWorkers,
     minWorkers,
     maxQueue,
-    idleTimeout: refWorker === undefined
-      ? Math.min(idle, FALLBACK_IDLE_MS)
-      : idle,
+    idleTimeout: idle,
     moduleUrl: options.module === undefined
       ? null
       : moduleUrlOf(options.module),
     name: options.name ?? "WorkerPool",
+    heapLimit: options.heapLimit === undefined
+      ? defaultHeapLimit()
+      : checkCount(options.heapLimit, {
+        action: ACTION,
+        name: "option heapLimit",
+        min: 1,
+      }),
     tasksPerWorker: options.tasksPerWorker === undefined ? undefined : Math.min(
       checkCount(options.tasksPerWorker, {
         action: ACTION,
@@ -95,4 +99,12 @@ function moduleUrlOf(module: unknown): string {
     );
   }
   return text;
+}
+
+/**
+ * The heap limit of this isolate, in megabytes: what V8 gives a worker
+ * anyway, now as a limit the worker dies of instead of aborting the process.
+ */
+function defaultHeapLimit(): number {
+  return Math.max(1, Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20));
 }

@@ -1,21 +1,26 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
-// One worker of a WorkerPool: the Web Worker, the slots of the tasks it holds
+// One worker of a WorkerPool: its thread, the slots of the tasks it holds
 // (their states shared with the worker script through an `Int32Array`), the
 // batch of tasks waiting to be posted to it, and the messages it sends back.
 // What happens to it is reported to the pool through a `WorkerOwner`; which
 // task goes to which worker is the pool's choice.
 
 import { describe } from "../_core/describe.ts";
-import { type Batch, type Piece, postBatch } from "../_core/post_batch.ts";
+import {
+  type Batch,
+  type MessageTarget,
+  type Piece,
+  postBatch,
+} from "../_core/post_batch.ts";
 import type { CostModel } from "./cost_model.ts";
 import { ERROR_CLASSES } from "./errors.ts";
 import { type FunctionRegistry, SentFunctions } from "./function_registry.ts";
-import { refWorker } from "./keep_alive.ts";
 import type { PoolJob } from "./pool_job.ts";
 import {
   CANCELLED,
   CLOSED,
   CRASHED,
+  DEFER_MS,
   deserializeError,
   FREE,
   INIT,
@@ -23,13 +28,18 @@ import {
   MAX_IN_FLIGHT,
   PENDING,
   READY,
+  RECEIVED,
   RESULT_SIZE,
   RESULTS,
   RUN,
+  RUN_DEFERRED,
   type SerializedError,
   STARTED,
+  STATES_LENGTH,
   STATUS_SKIPPED,
+  STOP,
 } from "./pool_protocol.ts";
+import { startThread, type Thread } from "./thread.ts";
 
 /**
  * How long a worker stays referenced after its last task. Unreferencing at
@@ -59,13 +69,12 @@ export interface WorkerOwner {
   onResults(worker: PoolWorker, done: unknown[]): void;
   /** The worker holds no task any more. */
   onIdle(worker: PoolWorker): void;
-  /**
-   * Slots were freed without a result: tasks cancelled before they could be
-   * posted, and the `refused` ones, whose arguments could not be posted.
-   */
-  onFreed(worker: PoolWorker, refused: readonly Refusal[]): void;
-  /** The worker crashed, closed itself, or could not start. */
+  /** Tasks were handed back: their arguments could not be posted. */
+  onRefused(worker: PoolWorker, refused: readonly Refusal[]): void;
+  /** The worker crashed, closed itself, ran out of memory, or could not start. */
   onDeath(worker: PoolWorker, death: Death): void;
+  /** The worker's thread ended. */
+  onExit(worker: PoolWorker): void;
 }
 
 /** How to start a worker. */
@@ -76,6 +85,8 @@ export interface PoolWorkerOptions {
   name: string;
   /** The module whose exports `call` runs, or `null`. */
   moduleUrl: string | null;
+  /** Megabytes of heap the worker may use. */
+  heapLimit: number;
   /** Where the cost of each finished task is counted. */
   costs: CostModel;
   /** The sources of the submitted functions. */
@@ -90,7 +101,6 @@ export interface Leftovers {
   failed: PoolJob[];
 }
 
-const NO_REFUSALS: readonly Refusal[] = [];
 const NO_JOBS: PoolJob[] = [];
 const NOTHING: unknown[] = [];
 
@@ -99,39 +109,57 @@ interface Waiter {
   reject(error: unknown): void;
 }
 
-/** One Web Worker of a pool, and the tasks it holds. */
+/** One worker thread of a pool, and the tasks it holds. */
 export class PoolWorker {
   readonly #owner: WorkerOwner;
-  readonly #worker: Worker;
+  readonly #thread: Thread;
   readonly #states: Int32Array;
-  readonly #jobs: (PoolJob | undefined)[] = new Array(MAX_IN_FLIGHT);
+  readonly #activity: Float64Array;
+  // A job, or `null` for a slot whose task was withdrawn after it was
+  // posted: the slot stays taken until the worker says it skipped it.
+  readonly #jobs: (PoolJob | null | undefined)[] = new Array(MAX_IN_FLIGHT);
   readonly #freeSlots: number[] = [];
   readonly #costs: CostModel;
   readonly #sent: SentFunctions;
   readonly #batch: OutgoingBatch;
-  #outbox: PoolJob[] = [];
+  readonly #heapLimit: number;
+  #outbox: number[] = [];
   #ready = false;
   #dead = false;
+  #exited = false;
   #referenced = true;
   #inFlight = 0;
   #load = 0;
   #idleSince = 0;
+  #posted = 0;
+  // Batch number and time posted (`Date.now()`), in pairs, for the batches
+  // the worker may not have received yet.
+  #postLog: number[] = [];
   #waiters: Waiter[] = [];
+  /**
+   * Set when its waiting tasks were taken back because it was stuck in a
+   * long task: no task goes to it until it answers again.
+   */
+  overdue = false;
 
   /**
    * Starts a worker.
    *
-   * @throws What `new Worker()` throws.
+   * @throws What starting a thread throws.
    */
   constructor(owner: WorkerOwner, options: PoolWorkerOptions) {
-    const worker = new Worker(options.url, {
-      type: "module",
+    const thread = startThread(options.url, {
       name: options.name,
+      heapLimit: options.heapLimit,
     });
     this.#owner = owner;
-    this.#worker = worker;
+    this.#thread = thread;
+    this.#heapLimit = options.heapLimit;
     this.#states = new Int32Array(
-      new SharedArrayBuffer(MAX_IN_FLIGHT * Int32Array.BYTES_PER_ELEMENT),
+      new SharedArrayBuffer(STATES_LENGTH * Int32Array.BYTES_PER_ELEMENT),
+    );
+    this.#activity = new Float64Array(
+      new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT),
     );
     this.#costs = options.costs;
     this.#sent = new SentFunctions(options.functions);
@@ -139,15 +167,22 @@ export class PoolWorker {
     for (let slot = MAX_IN_FLIGHT - 1; slot >= 0; slot--) {
       this.#freeSlots.push(slot);
     }
-    worker.onmessage = (event) => this.#onMessage(event.data);
-    worker.onerror = (event) => {
-      event.preventDefault();
-      this.#die({ reason: `failed: ${event.message}` });
-    };
-    worker.onmessageerror = () => {
+    thread.on("message", (message: unknown[]) => this.#onMessage(message));
+    thread.on("error", (error: unknown) => this.#onError(error));
+    thread.on("messageerror", () => {
       this.#die({ reason: "sent a message that could not be read" });
-    };
-    worker.postMessage([INIT, this.#states, options.moduleUrl]);
+    });
+    thread.on("exit", (code: number) => {
+      this.#die({ reason: `exited with code ${code}` });
+      this.#exited = true;
+      this.#owner.onExit(this);
+    });
+    thread.postMessage([
+      INIT,
+      this.#states,
+      this.#activity,
+      options.moduleUrl,
+    ]);
   }
 
   /** Whether it started and is not dead. */
@@ -155,9 +190,14 @@ export class PoolWorker {
     return this.#ready;
   }
 
-  /** Whether it was terminated. */
+  /** Whether it was stopped, or died: it takes no more work. */
   get dead(): boolean {
     return this.#dead;
+  }
+
+  /** Whether its thread has ended. */
+  get exited(): boolean {
+    return this.#exited;
   }
 
   /** How many tasks it holds. */
@@ -180,6 +220,11 @@ export class PoolWorker {
     return this.#idleSince;
   }
 
+  /** When (`Date.now()`) it last began a task or a batch. */
+  get lastActive(): number {
+    return this.#activity[0];
+  }
+
   /** Resolves once it is ready; rejects if it dies first. */
   whenReady(): Promise<void> {
     return new Promise((resolve, reject) =>
@@ -198,21 +243,31 @@ export class PoolWorker {
     this.#jobs[slot] = job;
     job.worker = this;
     job.slot = slot;
+    job.batch = 0;
     job.expectedCost = expectedCost;
     Atomics.store(this.#states, slot, PENDING);
     if (this.#inFlight++ === 0 && !this.#referenced) this.#ref(true);
     this.#load += expectedCost;
-    return this.#outbox.push(job) === 1;
+    return this.#outbox.push(slot) === 1;
   }
 
   /**
-   * Marks the task in `slot` to be skipped if it has not started.
+   * Takes `job` back if it has not started: the worker will skip it, and it
+   * no longer counts as this worker's.
    *
    * @returns Whether it had not started.
    */
-  cancelUnstarted(slot: number): boolean {
-    return Atomics.compareExchange(this.#states, slot, PENDING, CANCELLED) ===
-      PENDING;
+  withdraw(job: PoolJob): boolean {
+    const slot = job.slot;
+    if (
+      Atomics.compareExchange(this.#states, slot, PENDING, CANCELLED) !==
+        PENDING
+    ) return false;
+    // Its slot is freed when the worker skips it, or when the batch that
+    // would have carried it goes.
+    this.#jobs[slot] = null;
+    this.#forget(job);
+    return true;
   }
 
   /**
@@ -225,66 +280,120 @@ export class PoolWorker {
       STARTED;
   }
 
-  /** Calls `fn` with each task it holds that has not started. */
-  forEachUnstarted(fn: (job: PoolJob) => void): void {
-    for (const job of this.#jobs) {
-      if (
-        job !== undefined && Atomics.load(this.#states, job.slot) === PENDING
-      ) {
-        fn(job);
+  /** Whether one of its tasks has started and not finished. */
+  runsTask(): boolean {
+    for (let slot = 0; slot < MAX_IN_FLIGHT; slot++) {
+      if (this.#jobs[slot] && Atomics.load(this.#states, slot) === STARTED) {
+        return true;
       }
     }
+    return false;
+  }
+
+  /**
+   * Whether the batch that carried `job` has reached the worker, or `job`
+   * was not posted yet.
+   */
+  received(job: PoolJob): boolean {
+    return job.batch === 0 ||
+      Atomics.load(this.#states, RECEIVED) >= job.batch;
+  }
+
+  /**
+   * The tasks it holds that have not started, oldest first; with `movable`,
+   * only those whose buffers did not move to it.
+   */
+  unstarted(movable = false): PoolJob[] {
+    const jobs: PoolJob[] = [];
+    for (const job of this.#jobs) {
+      if (
+        job && (!movable || !job.moved) &&
+        Atomics.load(this.#states, job.slot) === PENDING
+      ) jobs.push(job);
+    }
+    return jobs.sort((a, b) => a.order - b.order);
+  }
+
+  /**
+   * Whether a batch posted to it at `deadline` (`Date.now()`) or before has
+   * not reached it yet.
+   */
+  unreceivedSince(deadline: number): boolean {
+    this.#trimPostLog();
+    const log = this.#postLog;
+    return log.length > 0 && log[1] <= deadline;
   }
 
   /** Posts the tasks handed to it since the last batch, in one message. */
   send(): void {
-    const jobs = this.#outbox;
+    const slots = this.#outbox;
     this.#outbox = [];
     // One flat array: [RUN, ...entries]; every nested array costs time to clone.
     const message: unknown[] = [RUN];
     let transfers: Transferable[] | undefined;
-    let sending = jobs;
-    for (let i = 0; i < jobs.length; i++) {
-      const job = jobs[i];
-      if (Atomics.load(this.#states, job.slot) !== PENDING) {
-        // Cancelled before it was sent: the worker never hears of it.
-        if (sending === jobs) sending = jobs.slice(0, i);
-        this.#freeSlot(job);
+    const jobs: PoolJob[] = [];
+    let expected = 0;
+    for (const slot of slots) {
+      const job = this.#jobs[slot];
+      if (!job || Atomics.load(this.#states, slot) !== PENDING) {
+        // Withdrawn before it was sent: the worker never hears of it.
+        this.#freeSlot(slot);
         continue;
       }
-      if (sending !== jobs) sending.push(job);
+      jobs.push(job);
+      expected += job.expectedCost;
       const key = job.key;
-      message.push(job.slot, key, this.#sent.inBatch(key), job.mode, job.args);
+      message.push(
+        slot,
+        key,
+        this.#sent.inBatch(key),
+        job.mode,
+        job.args,
+        job.deadline,
+      );
       if (job.transfer !== undefined) {
         transfers ??= [];
         for (const item of job.transfer) transfers.push(item);
       }
     }
-    if (sending.length === 0) {
-      this.#owner.onFreed(this, NO_REFUSALS);
-      return;
-    }
+    if (jobs.length === 0) return;
+    if (expected >= DEFER_MS) message[0] = RUN_DEFERRED;
     const batch = this.#batch;
     batch.message = message;
     batch.transfer = transfers;
-    batch.jobs = sending;
-    const whole = postBatch(this.#worker, batch);
+    batch.jobs = jobs;
+    // A thread's postMessage takes what a Web Worker's does.
+    const whole = postBatch(this.#thread as unknown as MessageTarget, batch);
     // The batch must not keep the arguments alive until the next one.
     batch.message = NOTHING;
     batch.transfer = undefined;
     batch.jobs = NO_JOBS;
-    if (!whole) {
-      const refusals = batch.refusals;
-      batch.refusals = [];
-      for (const [job] of refusals) this.#freeSlot(job);
-      this.#owner.onFreed(this, refusals);
+    const now = Date.now();
+    if (whole) {
+      const number = ++this.#posted;
+      this.#postLog.push(number, now);
+      for (const job of jobs) {
+        job.batch = number;
+        job.postedAt = now;
+        job.moved = job.transfer !== undefined;
+      }
+      this.#sent.batchPosted();
       return;
     }
-    this.#sent.batchPosted();
-    if (transfers !== undefined) {
-      for (const job of sending) job.moved = job.transfer !== undefined;
+    // Refused as a whole: each task that could go went as a batch of its own.
+    for (const job of batch.alone) {
+      job.batch = ++this.#posted;
+      job.postedAt = now;
+      this.#postLog.push(job.batch, now);
     }
-    if (sending !== jobs) this.#owner.onFreed(this, NO_REFUSALS);
+    batch.alone = [];
+    const refusals = batch.refusals;
+    batch.refusals = [];
+    for (const [job] of refusals) {
+      this.#freeSlot(job.slot);
+      this.#forget(job);
+    }
+    if (refusals.length > 0) this.#owner.onRefused(this, refusals);
   }
 
   /**
@@ -299,53 +408,87 @@ export class PoolWorker {
     return false;
   }
 
-  /** Terminates it while it holds no task: it is idle, or the pool is done. */
+  /** Stops it while it holds no task: it is idle, or the pool is done. */
   stop(): void {
     if (this.#dead) return;
     this.#dead = true;
-    this.#worker.terminate();
+    this.#ready = false;
+    this.#close();
     for (const waiter of this.#waiters) waiter.resolve();
     this.#waiters = [];
   }
 
   /**
-   * Terminates it after it died, or to stop a task running in it. Those
-   * waiting for it to start get `error`.
+   * Stops it after it died, or to stop a task running in it. Those waiting
+   * for it to start get `error`.
    *
    * @returns The tasks it held whose outcome is not decided.
    */
   retire(error: unknown): Leftovers {
     this.#dead = true;
     this.#ready = false;
-    this.#worker.terminate();
     this.#outbox = [];
     const leftovers: Leftovers = { rerun: [], failed: [] };
     for (let slot = 0; slot < MAX_IN_FLIGHT; slot++) {
       const job = this.#jobs[slot];
-      if (job === undefined) continue;
       this.#jobs[slot] = undefined;
+      if (!job) continue;
       job.worker = undefined;
       job.slot = -1;
       if (job.settled || job.future.done()) continue;
       // Buffers moved to the dead worker are gone: such a task cannot rerun.
-      if (this.cancelUnstarted(slot) && !job.moved) leftovers.rerun.push(job);
+      const unstarted = Atomics.compareExchange(
+        this.#states,
+        slot,
+        PENDING,
+        CANCELLED,
+      ) === PENDING;
+      if (unstarted && !job.moved) leftovers.rerun.push(job);
       else leftovers.failed.push(job);
     }
     this.#inFlight = 0;
     this.#load = 0;
+    this.#close();
     for (const waiter of this.#waiters) waiter.reject(error);
     this.#waiters = [];
     return leftovers;
+  }
+
+  // Asks the thread to close once its event loop is free. Deno 2.9 cannot
+  // stop a thread in the middle of running code (`terminate()` only detaches
+  // it, leaving a loop to spin on), so the thread is told to close instead,
+  // and unreferenced so that it holds no process open meanwhile; its `exit`
+  // event says when it has ended.
+  #close(): void {
+    if (this.#exited) return;
+    this.#thread.postMessage([STOP]);
+    this.#thread.unref();
+    this.#referenced = false;
   }
 
   #die(death: Death): void {
     if (!this.#dead) this.#owner.onDeath(this, death);
   }
 
+  #onError(error: unknown): void {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === "ERR_WORKER_OUT_OF_MEMORY") {
+      this.#die({
+        reason:
+          `ran out of memory (its heap limit is ${this.#heapLimit} MB; raise the pool's heapLimit option, or give the task less data)`,
+        cause: error,
+      });
+      return;
+    }
+    const text = error instanceof Error ? error.message : describe(error);
+    this.#die({ reason: `failed: ${text}`, cause: error });
+  }
+
   #onMessage(message: unknown[]): void {
     if (this.#dead) return;
     switch (message[0]) {
       case RESULTS:
+        this.overdue = false;
         this.#onResults(message);
         break;
       case READY:
@@ -379,25 +522,43 @@ export class PoolWorker {
 
   // `results` is [RESULTS, ...results], RESULT_SIZE values each.
   #onResults(results: unknown[]): void {
+    this.#trimPostLog();
     const done: unknown[] = [];
     for (let i = 1; i < results.length; i += RESULT_SIZE) {
-      const job = this.#jobs[results[i] as number];
+      const slot = results[i] as number;
+      const job = this.#jobs[slot];
       if (job === undefined) continue;
+      this.#jobs[slot] = undefined;
+      this.#freeSlot(slot);
+      // A task withdrawn after it was posted: the worker skipped it.
+      if (job === null) continue;
       const status = results[i + 1] as number;
       if (status !== STATUS_SKIPPED) {
         this.#costs.record(job.key, results[i + 3] as number);
       }
-      this.#freeSlot(job);
+      this.#forget(job);
       if (!job.settled) done.push(job, status, results[i + 2]);
     }
     this.#owner.onResults(this, done);
   }
 
-  #freeSlot(job: PoolJob): void {
-    const slot = job.slot;
+  #trimPostLog(): void {
+    const log = this.#postLog;
+    if (log.length === 0) return;
+    const received = Atomics.load(this.#states, RECEIVED);
+    let drop = 0;
+    while (drop < log.length && log[drop] <= received) drop += 2;
+    if (drop > 0) log.splice(0, drop);
+  }
+
+  #freeSlot(slot: number): void {
     this.#jobs[slot] = undefined;
     Atomics.store(this.#states, slot, FREE);
     this.#freeSlots.push(slot);
+  }
+
+  // `job` no longer counts as this worker's.
+  #forget(job: PoolJob): void {
     job.worker = undefined;
     job.slot = -1;
     this.#load -= job.expectedCost;
@@ -409,23 +570,24 @@ export class PoolWorker {
   }
 
   #ref(ref: boolean): void {
-    if (refWorker === undefined || this.#referenced === ref || this.#dead) {
-      return;
-    }
+    if (this.#referenced === ref || this.#dead) return;
     this.#referenced = ref;
-    refWorker(this.#worker, ref);
+    if (ref) this.#thread.ref();
+    else this.#thread.unref();
   }
 }
 
 /**
  * A worker's batch as `postBatch` takes it, made once per worker: if the
  * batch is refused, its tasks are posted one by one, and those whose
- * arguments cannot go are freed and handed back.
+ * arguments cannot go are handed back.
  */
 class OutgoingBatch implements Batch<PoolJob> {
   message: unknown[] = NOTHING;
   transfer: Transferable[] | undefined = undefined;
   jobs: PoolJob[] = NO_JOBS;
+  /** The tasks that went as messages of their own, in order. */
+  alone: PoolJob[] = [];
   refusals: Refusal[] = [];
   readonly #sent: SentFunctions;
 
@@ -437,12 +599,13 @@ class OutgoingBatch implements Batch<PoolJob> {
     this.#sent.batchRefused();
     for (const job of this.jobs) {
       const message = [
-        RUN,
+        job.expectedCost >= DEFER_MS ? RUN_DEFERRED : RUN,
         job.slot,
         job.key,
         this.#sent.alone(job.key),
         job.mode,
         job.args,
+        job.deadline,
       ];
       yield [job, message, job.transfer];
     }
@@ -451,6 +614,7 @@ class OutgoingBatch implements Batch<PoolJob> {
   posted(job: PoolJob): void {
     this.#sent.postedAlone(job.key);
     job.moved = job.transfer !== undefined;
+    this.alone.push(job);
   }
 
   refused(job: PoolJob, error: unknown): void {

@@ -1,5 +1,6 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
-// The script each WorkerPool worker runs. It receives batches of tasks, runs
+// The script each WorkerPool worker runs (in a `node:worker_threads` thread,
+// which has a Web Worker's globals). It receives batches of tasks, runs
 // each one that the main thread has not cancelled in the meantime (decided
 // with compare-and-exchange on a shared array, so a task starts at most
 // once), and posts results back in batches. A generator function runs as a
@@ -10,7 +11,9 @@
 // fail the tasks that were running here, rerun those that never started, and
 // start a new worker.
 
+import vm from "node:vm";
 import {
+  describe,
   isAsyncGenerator,
   isGeneratorLike,
   isThenable,
@@ -24,15 +27,19 @@ import {
   MODE_CHUNK,
   PENDING,
   READY,
+  RECEIVED,
   RESULT_SIZE,
   RESULTS,
   RUN,
+  RUN_DEFERRED,
   serializeError,
   STARTED,
   STATUS_CANCELLED,
   STATUS_ERROR,
   STATUS_OK,
   STATUS_SKIPPED,
+  STATUS_TIMED_OUT,
+  STOP,
 } from "./pool_protocol.ts";
 import { transfer, unwrapTransfer } from "./transfer.ts";
 import {
@@ -46,7 +53,6 @@ import { Task } from "../task.ts";
 
 interface WorkerScope {
   postMessage(message: unknown, transfer?: Transferable[]): void;
-  onmessage: ((event: MessageEvent) => void) | null;
   close(): void;
   addEventListener(type: string, listener: (event: Event) => void): void;
 }
@@ -56,10 +62,15 @@ type AnyFunction = (...args: unknown[]) => unknown;
 const scope = globalThis as unknown as WorkerScope;
 const realClose = scope.close.bind(scope);
 
+// Code written for Web Workers says `self`, which a thread of
+// node:worker_threads lacks: the pool's modules and functions keep it.
+(globalThis as { self?: unknown }).self ??= globalThis;
+
 /** After this many milliseconds of running a batch, results are sent early. */
 const FLUSH_MS = 1;
 
 let states: Int32Array;
+let activity: Float64Array;
 let moduleUrl: string | null = null;
 let moduleExports: Record<string, unknown> | undefined;
 let moduleError: unknown;
@@ -75,6 +86,10 @@ let outLists: (Transferable[] | undefined)[] = [];
 let flushQueued = false;
 let inBatch = false;
 let closing = false;
+// Batches received and not run yet: deferred ones run from a macrotask (see
+// RUN_DEFERRED), and those received after them wait their turn.
+let inbox: unknown[][] = [];
+let runQueued = false;
 
 // The results being posted, as `postBatch` takes them, made once. If the
 // batch is refused, the results go one by one, and one that cannot be
@@ -98,7 +113,7 @@ class ResultBatch implements Batch<unknown[]> {
     one[3] = serializeError(
       new DOMException(
         `Cannot return the task's result: it could not be copied back from the worker (${
-          (error as Error).message
+          error instanceof Error ? error.message : describe(error)
         }); return data that structured clone can copy (no functions, symbols or class instances with private state)`,
         "DataCloneError",
       ),
@@ -109,11 +124,32 @@ class ResultBatch implements Batch<unknown[]> {
 
 const batch = new ResultBatch();
 
-scope.onmessage = (event: MessageEvent) => {
-  const message = event.data as unknown[];
-  if (message[0] === RUN) runBatch(message);
-  else if (message[0] === INIT) init(message);
-};
+// A listener, not `onmessage`: code that sets `onmessage = null` must not
+// leave the worker deaf to the pool.
+scope.addEventListener("message", (event: Event) => {
+  const message = (event as MessageEvent).data as unknown[];
+  const kind = message[0];
+  if (kind === RUN || kind === RUN_DEFERRED) {
+    Atomics.add(states, RECEIVED, 1);
+    if (kind === RUN && !runQueued) {
+      runBatch(message);
+      return;
+    }
+    inbox.push(message);
+    if (!runQueued) {
+      runQueued = true;
+      setImmediate(runInbox);
+    }
+  } else if (kind === STOP) realClose();
+  else if (kind === INIT) init(message);
+});
+
+function runInbox(): void {
+  runQueued = false;
+  const batches = inbox;
+  inbox = [];
+  for (const batch of batches) runBatch(batch);
+}
 
 scope.addEventListener("error", (event) => {
   event.preventDefault();
@@ -141,7 +177,8 @@ if (typeof Deno === "object") {
 
 function init(message: unknown[]): void {
   states = message[1] as Int32Array;
-  moduleUrl = message[2] as string | null;
+  activity = message[2] as Float64Array;
+  moduleUrl = message[3] as string | null;
   if (moduleUrl === null) {
     post(scope, [READY]);
     return;
@@ -154,7 +191,9 @@ function init(message: unknown[]): void {
 
 // `entries` is [RUN, ...entries], ENTRY_SIZE values each.
 function runBatch(entries: unknown[]): void {
+  if (closing) return;
   inBatch = true;
+  activity[0] = Date.now();
   let taskStart = performance.now();
   let lastFlush = taskStart;
   for (let i = 1; i < entries.length && !closing; i += ENTRY_SIZE) {
@@ -171,17 +210,26 @@ function runBatch(entries: unknown[]): void {
       push(slot, STATUS_SKIPPED, undefined, 0, false);
       continue;
     }
+    activity[0] = Date.now();
     const chunk = entries[i + 3] === MODE_CHUNK;
+    const deadline = entries[i + 5] as number;
     let value: unknown;
     let ok = true;
     try {
       const fn = resolve(key);
       const args = entries[i + 4] as unknown[];
-      value = chunk ? runChunk(fn, args[0] as unknown[]) : fn(...args);
-      value = asTask(value);
+      value = deadline === 0
+        ? runTask(fn, args, chunk)
+        : runBounded(fn, args, chunk, deadline);
     } catch (error) {
       ok = false;
       value = error;
+    }
+    if (value === TIMED_OUT) {
+      const now = performance.now();
+      push(slot, STATUS_TIMED_OUT, undefined, now - taskStart, false);
+      taskStart = now;
+      continue;
     }
     const now = performance.now();
     settle(slot, key, chunk, ok, value, now - taskStart);
@@ -196,6 +244,46 @@ function runBatch(entries: unknown[]): void {
   if (closing) {
     post(scope, [CLOSED]);
     realClose();
+  }
+}
+
+function runTask(fn: AnyFunction, args: unknown[], chunk: boolean): unknown {
+  return asTask(chunk ? runChunk(fn, args[0] as unknown[]) : fn(...args));
+}
+
+// A task with a timeout runs its synchronous part under node:vm's timeout,
+// which interrupts even a `for (;;)` in this thread: the only way Deno 2.9
+// offers to stop running code (`terminate()` from outside does not).
+const TIMED_OUT = Symbol("timed out");
+const THUNK = Symbol.for("@frontier/generators/pool-task");
+const bounded = new vm.Script(
+  `globalThis[Symbol.for("@frontier/generators/pool-task")]()`,
+);
+let thunkArgs: [AnyFunction, unknown[], boolean] | undefined;
+(globalThis as Record<symbol, unknown>)[THUNK] = () => {
+  const [fn, args, chunk] = thunkArgs!;
+  thunkArgs = undefined;
+  return runTask(fn, args, chunk);
+};
+
+function runBounded(
+  fn: AnyFunction,
+  args: unknown[],
+  chunk: boolean,
+  deadline: number,
+): unknown {
+  const left = deadline - Date.now();
+  if (left <= 0) return TIMED_OUT;
+  thunkArgs = [fn, args, chunk];
+  try {
+    return bounded.runInThisContext({ timeout: Math.ceil(left) });
+  } catch (error) {
+    if (
+      (error as { code?: unknown })?.code === "ERR_SCRIPT_EXECUTION_TIMEOUT"
+    ) {
+      return TIMED_OUT;
+    }
+    throw error;
   }
 }
 

@@ -7,7 +7,7 @@
 import { describe } from "../_core/describe.ts";
 import { BUDGET_MS, type CostModel } from "./cost_model.ts";
 import type { FunctionRegistry } from "./function_registry.ts";
-import { refWorker, unrefTimer } from "./keep_alive.ts";
+import { unrefTimer } from "./unref_timer.ts";
 import type { PoolJob } from "./pool_job.ts";
 import type { PoolSettings } from "./pool_settings.ts";
 import {
@@ -35,7 +35,10 @@ export interface WorkerSetOptions {
 
 /** Counts of workers, for the pool's stats. */
 export interface WorkerCounts {
+  /** Threads alive: live workers, and stopped ones still running code. */
   workers: number;
+  /** Stopped workers whose thread has not ended yet. */
+  stopping: number;
   starting: number;
   idle: number;
   /** Tasks the workers hold. */
@@ -50,9 +53,11 @@ export class WorkerSet {
   readonly #settings: PoolSettings;
   readonly #costs: CostModel;
   readonly #functions: FunctionRegistry;
-  // Without unref, idle workers would hold the process: none are kept.
   readonly #keep: number;
   readonly #workers: PoolWorker[] = [];
+  // Stopped workers whose thread has not ended: it runs code that could not
+  // be interrupted, and closes when that returns.
+  readonly #stopping = new Set<PoolWorker>();
   #dirty: PoolWorker[] = [];
   #flushQueued = false;
   #started = 0;
@@ -66,7 +71,7 @@ export class WorkerSet {
     this.#settings = options.settings;
     this.#costs = options.costs;
     this.#functions = options.functions;
-    this.#keep = refWorker === undefined ? 0 : options.settings.minWorkers;
+    this.#keep = options.settings.minWorkers;
   }
 
   /** How many workers are live, starting ones included. */
@@ -89,7 +94,14 @@ export class WorkerSet {
       if (!worker.ready) starting++;
       else if (worker.inFlight === 0) idle++;
     }
-    return { workers: this.#workers.length, starting, idle, running };
+    const stopping = this.#stopping.size;
+    return {
+      workers: this.#workers.length + stopping,
+      stopping,
+      starting,
+      idle,
+      running,
+    };
   }
 
   /** Whether any worker holds a task. */
@@ -103,6 +115,18 @@ export class WorkerSet {
     return this.#workers.some((worker) => worker.ready);
   }
 
+  /** Whether a ready worker holds no task. */
+  anyIdle(): boolean {
+    return this.#workers.some((worker) =>
+      worker.ready && worker.inFlight === 0 && !worker.overdue
+    );
+  }
+
+  /** The live workers, as they are now. */
+  list(): PoolWorker[] {
+    return [...this.#workers];
+  }
+
   /**
    * Hands `job` to the least loaded ready worker, if one can take it now; it
    * is posted in a microtask, with the other tasks handed to that worker.
@@ -113,7 +137,7 @@ export class WorkerSet {
     const perWorker = this.#settings.tasksPerWorker;
     let best: PoolWorker | undefined;
     for (const worker of this.#workers) {
-      if (!worker.ready || !worker.hasFreeSlot) continue;
+      if (!worker.ready || !worker.hasFreeSlot || worker.overdue) continue;
       if (perWorker === undefined) {
         if (best === undefined || worker.load < best.load) best = worker;
       } else if (
@@ -165,6 +189,7 @@ export class WorkerSet {
         url: WORKER_URL,
         name: `${this.#settings.name} worker ${index}`,
         moduleUrl: this.#settings.moduleUrl,
+        heapLimit: this.#settings.heapLimit,
         costs: this.#costs,
         functions: this.#functions,
       });
@@ -202,20 +227,20 @@ export class WorkerSet {
    * start, and no more workers start for `minWorkers` alone.
    */
   remove(worker: PoolWorker): boolean {
-    this.#workers.splice(this.#workers.indexOf(worker), 1);
+    this.#forget(worker);
     if (worker.ready) return true;
     this.#startFailures++;
     return false;
   }
 
-  /** Calls `fn` with each task the workers hold that has not started. */
-  forEachUnstarted(fn: (job: PoolJob) => void): void {
-    for (const worker of [...this.#workers]) worker.forEachUnstarted(fn);
+  /** The tasks the workers hold that have not started. */
+  unstarted(): PoolJob[] {
+    return this.#workers.flatMap((worker) => worker.unstarted());
   }
 
   /** A worker became idle: unreference it soon, and maybe stop it later. */
   becameIdle(): void {
-    if (this.#unrefTimer === undefined && refWorker !== undefined) {
+    if (this.#unrefTimer === undefined) {
       this.#unrefTimer = setTimeout(this.#unrefIdle, UNREF_DELAY_MS);
       unrefTimer(this.#unrefTimer);
     }
@@ -246,11 +271,28 @@ export class WorkerSet {
     for (const worker of dirty) if (!worker.dead) worker.send();
   };
 
-  // Terminates a worker that holds no work (idle, or the pool is done).
+  /** `worker`'s thread ended. */
+  exited(worker: PoolWorker): void {
+    this.#stopping.delete(worker);
+  }
+
+  /** How many stopped workers' threads have not ended yet. */
+  get stopping(): number {
+    return this.#stopping.size;
+  }
+
+  // A worker is no longer live; until its thread ends, it is stopping.
+  #forget(worker: PoolWorker): void {
+    const index = this.#workers.indexOf(worker);
+    if (index >= 0) this.#workers.splice(index, 1);
+    if (!worker.exited) this.#stopping.add(worker);
+  }
+
+  // Stops a worker that holds no work (idle, or the pool is done).
   #stop(worker: PoolWorker): void {
     if (worker.dead) return;
     worker.stop();
-    this.#workers.splice(this.#workers.indexOf(worker), 1);
+    this.#forget(worker);
   }
 
   #unrefIdle = (): void => {

@@ -3,20 +3,24 @@
  * WorkerPool against its floor and its peers, in one run so that the ratios
  * compare like with like on a noisy machine:
  *
- * - one task at a time (the round trip), against a bare Web Worker ping-pong,
- *   npm:piscina and npm:tinypool, one worker each;
+ * - one task at a time (the round trip), against the floor of the mechanism
+ *   the pool uses (a bare `node:worker_threads` thread, the baseline), a bare
+ *   Web Worker, npm:piscina and npm:tinypool, one worker each;
  * - 10,000 tiny tasks with all of them in flight, two workers each, against
- *   piscina (the baseline), tinypool and bare Workers sent one message per
- *   task;
+ *   piscina (the baseline), tinypool, and bare threads and bare Web Workers
+ *   sent one message per task;
  * - the tutorial's part 5: `compute_fibs(35)` twice in sequence in this
- *   isolate, against two inlined futures in parallel on a 2-worker pool; and
- *   on a machine with more cores, one per core.
+ *   isolate, against two inlined futures in parallel on a 2-worker pool, with
+ *   two bare threads and two bare Web Workers each computing a whole
+ *   `compute_fibs(35)` from one message as the parallel floor; and on a
+ *   machine with more cores, one per core.
  *
  * Run with `deno bench -A bench/worker_pool_bench.ts`.
  *
  * @module
  */
 
+import { Worker as Thread } from "node:worker_threads";
 import { Piscina } from "piscina";
 import Tinypool from "tinypool";
 import { gather } from "../future.ts";
@@ -27,12 +31,13 @@ const TASKS = 10_000;
 const CORES = navigator.hardwareConcurrency;
 const nodeWorker = new URL("./_node_pool_worker.mjs", import.meta.url).href;
 const echoWorker = new URL("./_echo_worker.ts", import.meta.url);
+const echoThread = new URL("./_pool_echo_thread.ts", import.meta.url);
 
 const add = (a: number, b: number) => a + b;
 
 // --- contenders ------------------------------------------------------------
 
-/** Bare Web Workers that add two numbers per message: the floor. */
+/** Bare Web Workers that add two numbers per message. */
 class BareWorkers {
   #workers: Worker[];
   #next = 0;
@@ -56,6 +61,34 @@ class BareWorkers {
   }
   terminate(): void {
     for (const worker of this.#workers) worker.terminate();
+  }
+}
+
+/**
+ * Bare `node:worker_threads` threads that add two numbers per message: the
+ * floor of the mechanism WorkerPool uses.
+ */
+class BareThreads {
+  #threads: Thread[];
+  #next = 0;
+  #waiting: ((sum: number) => void)[] = [];
+  constructor(count: number) {
+    this.#threads = Array.from({ length: count }, () => {
+      const thread = new Thread(echoThread);
+      thread.on("message", (sum: number) => this.#waiting.shift()!(sum));
+      return thread;
+    });
+  }
+  run(a: number, b: number): Promise<number> {
+    const thread = this.#threads[this.#next];
+    this.#next = (this.#next + 1) % this.#threads.length;
+    return new Promise((resolve) => {
+      this.#waiting.push(resolve);
+      thread.postMessage([a, b]);
+    });
+  }
+  terminate(): void {
+    for (const thread of this.#threads) thread.terminate();
   }
 }
 
@@ -92,7 +125,16 @@ await Promise.all([
 
 const bare1 = new BareWorkers(1);
 const bare2 = new BareWorkers(2);
-await Promise.all([bare1.run(1, 2), bare2.run(1, 2), bare2.run(1, 2)]);
+const threads1 = new BareThreads(1);
+const threads2 = new BareThreads(2);
+await Promise.all([
+  bare1.run(1, 2),
+  bare2.run(1, 2),
+  bare2.run(1, 2),
+  threads1.run(1, 2),
+  threads2.run(1, 2),
+  threads2.run(1, 2),
+]);
 
 const pool1 = new WorkerPool({ maxWorkers: 1 });
 const pool2 = new WorkerPool({ maxWorkers: 2 });
@@ -103,14 +145,24 @@ await Promise.all([pool1.warm(), pool2.warm()]);
 addEventListener("unload", () => {
   bare1.terminate();
   bare2.terminate();
+  threads1.terminate();
+  threads2.terminate();
 });
 
 // --- one task at a time ----------------------------------------------------
 
 Deno.bench({
-  name: "bare Worker postMessage ping-pong",
+  name: "bare node:worker_threads ping-pong (the pool's floor)",
   group: "round trip, one task at a time",
   baseline: true,
+  async fn() {
+    await threads1.run(1, 2);
+  },
+});
+
+Deno.bench({
+  name: "bare Web Worker postMessage ping-pong",
+  group: "round trip, one task at a time",
   async fn() {
     await bare1.run(1, 2);
   },
@@ -174,7 +226,17 @@ Deno.bench({
 });
 
 Deno.bench({
-  name: "bare Workers, 2, one message per task",
+  name: "bare threads, 2, one message per task",
+  group: `${TASKS} tiny tasks, all in flight`,
+  async fn() {
+    const runs: Promise<number>[] = [];
+    for (let i = 0; i < TASKS; i++) runs.push(threads2.run(i, 1));
+    await Promise.all(runs);
+  },
+});
+
+Deno.bench({
+  name: "bare Web Workers, 2, one message per task",
   group: `${TASKS} tiny tasks, all in flight`,
   async fn() {
     const runs: Promise<number>[] = [];
@@ -217,7 +279,7 @@ Deno.bench({
   },
 });
 
-// The floor: two bare Workers, each computing a whole compute_fibs(35) from
+// The floor: two bare threads (and Web Workers), each computing a whole compute_fibs(35) from
 // one message. On a shared machine the host decides how parallel two threads
 // really are; this row shows what it allowed, so the pool's row can be read
 // against it.
@@ -237,14 +299,39 @@ function floorRun(worker: Worker, n: number): Promise<number[]> {
     worker.postMessage(n);
   });
 }
-await Promise.all(floorWorkers.map((w) => floorRun(w, 20)));
+const floorThreads = [0, 1].map(() =>
+  new Thread(
+    new URL(`data:text/javascript,${encodeURIComponent(floorSource)}`),
+  )
+);
+function floorThreadRun(thread: Thread, n: number): Promise<number[]> {
+  return new Promise((resolve) => {
+    thread.once("message", resolve);
+    thread.postMessage(n);
+  });
+}
+await Promise.all([
+  ...floorWorkers.map((w) => floorRun(w, 20)),
+  ...floorThreads.map((t) => floorThreadRun(t, 20)),
+]);
 addEventListener("unload", () => {
   for (const worker of floorWorkers) worker.terminate();
+  for (const thread of floorThreads) thread.terminate();
   URL.revokeObjectURL(floorUrl);
 });
 
 Deno.bench({
-  name: "bare Workers, a whole compute_fibs(35) each (the parallel floor)",
+  name: "bare threads, a whole compute_fibs(35) each (the parallel floor)",
+  group: "part 5: compute_fibs(35) x 2",
+  n: 10,
+  warmup: 2,
+  async fn() {
+    await Promise.all(floorThreads.map((t) => floorThreadRun(t, 35)));
+  },
+});
+
+Deno.bench({
+  name: "bare Web Workers, a whole compute_fibs(35) each",
   group: "part 5: compute_fibs(35) x 2",
   n: 10,
   warmup: 2,

@@ -816,6 +816,7 @@ Deno.test("stats() counts workers and tasks", async () => {
     await outcome(cancelled).catch(() => {});
     assert.deepEqual(pool.stats(), {
       workers: 1,
+      stoppingWorkers: 0,
       startingWorkers: 0,
       idleWorkers: 1,
       queued: 0,
@@ -830,21 +831,49 @@ Deno.test("stats() counts workers and tasks", async () => {
 
 // --- the process ----------------------------------------------------------
 
-async function runScript(source: string): Promise<Deno.CommandOutput> {
+/** How to run a script: a time limit, and more arguments for `deno run`. */
+interface ScriptOptions {
+  /**
+   * Milliseconds after which the script is killed: only a guard against a
+   * hang, which the caller sees as `signal` not being `null`.
+   */
+  limit?: number;
+  flags?: string[];
+}
+
+async function runScript(
+  source: string,
+  options: ScriptOptions = {},
+): Promise<Deno.CommandOutput> {
+  const { limit = 60_000, flags = [] } = options;
   const file = await Deno.makeTempFile({ suffix: ".ts" });
   try {
     await Deno.writeTextFile(file, source);
     return await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--no-check", file],
+      args: ["run", "-A", "--no-check", ...flags, file],
       stdout: "piped",
       stderr: "piped",
-      // Only a guard against a hang: a script that did not exit fails below.
-      signal: AbortSignal.timeout(60_000),
+      signal: AbortSignal.timeout(limit),
     }).output();
   } finally {
     await Deno.remove(file);
   }
 }
+
+/** The JSON a script printed last, after checking that it ended by itself. */
+function reported(output: Deno.CommandOutput): Record<string, unknown> {
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.equal(
+    output.signal,
+    null,
+    `the script did not end by itself\n${stderr}`,
+  );
+  assert.equal(output.code, 0, stderr);
+  const lines = new TextDecoder().decode(output.stdout).trim().split("\n");
+  return JSON.parse(lines[lines.length - 1]);
+}
+
+const POOL_URL = new URL("../worker_pool.ts", import.meta.url).href;
 
 Deno.test("a script that never shuts its pool down still exits when its work is done", async () => {
   const url = new URL("../worker_pool.ts", import.meta.url).href;
@@ -860,7 +889,7 @@ Deno.test("a script that never shuts its pool down still exits when its work is 
   assert.equal(new TextDecoder().decode(output.stdout), "42\n");
 });
 
-Deno.test("without Deno's internal worker ref, idle workers stop by themselves and the script still exits", async () => {
+Deno.test("the pool needs no Deno internals: with Worker.prototype's hidden methods gone, the script still exits", async () => {
   const url = new URL("../worker_pool.ts", import.meta.url).href;
   const output = await runScript(`
     const proto = Worker.prototype as unknown as Record<symbol, unknown>;
@@ -951,4 +980,343 @@ Deno.test("imported over HTTP, the pool loads its worker script from the package
     controller.abort();
     await server.finished;
   }
+});
+
+// --- work that is stopped stops -------------------------------------------
+
+Deno.test("a timed-out spinning task is interrupted, no thread goes on running it, and the process exits", async () => {
+  const output = await runScript(
+    `
+    import { WorkerPool } from ${JSON.stringify(POOL_URL)};
+    const pool = new WorkerPool({ maxWorkers: 1 });
+    await pool.warm(); // so that the task starts before its timeout
+    // The pool's own example, which it never shuts down.
+    const spin = pool.with({ timeout: 50 }).submit(() => {
+      for (;;);
+    });
+    const error = await Promise.resolve(spin).then(() => undefined, (e) => e);
+    // The loop is interrupted: either its worker goes on, idle, once its
+    // report is in, or its thread ends (stats() counts it until then).
+    while (pool.stats().stoppingWorkers > 0 || pool.stats().running > 0) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const { running, workers, idleWorkers } = pool.stats();
+    console.log(JSON.stringify({ name: error?.name, running, busy: workers - idleWorkers }));
+  `,
+    { limit: 20_000 },
+  );
+  assert.deepEqual(reported(output), {
+    name: "TimeoutError",
+    running: 0,
+    busy: 0,
+  });
+});
+
+Deno.test("cancelling a running spinning task settles it, stats() counts its thread until it ends, and the process exits", async () => {
+  const output = await runScript(
+    `
+    import { WorkerPool } from ${JSON.stringify(POOL_URL)};
+    const pool = new WorkerPool({ maxWorkers: 1 });
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const spin = pool.submit((f: Int32Array) => {
+      Atomics.store(f, 0, 1);
+      for (;;);
+    }, flag);
+    while (Atomics.load(flag, 0) === 0) await new Promise((r) => setTimeout(r, 1));
+    spin.cancel();
+    const after = await pool.submit(() => "after");
+    // Deno cannot interrupt the loop from outside: its thread spins on,
+    // unreferenced, and is counted until the process exits.
+    const { workers, stoppingWorkers, workersStarted } = pool.stats();
+    console.log(JSON.stringify({
+      cancelled: spin.cancelled(),
+      after,
+      workers,
+      stoppingWorkers,
+      workersStarted,
+    }));
+  `,
+    { limit: 20_000 },
+  );
+  assert.deepEqual(reported(output), {
+    cancelled: true,
+    after: "after",
+    workers: 2,
+    stoppingWorkers: 1,
+    workersStarted: 2,
+  });
+});
+
+Deno.test("after three spinning tasks time out, the process burns no CPU", async () => {
+  const output = await runScript(
+    `
+    import process from "node:process";
+    import { WorkerPool } from ${JSON.stringify(POOL_URL)};
+    const pool = new WorkerPool({ maxWorkers: 3 });
+    await pool.warm(); // so that the three start, and spin, before their timeouts
+    const spins = [1, 2, 3].map(() =>
+      pool.with({ timeout: 50 }).submit(() => {
+        for (;;);
+      })
+    );
+    const names = [];
+    for (const spin of spins) {
+      names.push(await Promise.resolve(spin).then(() => "", (e) => e.name));
+    }
+    const before = process.cpuUsage();
+    await new Promise((r) => setTimeout(r, 1000));
+    const used = process.cpuUsage(before);
+    await pool.shutdown();
+    console.log(JSON.stringify({
+      names,
+      cpuMs: (used.user + used.system) / 1000,
+      workers: pool.stats().workers,
+    }));
+  `,
+    { limit: 30_000 },
+  );
+  const result = reported(output);
+  assert.deepEqual(result.names, [
+    "TimeoutError",
+    "TimeoutError",
+    "TimeoutError",
+  ]);
+  assert.equal(result.workers, 0);
+  // One spinning thread alone would burn about 1000 ms of CPU in that second.
+  assert.ok(
+    (result.cpuMs as number) < 300,
+    `${result.cpuMs} ms of CPU in a second of idling`,
+  );
+});
+
+// --- a pool that cannot be wedged -----------------------------------------
+
+Deno.test("a task that leaves a busy timer in its worker does not wedge the pool, and shutdown() finishes", async () => {
+  const output = await runScript(
+    `
+    import { WorkerPool } from ${JSON.stringify(POOL_URL)};
+    const pool = new WorkerPool({ maxWorkers: 1 });
+    const leaveTimer = () => {
+      setTimeout(() => {
+        for (;;);
+      }, 10);
+      return "returned";
+    };
+    const first = await pool.submit(leaveTimer);
+    await new Promise((r) => setTimeout(r, 50)); // the timer spins now
+    // Sent to the wedged worker: it times out, and the worker is replaced.
+    const late = await Promise.resolve(pool.with({ timeout: 200 }).submit(() => 1))
+      .then(String, (e) => e.name);
+    const next = await pool.with({ timeout: 10_000 }).submit(() => "next");
+    // Again, without a timeout: the pool notices the worker by itself.
+    await pool.submit(leaveTimer);
+    await new Promise((r) => setTimeout(r, 50));
+    const unbounded = await pool.submit(() => "ran elsewhere");
+    await pool.shutdown();
+    console.log(JSON.stringify({ first, late, next, unbounded, stats: pool.stats() }));
+  `,
+    { limit: 30_000 },
+  );
+  const result = reported(output);
+  assert.equal(result.first, "returned");
+  assert.equal(result.late, "TimeoutError");
+  assert.equal(result.next, "next");
+  assert.equal(result.unbounded, "ran elsewhere");
+  const stats = result.stats as Record<string, number>;
+  assert.equal(stats.workersStarted, 3, "each wedged worker was replaced");
+  // The timers spin on, where Deno cannot interrupt them: their threads are
+  // counted, and hold no process open.
+  assert.equal(stats.workers, 2);
+  assert.equal(stats.stoppingWorkers, 2);
+  assert.equal(stats.running, 0);
+});
+
+Deno.test("a task that sets onmessage = null does not leave its worker deaf, and shutdown() finishes", async () => {
+  const output = await runScript(
+    `
+    import { WorkerPool } from ${JSON.stringify(POOL_URL)};
+    const pool = new WorkerPool({ maxWorkers: 1 });
+    const deaf = await pool.submit(() => {
+      (globalThis as { onmessage: unknown }).onmessage = null;
+      return "deaf";
+    });
+    const late = await Promise.resolve(pool.with({ timeout: 200 }).submit(() => 1))
+      .then(String, (e) => e.name);
+    const next = await pool.submit(() => "next");
+    await pool.shutdown();
+    console.log(JSON.stringify({ deaf, late, next, stats: pool.stats() }));
+  `,
+    { limit: 30_000 },
+  );
+  const result = reported(output);
+  assert.equal(result.deaf, "deaf");
+  assert.equal(result.late, "1");
+  assert.equal(result.next, "next");
+  const stats = result.stats as Record<string, number>;
+  assert.equal(stats.workersStarted, 1);
+  assert.equal(stats.workers, 0);
+});
+
+// --- no work stuck behind a slow task ---------------------------------------
+
+Deno.test("quick calls sent ahead to a worker stuck in a long call run on the free worker", async () => {
+  await withPool({ maxWorkers: 2, module: TASKS }, async (pool) => {
+    await pool.warm();
+    const f = flags();
+    // The pool learns that usuallyQuick takes no time.
+    await gather(
+      Array.from({ length: 20 }, () => pool.call("usuallyQuick", f, false)),
+    );
+    const long = pool.call("usuallyQuick", f, true);
+    await started(f, 1);
+    const quick = Array.from(
+      { length: 200 },
+      () => pool.call("usuallyQuick", f, false),
+    );
+    // Only a bound: if quick calls waited behind the long one, this frees them.
+    const guard = setTimeout(() => release(f), 20_000);
+    try {
+      await gather(quick);
+      assert.equal(long.done(), false, "no quick call waited for the long one");
+    } finally {
+      clearTimeout(guard);
+    }
+    release(f);
+    assert.equal(await long, "released");
+  });
+});
+
+// --- resources ----------------------------------------------------------------
+
+Deno.test({
+  name:
+    "pools dropped without shutdown() release their minWorkers once collected",
+  ignore: Deno.build.os !== "linux", // counts threads in /proc
+  async fn() {
+    const output = await runScript(
+      `
+      import { WorkerPool } from ${JSON.stringify(POOL_URL)};
+      const threads = () =>
+        Number(/Threads:\\s+(\\d+)/.exec(Deno.readTextFileSync("/proc/self/status"))![1]);
+      const before = threads();
+      async function useOnce() {
+        const pool = new WorkerPool({ maxWorkers: 1, minWorkers: 1 });
+        return await pool.submit((x: number) => x + 1, 1);
+      }
+      for (let i = 0; i < 10; i++) await useOnce();
+      const held = threads() - before;
+      // Only a bound for the loop: the pools are collected well before it.
+      for (let i = 0; i < 200 && threads() - before > 2; i++) {
+        (globalThis as unknown as { gc(): void }).gc();
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      console.log(JSON.stringify({ held, after: threads() - before }));
+    `,
+      { limit: 30_000, flags: ["--v8-flags=--expose-gc"] },
+    );
+    const { held, after } = reported(output) as { held: number; after: number };
+    assert.ok(held >= 10, `ten pools hold ten threads (${held})`);
+    assert.ok(
+      after <= 2,
+      `${after} threads left after the pools were collected`,
+    );
+  },
+});
+
+Deno.test("a worker that runs out of its heapLimit dies with WorkerDiedError, and the process goes on", async () => {
+  const output = await runScript(
+    `
+    import { WorkerPool } from ${JSON.stringify(POOL_URL)};
+    const pool = new WorkerPool({ maxWorkers: 1, heapLimit: 64 });
+    const hog = pool.submit(() => {
+      const kept = [];
+      for (;;) kept.push(new Array(100_000).fill(Math.random()));
+    });
+    const error = await Promise.resolve(hog).then(() => undefined, (e) => e);
+    const next = await pool.submit(() => "next");
+    await pool.shutdown();
+    console.log(JSON.stringify({
+      name: error?.name,
+      message: error?.message,
+      next,
+      workersStarted: pool.stats().workersStarted,
+    }));
+  `,
+    { limit: 30_000 },
+  );
+  const result = reported(output);
+  assert.equal(result.name, "WorkerDiedError");
+  assert.match(
+    result.message as string,
+    /ran out of memory \(its heap limit is 64 MB/,
+  );
+  assert.equal(result.next, "next");
+  assert.equal(result.workersStarted, 2);
+});
+
+// --- found in review ------------------------------------------------------------
+
+Deno.test("failing the whole queue while a done callback cancels a later task keeps the queued count at 0", async () => {
+  const module = new URL("./fixtures/closing_module.ts", import.meta.url);
+  await withPool<{ never(): string }>(
+    { maxWorkers: 1, module },
+    async (pool) => {
+      const first = pool.call("never");
+      const second = pool.call("never");
+      first.addDoneCallback(() => second.cancel());
+      await assert.rejects(outcome(first), WorkerDiedError);
+      await outcome(second).catch(() => {});
+      assert.equal(pool.stats().queued, 0);
+    },
+  );
+});
+
+Deno.test("shutdown({ cancelPending }) cancels every task that had not started, even when a callback kills a worker", async () => {
+  const pool = new WorkerPool<Tasks>({
+    maxWorkers: 1,
+    module: TASKS,
+    tasksPerWorker: 2,
+  });
+  const f = flags();
+  const running = pool.call("block", f, 1);
+  await started(f, 1);
+  // Handed to the busy worker, not started.
+  const behind = pool.call("block", f, 2);
+  const queued = [pool.call("add", 1, 1), pool.call("add", 2, 2)];
+  assert.equal(pool.stats().queued, 2);
+  // Stopping the running task kills its worker, which hands `behind` back.
+  queued[0].addDoneCallback(() => running.cancel());
+  const done = pool.shutdown({ cancelPending: true });
+  release(f);
+  await done;
+  assert.equal(
+    behind.cancelled(),
+    true,
+    "the task handed back was cancelled too",
+  );
+  assert.ok(queued.every((q) => q.cancelled()));
+  assert.equal(Atomics.load(f, 2), 0, "it never ran");
+  assert.equal(pool.stats().workers, 0);
+});
+
+Deno.test("an argument or a result that fails to clone with something that is not an Error says what was thrown", async () => {
+  await withPool({ maxWorkers: 1 }, async (pool) => {
+    const trap = {
+      get value(): never {
+        throw "a getter threw this string";
+      },
+    };
+    const error = await outcome(pool.submit((x: unknown) => typeof x, trap))
+      .then(() => undefined, (e) => e);
+    assert.equal(error?.name, "DataCloneError");
+    assert.match(error.message, /"a getter threw this string" \(a string\)/);
+    assert.doesNotMatch(error.message, /undefined/);
+    const back = await outcome(pool.submit(() => ({
+      get value(): never {
+        throw "a result's getter threw this";
+      },
+    }))).then(() => undefined, (e) => e);
+    assert.equal(back?.name, "DataCloneError");
+    assert.match(back.message, /"a result's getter threw this" \(a string\)/);
+  });
 });
