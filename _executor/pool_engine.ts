@@ -239,7 +239,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
     // Refill the workers before the callbacks run: queued work starts sooner.
     this.#pump();
     // A worker with nothing to do takes over work stuck behind a long task.
-    if (worker.inFlight === 0) this.#rebalance();
+    if (worker.inFlight === 0 && this.#workers.size > 1) this.#rebalance();
     for (let i = 0; i < done.length; i += 3) {
       this.#settle(done[i] as PoolJob, done[i + 1] as number, done[i + 2]);
     }

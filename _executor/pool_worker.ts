@@ -522,7 +522,9 @@ export class PoolWorker {
 
   // `results` is [RESULTS, ...results], RESULT_SIZE values each.
   #onResults(results: unknown[]): void {
-    this.#trimPostLog();
+    // Results mean the batches they came in were received: trimmed here now
+    // and then, and by the pool's watchdog.
+    if (this.#postLog.length > 64) this.#trimPostLog();
     const done: unknown[] = [];
     for (let i = 1; i < results.length; i += RESULT_SIZE) {
       const slot = results[i] as number;
