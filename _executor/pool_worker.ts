@@ -6,16 +6,17 @@
 // task goes to which worker is the pool's choice.
 
 import { describe } from "../_core/describe.ts";
-import {
-  type Batch,
-  type MessageTarget,
-  type Piece,
-  postBatch,
-} from "../_core/post_batch.ts";
+import { type MessageTarget, postBatch } from "../_core/post_batch.ts";
 import type { CostModel } from "./cost_model.ts";
 import { ERROR_CLASSES } from "./errors.ts";
 import { type FunctionRegistry, SentFunctions } from "./function_registry.ts";
 import type { PoolJob } from "./pool_job.ts";
+import {
+  NO_JOBS,
+  NO_MESSAGE,
+  OutgoingBatch,
+  type Refusal,
+} from "./outgoing_batch.ts";
 import {
   CANCELLED,
   CLOSED,
@@ -55,8 +56,7 @@ export interface Death {
   cause?: unknown;
 }
 
-/** A task that could not be posted to its worker, and why. */
-export type Refusal = readonly [job: PoolJob, error: unknown];
+export type { Refusal };
 
 /** What a worker tells its pool. */
 export interface WorkerOwner {
@@ -100,9 +100,6 @@ export interface Leftovers {
   /** Tasks that fail with the worker. */
   failed: PoolJob[];
 }
-
-const NO_JOBS: PoolJob[] = [];
-const NOTHING: unknown[] = [];
 
 interface Waiter {
   resolve(): void;
@@ -365,7 +362,7 @@ export class PoolWorker {
     // A thread's postMessage takes what a Web Worker's does.
     const whole = postBatch(this.#thread as unknown as MessageTarget, batch);
     // The batch must not keep the arguments alive until the next one.
-    batch.message = NOTHING;
+    batch.message = NO_MESSAGE;
     batch.transfer = undefined;
     batch.jobs = NO_JOBS;
     const now = Date.now();
@@ -576,50 +573,5 @@ export class PoolWorker {
     this.#referenced = ref;
     if (ref) this.#thread.ref();
     else this.#thread.unref();
-  }
-}
-
-/**
- * A worker's batch as `postBatch` takes it, made once per worker: if the
- * batch is refused, its tasks are posted one by one, and those whose
- * arguments cannot go are handed back.
- */
-class OutgoingBatch implements Batch<PoolJob> {
-  message: unknown[] = NOTHING;
-  transfer: Transferable[] | undefined = undefined;
-  jobs: PoolJob[] = NO_JOBS;
-  /** The tasks that went as messages of their own, in order. */
-  alone: PoolJob[] = [];
-  refusals: Refusal[] = [];
-  readonly #sent: SentFunctions;
-
-  constructor(sent: SentFunctions) {
-    this.#sent = sent;
-  }
-
-  *pieces(): Iterable<Piece<PoolJob>> {
-    this.#sent.batchRefused();
-    for (const job of this.jobs) {
-      const message = [
-        job.expectedCost >= DEFER_MS ? RUN_DEFERRED : RUN,
-        job.slot,
-        job.key,
-        this.#sent.alone(job.key),
-        job.mode,
-        job.args,
-        job.deadline,
-      ];
-      yield [job, message, job.transfer];
-    }
-  }
-
-  posted(job: PoolJob): void {
-    this.#sent.postedAlone(job.key);
-    job.moved = job.transfer !== undefined;
-    this.alone.push(job);
-  }
-
-  refused(job: PoolJob, error: unknown): void {
-    this.refusals.push([job, error]);
   }
 }

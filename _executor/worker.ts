@@ -11,7 +11,6 @@
 // fail the tasks that were running here, rerun those that never started, and
 // start a new worker.
 
-import vm from "node:vm";
 import {
   describe,
   isAsyncGenerator,
@@ -42,6 +41,7 @@ import {
   STOP,
 } from "./pool_protocol.ts";
 import { transfer, unwrapTransfer } from "./transfer.ts";
+import { callBounded, TIMED_OUT } from "./bounded_call.ts";
 import {
   type Batch,
   type Piece,
@@ -222,9 +222,10 @@ function runBatch(entries: unknown[]): void {
     try {
       const fn = resolve(key);
       const args = entries[i + 4] as unknown[];
+      // A timeout interrupts the task's synchronous part where it is.
       value = deadline === 0
         ? runTask(fn, args, chunk)
-        : runBounded(fn, args, chunk, deadline);
+        : callBounded(() => runTask(fn, args, chunk), deadline);
     } catch (error) {
       ok = false;
       value = error;
@@ -253,42 +254,6 @@ function runBatch(entries: unknown[]): void {
 
 function runTask(fn: AnyFunction, args: unknown[], chunk: boolean): unknown {
   return asTask(chunk ? runChunk(fn, args[0] as unknown[]) : fn(...args));
-}
-
-// A task with a timeout runs its synchronous part under node:vm's timeout,
-// which interrupts even a `for (;;)` in this thread: the only way Deno 2.9
-// offers to stop running code (`terminate()` from outside does not).
-const TIMED_OUT = Symbol("timed out");
-const THUNK = Symbol.for("@frontier/generators/pool-task");
-const bounded = new vm.Script(
-  `globalThis[Symbol.for("@frontier/generators/pool-task")]()`,
-);
-let thunkArgs: [AnyFunction, unknown[], boolean] | undefined;
-(globalThis as Record<symbol, unknown>)[THUNK] = () => {
-  const [fn, args, chunk] = thunkArgs!;
-  thunkArgs = undefined;
-  return runTask(fn, args, chunk);
-};
-
-function runBounded(
-  fn: AnyFunction,
-  args: unknown[],
-  chunk: boolean,
-  deadline: number,
-): unknown {
-  const left = deadline - Date.now();
-  if (left <= 0) return TIMED_OUT;
-  thunkArgs = [fn, args, chunk];
-  try {
-    return bounded.runInThisContext({ timeout: Math.ceil(left) });
-  } catch (error) {
-    if (
-      (error as { code?: unknown })?.code === "ERR_SCRIPT_EXECUTION_TIMEOUT"
-    ) {
-      return TIMED_OUT;
-    }
-    throw error;
-  }
 }
 
 function resolve(key: number | string): AnyFunction {
