@@ -113,7 +113,10 @@ export interface WorkerPoolOptions {
   /**
    * Megabytes of heap each worker may use. A worker that needs more dies
    * with a {@linkcode WorkerDiedError} for the tasks it was running, and is
-   * replaced; the process and the other workers go on.
+   * replaced; the process and the other workers go on. (In Deno 2.9 a worker
+   * says so only from a task the pool expected to take a millisecond or
+   * more, as any task that fills a heap does; one it expected to be quicker
+   * stops in silence, and only its `timeout` ends it.)
    *
    * @default {the heap limit of the calling isolate}
    */
