@@ -1,9 +1,9 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
 // Calling a function in a worker with a deadline that interrupts it. node:vm's
-// `timeout` stops even a `for (;;)` in this thread: the only way Deno 2.9
-// offers to stop running code (`terminate()` from outside does not). Only
-// the synchronous part of the call is bounded; what it leaves to do later
-// (an awaited promise) is not.
+// `timeout` stops even a `for (;;)` in this thread, and, unlike a halt from
+// outside (halt_lock.ts), the worker lives on. Only the synchronous part of
+// the call is bounded; what it leaves to do later (an awaited promise) is
+// not.
 
 import vm from "node:vm";
 

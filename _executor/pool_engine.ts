@@ -55,8 +55,8 @@ function noop(): void {}
 
 /**
  * How long `shutdown()` waits, once the work is done, for the threads of
- * stopped workers that still run code (code a cancel could not interrupt)
- * to end, before it resolves without them.
+ * stopped workers that could not be halted (still starting) to end, before
+ * it halts what it can and resolves without them.
  */
 export const SHUTDOWN_GRACE_MS = 1000;
 
@@ -500,6 +500,9 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
     this.#pump();
     this.#workers.ensure(this.#queued);
     this.#checkDrained();
+    // Whatever still runs in it is given up on: it stops now, once the pool
+    // no longer counts on the worker (its `exit` comes at once).
+    worker.halt();
   }
 
   // Fails every queued task: `death.reason` completes "<task> failed: …".
@@ -541,6 +544,8 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
   // their grace period.
   #drainedNow = (): void => {
     clearTimeout(this.#graceTimer);
+    // Threads still running code after their grace period are halted.
+    this.#workers.haltStopping();
     const resolve = this.#resolveDrained;
     this.#resolveDrained = undefined;
     resolve?.();

@@ -21,15 +21,18 @@ export const RUN_DEFERRED = 6;
 /** Tasks expected to take this many milliseconds or more run deferred. */
 export const DEFER_MS = 1;
 /**
- * `[STOP]`: the worker closes as soon as its event loop is free. Deno 2.9
- * cannot stop a thread in the middle of running code (`terminate()` only
- * detaches it): a worker the pool stops ends when the code it runs returns,
- * and its `exit` event says when.
+ * `[STOP]`: the worker closes as soon as its event loop is free. A worker
+ * that cannot be halted yet (see halt_lock.ts) ends this way, and its `exit`
+ * event says when.
  */
 export const STOP = 7;
 
 // Worker -> main thread.
-/** `[READY]`: the worker is listening and its module, if any, is loaded. */
+/**
+ * `[READY, haltable]`: the worker is listening, its module, if any, is
+ * loaded, and `haltable` says whether `terminate()` stops its running code
+ * (see halt_lock.ts).
+ */
 export const READY = 2;
 /** `[RESULTS, ...results]`, `RESULT_SIZE` values per task, in one flat array. */
 export const RESULTS = 3;

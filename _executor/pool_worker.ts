@@ -124,6 +124,7 @@ export class PoolWorker {
   #ready = false;
   #dead = false;
   #exited = false;
+  #haltable = false;
   #referenced = true;
   #inFlight = 0;
   #load = 0;
@@ -451,11 +452,20 @@ export class PoolWorker {
     return leftovers;
   }
 
-  // Asks the thread to close once its event loop is free. Deno 2.9 cannot
-  // stop a thread in the middle of running code (`terminate()` only detaches
-  // it, leaving a loop to spin on), so the thread is told to close instead,
-  // and unreferenced so that it holds no process open meanwhile; its `exit`
-  // event says when it has ended.
+  /**
+   * Stops the code running in its thread, wherever it is, and ends the
+   * thread, if the worker said it can be (see halt_lock.ts); otherwise its
+   * thread ends once its event loop is free.
+   */
+  halt(): void {
+    if (this.#exited || !this.#haltable) return;
+    // Emits `exit` at once: the thread runs no more JavaScript.
+    this.#thread.terminate();
+  }
+
+  // Asks the thread to close once its event loop is free, which an idle
+  // worker does at once, and unreferences it so that it holds no process
+  // open meanwhile; its `exit` event says when it has ended.
   #close(): void {
     if (this.#exited) return;
     this.#thread.postMessage([STOP]);
@@ -490,6 +500,7 @@ export class PoolWorker {
         break;
       case READY:
         this.#ready = true;
+        this.#haltable = message[1] === true;
         this.#idleSince = performance.now();
         for (const waiter of this.#waiters) waiter.resolve();
         this.#waiters = [];

@@ -42,6 +42,7 @@ import {
 } from "./pool_protocol.ts";
 import { transfer, unwrapTransfer } from "./transfer.ts";
 import { callBounded, TIMED_OUT } from "./bounded_call.ts";
+import { holdHaltLock } from "./halt_lock.ts";
 import {
   type Batch,
   type Piece,
@@ -183,14 +184,15 @@ function init(message: unknown[]): void {
   states = message[1] as Int32Array;
   activity = message[2] as Float64Array;
   moduleUrl = message[3] as string | null;
-  if (moduleUrl === null) {
-    post(scope, [READY]);
-    return;
-  }
-  import(moduleUrl).then(
+  const loaded = moduleUrl === null ? undefined : import(moduleUrl).then(
     (exports) => moduleExports = exports,
     (error) => moduleError = error,
-  ).finally(() => post(scope, [READY]));
+  );
+  // Ready once the module is loaded and the lock that makes this thread
+  // haltable is held: the pool halts only a thread that says it can be.
+  Promise.all([holdHaltLock(), loaded]).then(([haltable]) =>
+    post(scope, [READY, haltable])
+  );
 }
 
 // `entries` is [RUN, ...entries], ENTRY_SIZE values each.

@@ -1012,9 +1012,10 @@ Deno.test("a timed-out spinning task is interrupted, no thread goes on running i
   });
 });
 
-Deno.test("cancelling a running spinning task settles it, stats() counts its thread until it ends, and the process exits", async () => {
+Deno.test("cancelling a running spinning task stops its thread: it settles, no CPU is burnt after, and the process exits", async () => {
   const output = await runScript(
     `
+    import process from "node:process";
     import { WorkerPool } from ${JSON.stringify(POOL_URL)};
     const pool = new WorkerPool({ maxWorkers: 1 });
     const flag = new Int32Array(new SharedArrayBuffer(4));
@@ -1024,13 +1025,15 @@ Deno.test("cancelling a running spinning task settles it, stats() counts its thr
     }, flag);
     while (Atomics.load(flag, 0) === 0) await new Promise((r) => setTimeout(r, 1));
     spin.cancel();
+    const before = process.cpuUsage();
+    await new Promise((r) => setTimeout(r, 1000));
+    const used = process.cpuUsage(before);
     const after = await pool.submit(() => "after");
-    // Deno cannot interrupt the loop from outside: its thread spins on,
-    // unreferenced, and is counted until the process exits.
     const { workers, stoppingWorkers, workersStarted } = pool.stats();
     console.log(JSON.stringify({
       cancelled: spin.cancelled(),
       after,
+      cpuMs: (used.user + used.system) / 1000,
       workers,
       stoppingWorkers,
       workersStarted,
@@ -1038,13 +1041,59 @@ Deno.test("cancelling a running spinning task settles it, stats() counts its thr
   `,
     { limit: 20_000 },
   );
-  assert.deepEqual(reported(output), {
+  const { cpuMs, ...result } = reported(output);
+  assert.deepEqual(result, {
     cancelled: true,
     after: "after",
-    workers: 2,
-    stoppingWorkers: 1,
+    workers: 1,
+    stoppingWorkers: 0,
     workersStarted: 2,
   });
+  // The spinning thread alone would burn about 1000 ms of CPU in that second.
+  assert.ok(
+    (cpuMs as number) < 300,
+    `${cpuMs} ms of CPU in the second after the cancel`,
+  );
+});
+
+Deno.test("shutdown() halts code a task left running in its worker, and no CPU is burnt after", async () => {
+  const output = await runScript(
+    `
+    import process from "node:process";
+    import { WorkerPool } from ${JSON.stringify(POOL_URL)};
+    const pool = new WorkerPool({ maxWorkers: 1 });
+    // The task returns, but leaves a timer that spins in its worker.
+    const first = await pool.submit(() => {
+      setTimeout(() => {
+        for (;;);
+      }, 10);
+      return "returned";
+    });
+    await new Promise((r) => setTimeout(r, 50)); // the timer spins now
+    await pool.shutdown();
+    const before = process.cpuUsage();
+    await new Promise((r) => setTimeout(r, 1000));
+    const used = process.cpuUsage(before);
+    const { workers, stoppingWorkers } = pool.stats();
+    console.log(JSON.stringify({
+      first,
+      cpuMs: (used.user + used.system) / 1000,
+      workers,
+      stoppingWorkers,
+    }));
+  `,
+    { limit: 20_000 },
+  );
+  const { cpuMs, ...result } = reported(output);
+  assert.deepEqual(result, {
+    first: "returned",
+    workers: 0,
+    stoppingWorkers: 0,
+  });
+  assert.ok(
+    (cpuMs as number) < 300,
+    `${cpuMs} ms of CPU in the second after shutdown()`,
+  );
 });
 
 Deno.test("after three spinning tasks time out, the process burns no CPU", async () => {
@@ -1124,10 +1173,9 @@ Deno.test("a task that leaves a busy timer in its worker does not wedge the pool
   assert.equal(result.unbounded, "ran elsewhere");
   const stats = result.stats as Record<string, number>;
   assert.equal(stats.workersStarted, 3, "each wedged worker was replaced");
-  // The timers spin on, where Deno cannot interrupt them: their threads are
-  // counted, and hold no process open.
-  assert.equal(stats.workers, 2);
-  assert.equal(stats.stoppingWorkers, 2);
+  // The replaced workers' spinning timers were halted with their threads.
+  assert.equal(stats.workers, 0);
+  assert.equal(stats.stoppingWorkers, 0);
   assert.equal(stats.running, 0);
 });
 
