@@ -152,10 +152,11 @@ export interface WorkerPoolStats {
    */
   workers: number;
   /**
-   * Threads of workers the pool stopped that have not ended yet. A started
-   * worker's thread is halted when it is stopped, so this counts only
-   * workers stopped while still starting: each ends once its script and
-   * module have loaded, and holds no process open meanwhile.
+   * Threads of workers the pool stopped that have not ended yet: for at
+   * most 100 ms each, after which a busy one is halted (see
+   * {@linkcode WorkerPool}), except a worker stopped while still starting,
+   * which ends once its script and module have loaded. None holds the
+   * process open.
    */
   stoppingWorkers: number;
   /** Workers still starting (loading their script and module). */
@@ -225,12 +226,12 @@ const dropped = new FinalizationRegistry<PoolEngine>((engine) => {
  * and is replaced; tasks it had not started run elsewhere. Cancelling a task
  * that waits removes it; cancelling one that runs (or its `signal` aborting,
  * or its `timeout` passing) stops its worker, and a fresh one takes the next
- * tasks. A stopped worker's code is halted where it is, even in the
- * middle of a `for (;;)`, and its thread ends at once; a `timeout` even
- * interrupts the task's synchronous code without losing the worker (the
- * worker enforces it itself). Deno 2.9 can miss the halt, or crash, if it
- * lands while the worker loads a module, so a cancel of a task that is
- * loading modules is not guaranteed to stop it.
+ * tasks. A stopped worker that does not close by itself within 100 ms
+ * (its task is busy in synchronous code, even a `for (;;)`) is halted where
+ * it is, and its thread ends; a `timeout` even interrupts the task's
+ * synchronous code without losing the worker (the worker enforces it
+ * itself). Deno 2.9 can miss a halt, or crash, if it lands while the task
+ * loads a module (a Deno bug), which the 100 ms make unlikely.
  *
  * No task waits behind another while a worker is free: tiny tasks are
  * pipelined to a busy worker, and those still waiting there when its current

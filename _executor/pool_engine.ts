@@ -500,9 +500,8 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
     this.#pump();
     this.#workers.ensure(this.#queued);
     this.#checkDrained();
-    // Whatever still runs in it is given up on: it stops now, once the pool
-    // no longer counts on the worker (its `exit` comes at once).
-    worker.halt();
+    // Whatever still runs in it is given up on: it must stop.
+    worker.haltSoon();
   }
 
   // Fails every queued task: `death.reason` completes "<task> failed: …".

@@ -41,6 +41,7 @@ import {
   STOP,
 } from "./pool_protocol.ts";
 import { startThread, type Thread } from "./thread.ts";
+import { unrefTimer } from "./unref_timer.ts";
 
 /**
  * How long a worker stays referenced after its last task. Unreferencing at
@@ -48,6 +49,15 @@ import { startThread, type Thread } from "./thread.ts";
  * price of waiting is that a script ends at most this much later.
  */
 export const UNREF_DELAY_MS = 20;
+
+/**
+ * How long a stopped worker may take to close by itself before its code is
+ * halted. An idle worker, or one whose task waits, closes within a
+ * millisecond; one still running code after this is busy in it. Halting
+ * only then keeps halts away from a worker that is loading a module, which
+ * Deno 2.9 does not survive well (halt_lock.ts).
+ */
+export const HALT_DELAY_MS = 100;
 
 /** Why a worker stopped, for the errors of the tasks it takes along. */
 export interface Death {
@@ -125,6 +135,7 @@ export class PoolWorker {
   #dead = false;
   #exited = false;
   #haltable = false;
+  #haltTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   #referenced = true;
   #inFlight = 0;
   #load = 0;
@@ -171,6 +182,7 @@ export class PoolWorker {
       this.#die({ reason: "sent a message that could not be read" });
     });
     thread.on("exit", (code: number) => {
+      clearTimeout(this.#haltTimer);
       this.#die({ reason: `exited with code ${code}` });
       this.#exited = true;
       this.#owner.onExit(this);
@@ -461,6 +473,13 @@ export class PoolWorker {
     if (this.#exited || !this.#haltable) return;
     // Emits `exit` at once: the thread runs no more JavaScript.
     this.#thread.terminate();
+  }
+
+  /** Halts it if its thread has not ended `HALT_DELAY_MS` after now. */
+  haltSoon(): void {
+    if (this.#exited || !this.#haltable) return;
+    this.#haltTimer ??= setTimeout(() => this.halt(), HALT_DELAY_MS);
+    unrefTimer(this.#haltTimer);
   }
 
   // Asks the thread to close once its event loop is free, which an idle

@@ -298,9 +298,9 @@ export class WorkerSet {
     if (worker.dead) return;
     worker.stop();
     this.#forget(worker);
-    // An idle worker closes at once anyway; one that does not is running
-    // code the pool knows nothing of (a timer left behind by a task).
-    worker.halt();
+    // An idle worker closes by itself; one that does not is running code
+    // the pool knows nothing of (a timer left behind by a task).
+    worker.haltSoon();
   }
 
   #unrefIdle = (): void => {
