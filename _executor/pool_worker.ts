@@ -18,14 +18,19 @@ import {
   type Refusal,
 } from "./outgoing_batch.ts";
 import {
+  ACTIVITY_LENGTH,
+  BARE_RESULT,
+  type BareValue,
   CANCELLED,
   CLOSED,
+  COST,
   CRASHED,
   DEFER_MS,
   deserializeError,
   FREE,
   INIT,
   KILLED,
+  LAST_ACTIVE,
   MAX_IN_FLIGHT,
   PENDING,
   READY,
@@ -37,6 +42,7 @@ import {
   type SerializedError,
   STARTED,
   STATES_LENGTH,
+  STATUS_OK,
   STATUS_SKIPPED,
   STOP,
 } from "./pool_protocol.ts";
@@ -168,7 +174,7 @@ export class PoolWorker {
       new SharedArrayBuffer(STATES_LENGTH * Int32Array.BYTES_PER_ELEMENT),
     );
     this.#activity = new Float64Array(
-      new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT),
+      new SharedArrayBuffer(ACTIVITY_LENGTH * Float64Array.BYTES_PER_ELEMENT),
     );
     this.#costs = options.costs;
     this.#sent = new SentFunctions(options.functions);
@@ -232,7 +238,7 @@ export class PoolWorker {
 
   /** When (`Date.now()`) it last began a task or a batch. */
   get lastActive(): number {
-    return this.#activity[0];
+    return this.#activity[LAST_ACTIVE];
   }
 
   /** Resolves once it is ready; rejects if it dies first. */
@@ -510,8 +516,12 @@ export class PoolWorker {
     this.#die({ reason: `failed: ${text}`, cause: error });
   }
 
-  #onMessage(message: unknown[]): void {
+  #onMessage(message: unknown[] | BareValue): void {
     if (this.#dead) return;
+    if (!Array.isArray(message)) {
+      this.#onBareResult(message);
+      return;
+    }
     switch (message[0]) {
       case RESULTS:
         this.overdue = false;
@@ -545,6 +555,15 @@ export class PoolWorker {
         });
         break;
     }
+  }
+
+  // A batch of one result sent as its value alone (see BARE_RESULT).
+  #onBareResult(value: BareValue): void {
+    const slot = Atomics.load(this.#states, BARE_RESULT) - 1;
+    const cost = this.#activity[COST];
+    Atomics.store(this.#states, BARE_RESULT, 0);
+    this.overdue = false;
+    this.#onResults([RESULTS, slot, STATUS_OK, value, cost]);
   }
 
   // `results` is [RESULTS, ...results], RESULT_SIZE values each.

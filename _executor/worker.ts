@@ -18,11 +18,15 @@ import {
   isThenable,
 } from "../_core/describe.ts";
 import {
+  BARE_RESULT,
   CLOSED,
+  COST,
   CRASHED,
   ENTRY_SIZE,
   FINISHED,
   INIT,
+  isBareValue,
+  LAST_ACTIVE,
   MODE_CHUNK,
   PENDING,
   READY,
@@ -200,7 +204,7 @@ function runBatch(entries: unknown[]): void {
   if (closing) return;
   inBatch = true;
   let taskStart = performance.now();
-  activity[0] = ORIGIN + taskStart;
+  activity[LAST_ACTIVE] = ORIGIN + taskStart;
   let lastFlush = taskStart;
   for (let i = 1; i < entries.length && !closing; i += ENTRY_SIZE) {
     const slot = entries[i] as number;
@@ -216,7 +220,7 @@ function runBatch(entries: unknown[]): void {
       push(slot, STATUS_SKIPPED, undefined, 0, false);
       continue;
     }
-    activity[0] = ORIGIN + taskStart;
+    activity[LAST_ACTIVE] = ORIGIN + taskStart;
     const chunk = entries[i + 3] === MODE_CHUNK;
     const deadline = entries[i + 5] as number;
     let value: unknown;
@@ -479,6 +483,19 @@ function push(
 function flush(): void {
   flushQueued = false;
   if (out.length === 1) return;
+  // One result with a primitive value goes as that value alone.
+  if (
+    out.length === 1 + RESULT_SIZE && out[2] === STATUS_OK &&
+    isBareValue(out[3]) &&
+    Atomics.compareExchange(states, BARE_RESULT, 0, (out[1] as number) + 1) ===
+      0
+  ) {
+    activity[COST] = out[4] as number;
+    const value = out[3];
+    out.length = 1;
+    scope.postMessage(value);
+    return;
+  }
   batch.message = out;
   batch.transfer = outTransfer;
   batch.lists = outLists;

@@ -84,6 +84,44 @@ Deno.test("submit() runs a function with its arguments in a worker and returns t
   });
 });
 
+Deno.test("results of every primitive kind come back as they were, one at a time and many in flight, beside results of other kinds", async () => {
+  const values = [
+    0,
+    -0,
+    NaN,
+    Infinity,
+    2 ** 31,
+    -7,
+    1.5,
+    "",
+    "text",
+    "ünïcødé ✓",
+    "x".repeat(100_000),
+    true,
+    false,
+    null,
+    undefined,
+    [1, "two"],
+    { three: 3 },
+    10n,
+  ];
+  const echo = (value: unknown) => value;
+  await withPool({ maxWorkers: 2 }, async (pool) => {
+    for (const value of values) {
+      assert.deepStrictEqual(await pool.submit(echo, value), value);
+    }
+    const all = await Promise.all(
+      Array.from({ length: 500 }, (_, i) => {
+        const value = values[i % values.length];
+        return Promise.resolve(pool.submit(echo, value)).then((result) =>
+          assert.deepStrictEqual(result, value)
+        );
+      }),
+    );
+    assert.equal(all.length, 500);
+  });
+});
+
 Deno.test("submit() compiles a function once per worker and caches it, also across copies of the same source", async () => {
   await withPool({ maxWorkers: 1 }, async (pool) => {
     const counts: number[] = [];
