@@ -22,7 +22,7 @@ export const NO_MESSAGE: unknown[] = [];
  * arguments cannot go are handed back.
  */
 export class OutgoingBatch implements Batch<PoolJob> {
-  message: unknown[] = NO_MESSAGE;
+  message: unknown[] | string = NO_MESSAGE;
   transfer: Transferable[] | undefined = undefined;
   jobs: PoolJob[] = NO_JOBS;
   /** The tasks that went as messages of their own, in order. */

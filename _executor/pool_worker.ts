@@ -7,6 +7,7 @@
 
 import { describe } from "../_core/describe.ts";
 import { type MessageTarget, postBatch } from "../_core/post_batch.ts";
+import { compactMessage } from "./compact_message.ts";
 import type { CostModel } from "./cost_model.ts";
 import { ERROR_CLASSES } from "./errors.ts";
 import { type FunctionRegistry, SentFunctions } from "./function_registry.ts";
@@ -375,7 +376,9 @@ export class PoolWorker {
     if (jobs.length === 0) return;
     if (expected >= DEFER_MS) message[0] = RUN_DEFERRED;
     const batch = this.#batch;
-    batch.message = message;
+    batch.message = transfers === undefined
+      ? compactMessage(message) ?? message
+      : message;
     batch.transfer = transfers;
     batch.jobs = jobs;
     // A thread's postMessage takes what a Web Worker's does.

@@ -136,7 +136,10 @@ const batch = new ResultBatch();
 // A listener, not `onmessage`: code that sets `onmessage = null` must not
 // leave the worker deaf to the pool.
 scope.addEventListener("message", (event: Event) => {
-  const message = (event as MessageEvent).data as unknown[];
+  const data = (event as MessageEvent).data;
+  // A batch of one simple task comes as JSON (see compact_message.ts).
+  const message =
+    (typeof data === "string" ? JSON.parse(data) : data) as unknown[];
   const kind = message[0];
   if (kind === RUN || kind === RUN_DEFERRED) {
     Atomics.add(states, RECEIVED, 1);

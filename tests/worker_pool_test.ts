@@ -84,7 +84,7 @@ Deno.test("submit() runs a function with its arguments in a worker and returns t
   });
 });
 
-Deno.test("results of every primitive kind come back as they were, one at a time and many in flight, beside results of other kinds", async () => {
+Deno.test("arguments and results of every primitive kind cross as they were, one at a time and many in flight, beside values of other kinds", async () => {
   const values = [
     0,
     -0,
@@ -109,6 +109,14 @@ Deno.test("results of every primitive kind come back as they were, one at a time
   await withPool({ maxWorkers: 2 }, async (pool) => {
     for (const value of values) {
       assert.deepStrictEqual(await pool.submit(echo, value), value);
+      // Arguments at the edges of what JSON keeps, alone and beside others.
+      const [first, second] = await pool.submit(
+        (a: unknown, b: unknown[]) => [a, b],
+        value,
+        [value, "\ud800", -0, 1e-300],
+      );
+      assert.deepStrictEqual(first, value);
+      assert.deepStrictEqual(second, [value, "\ud800", -0, 1e-300]);
     }
     const all = await Promise.all(
       Array.from({ length: 500 }, (_, i) => {
