@@ -153,10 +153,10 @@ export interface WorkerPoolStats {
   workers: number;
   /**
    * Threads of workers the pool stopped that have not ended yet: for at
-   * most 100 ms each, after which a busy one is halted (see
-   * {@linkcode WorkerPool}), except a worker stopped while still starting,
-   * which ends once its script and module have loaded. None holds the
-   * process open.
+   * most 100 ms each, after which a busy one is halted and no longer
+   * counted (see {@linkcode WorkerPool} for the rare halt Deno loses),
+   * except a worker stopped while still starting, which ends once its
+   * script and module have loaded. None holds the process open.
    */
   stoppingWorkers: number;
   /** Workers still starting (loading their script and module). */
@@ -230,8 +230,10 @@ const dropped = new FinalizationRegistry<PoolEngine>((engine) => {
  * (its task is busy in synchronous code, even a `for (;;)`) is halted where
  * it is, and its thread ends; a `timeout` even interrupts the task's
  * synchronous code without losing the worker (the worker enforces it
- * itself). Deno 2.9 can miss a halt, or crash, if it lands while the task
- * loads a module (a Deno bug), which the 100 ms make unlikely.
+ * itself). A halt that lands while the task is loading a module (a
+ * Node.js built-in the first time, say) can be lost, leaving the thread
+ * running uncounted, or crash the process: a Deno 2.9 bug, which waiting
+ * the 100 ms first makes unlikely.
  *
  * No task waits behind another while a worker is free: tiny tasks are
  * pipelined to a busy worker, and those still waiting there when its current
