@@ -113,7 +113,10 @@ export interface WorkerPoolOptions {
   /**
    * Megabytes of heap each worker may use. A worker that needs more dies
    * with a {@linkcode WorkerDiedError} for the tasks it was running, and is
-   * replaced; the process and the other workers go on.
+   * replaced; the process and the other workers go on. (In Deno 2.9 a worker
+   * says so only from a task the pool expected to take a millisecond or
+   * more, as any task that fills a heap does; one it expected to be quicker
+   * stops in silence, and only its `timeout` ends it.)
    *
    * @default {the heap limit of the calling isolate}
    */
@@ -149,9 +152,11 @@ export interface WorkerPoolStats {
    */
   workers: number;
   /**
-   * Threads of workers the pool stopped that still run code: code a cancel
-   * could not interrupt (see {@linkcode WorkerPool}). Each ends when that
-   * code returns, and holds no process open meanwhile.
+   * Threads of workers the pool stopped that have not ended yet: for at
+   * most 100 ms each, after which a busy one is halted and no longer
+   * counted (see {@linkcode WorkerPool} for the rare halt Deno loses),
+   * except a worker stopped while still starting, which ends once its
+   * script and module have loaded. None holds the process open.
    */
   stoppingWorkers: number;
   /** Workers still starting (loading their script and module). */
@@ -199,8 +204,8 @@ const dropped = new FinalizationRegistry<PoolEngine>((engine) => {
 /**
  * A pool of worker threads that runs functions in parallel and returns
  * {@linkcode Future}s of their results. The workers are `node:worker_threads`
- * threads with a Web Worker's globals (`self`, `postMessage`, `close`), so
- * that stopping one really stops the code running in it.
+ * threads with a Web Worker's globals (`self`, `postMessage`, `close`);
+ * stopping one halts the code running in it and ends its thread.
  *
  * - {@linkcode submit} sends a self-contained function by its source code
  *   (compiled once per worker, then cached) with its arguments. The function
@@ -221,13 +226,14 @@ const dropped = new FinalizationRegistry<PoolEngine>((engine) => {
  * and is replaced; tasks it had not started run elsewhere. Cancelling a task
  * that waits removes it; cancelling one that runs (or its `signal` aborting,
  * or its `timeout` passing) stops its worker, and a fresh one takes the next
- * tasks. A `timeout` interrupts the task's synchronous code where it is,
- * even in the middle of a `for (;;)`: the worker enforces it itself. Nothing
- * else can interrupt running code in Deno 2.9, so a cancelled task that is
- * busy in synchronous code runs on to its end in the stopped worker's
- * thread; that thread keeps no process alive, `stats().stoppingWorkers`
- * counts it until it ends, and an async task is stopped where it waits.
- * Give tasks that may not end a `timeout`.
+ * tasks. A stopped worker that does not close by itself within 100 ms
+ * (its task is busy in synchronous code, even a `for (;;)`) is halted where
+ * it is, and its thread ends; a `timeout` even interrupts the task's
+ * synchronous code without losing the worker (the worker enforces it
+ * itself). A halt that lands while the task is loading a module (a
+ * Node.js built-in the first time, say) can be lost, leaving the thread
+ * running uncounted, or crash the process: a Deno 2.9 bug, which waiting
+ * the 100 ms first makes unlikely.
  *
  * No task waits behind another while a worker is free: tiny tasks are
  * pipelined to a busy worker, and those still waiting there when its current
@@ -396,9 +402,10 @@ export class WorkerPool<M extends object = Record<never, never>>
 
   /**
    * Returns `submit` and `call` that apply a `timeout` and a `signal` to each
-   * task. When either stops a running task, its worker is stopped and
-   * replaced; a `timeout` also interrupts the task's synchronous code where
-   * it is, which nothing else can (see {@linkcode WorkerPool}).
+   * task. When either stops a running task, its worker's code is halted
+   * where it is and the worker replaced; a `timeout` interrupts the task's
+   * synchronous code in the worker itself, which it keeps (see
+   * {@linkcode WorkerPool}).
    *
    * @example
    * ```ts
@@ -508,11 +515,12 @@ export class WorkerPool<M extends object = Record<never, never>>
   /**
    * Stops accepting work. Work already submitted still runs, unless
    * `cancelPending` cancels what has not started; once every task has
-   * settled, the workers are stopped. The promise resolves when their
-   * threads have ended, or one second later for threads still running code
-   * that a cancel could not interrupt (they keep no process alive, and
-   * `stats().stoppingWorkers` counts them until they end). A task that never
-   * settles holds it for good: give such tasks a `timeout`.
+   * settled, the workers are stopped, and whatever code still runs in them
+   * (a timer left behind by a task) is halted. The promise resolves when
+   * their threads have ended, or one second later for workers still loading
+   * their module (they keep no process alive, and `stats().stoppingWorkers`
+   * counts them until they end). A task that never settles holds it for
+   * good: give such tasks a `timeout`.
    *
    * @example
    * ```ts

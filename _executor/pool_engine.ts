@@ -7,8 +7,7 @@
 // messages); the public face is `worker_pool.ts`.
 
 import { checkCount } from "../_core/checks.ts";
-import { describe } from "../_core/describe.ts";
-import { type Future, InvalidStateError } from "../future.ts";
+import type { Future } from "../future.ts";
 import type { ShutdownOptions } from "../executor.ts";
 import type {
   WorkerPoolMapOptions,
@@ -35,32 +34,31 @@ import {
 import { poolSettings } from "./pool_settings.ts";
 import type { Death, PoolWorker, Refusal } from "./pool_worker.ts";
 import { isTransfer, unwrapTransfer } from "./transfer.ts";
-import { STUCK_MS, UNRESPONSIVE_MS, Watchdog } from "./watchdog.ts";
+import {
+  takeBackStuck,
+  UNRESPONSIVE,
+  unresponsive,
+  Watchdog,
+} from "./watchdog.ts";
+import {
+  checkName,
+  closedError,
+  errorText,
+  MAP,
+  SUBMIT,
+} from "./pool_messages.ts";
 import { WorkerSet, type WorkerSetOwner } from "./worker_set.ts";
 
 type AnyFunction = (...args: unknown[]) => unknown;
-
-const SUBMIT = {
-  action: "submit",
-  instead: "pass a function or use call(name)",
-};
-const MAP = {
-  action: "map",
-  instead: "pass a function or the name of an export of the pool's module",
-};
 
 function noop(): void {}
 
 /**
  * How long `shutdown()` waits, once the work is done, for the threads of
- * stopped workers that still run code (code a cancel could not interrupt)
- * to end, before it resolves without them.
+ * stopped workers that could not be halted (still starting) to end, before
+ * it halts what it can and resolves without them.
  */
 export const SHUTDOWN_GRACE_MS = 1000;
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : describe(error);
-}
 
 /** A pool of workers and the tasks given to it. */
 export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
@@ -117,7 +115,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
 
   /** Calls the export `name` of the pool's module in a worker. */
   call(name: unknown, args: unknown[], limits?: TaskLimits): Future<unknown> {
-    const key = this.#checkName(name, "call");
+    const key = checkName(name, "call", this.#moduleUrl);
     return this.#enqueue(new PoolJob(this, key, MODE_CALL, args), limits);
   }
 
@@ -128,7 +126,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
     options: WorkerPoolMapOptions,
   ): AsyncIterableIterator<unknown> {
     const key = typeof fn === "string"
-      ? this.#checkName(fn, "map")
+      ? checkName(fn, "map", this.#moduleUrl)
       : this.#functions.keyOf(fn, MAP);
     const { timeout, signal } = checkLimits(options, "map");
     const chunkSize = checkCount(options.chunkSize ?? 1, {
@@ -136,7 +134,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
       name: "option chunkSize",
       min: 1,
     });
-    if (this.#closed) throw this.#closedError("map");
+    if (this.#closed) throw closedError("map");
     // The map's own timer stops it; the workers interrupt what still runs
     // at the same deadline.
     const deadline = timeout === undefined ? 0 : Date.now() + timeout;
@@ -162,7 +160,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
 
   /** Starts workers until `count` are live; resolves when they are ready. */
   warm(count: number): Promise<void> {
-    if (this.#closed) throw this.#closedError("warm the pool");
+    if (this.#closed) throw closedError("warm the pool");
     checkCount(count, { action: "warm the pool", name: "count" });
     const target = Math.min(count, this.#max);
     while (this.#workers.size < target) {
@@ -239,7 +237,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
     // Refill the workers before the callbacks run: queued work starts sooner.
     this.#pump();
     // A worker with nothing to do takes over work stuck behind a long task.
-    if (worker.inFlight === 0) this.#rebalance();
+    if (worker.inFlight === 0 && this.#workers.size > 1) this.#rebalance();
     for (let i = 0; i < done.length; i += 3) {
       this.#settle(done[i] as PoolJob, done[i + 1] as number, done[i + 2]);
     }
@@ -281,32 +279,8 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
 
   // --- submitting -------------------------------------------------------
 
-  #closedError(action: string): InvalidStateError {
-    return new InvalidStateError(
-      `Cannot ${action}: the WorkerPool was shut down; do it before shutdown(), or make a new pool`,
-    );
-  }
-
-  #checkName(name: unknown, action: string): string {
-    if (typeof name !== "string") {
-      throw new TypeError(
-        `Cannot ${action}: expected the name of an export of the pool's module, got ${
-          describe(name)
-        }`,
-      );
-    }
-    if (this.#moduleUrl === null) {
-      throw new TypeError(
-        `Cannot ${action} ${
-          JSON.stringify(name)
-        }: this pool has no module to run exports of; make it with new WorkerPool({ module: new URL("./tasks.ts", import.meta.url) })`,
-      );
-    }
-    return name;
-  }
-
   #enqueue(job: PoolJob, limits: TaskLimits | undefined): Future<unknown> {
-    if (this.#closed) throw this.#closedError(job.action);
+    if (this.#closed) throw closedError(job.action);
     let transfers: Transferable[] | undefined;
     const values = job.mode === MODE_CHUNK
       ? job.args[0] as unknown[]
@@ -389,39 +363,17 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
   // not take up what they were sent, and hands the tasks waiting behind a
   // long task to free workers. Returns whether to look again.
   #look(): boolean {
-    const deadline = Date.now() - UNRESPONSIVE_MS;
-    for (const worker of this.#workers.list()) {
-      if (
-        !worker.dead && worker.unreceivedSince(deadline) && !worker.runsTask()
-      ) {
-        this.#retire(worker, {
-          reason:
-            `stopped taking up work: for ${UNRESPONSIVE_MS} ms it ran none of its tasks and did not receive the ones sent to it (its event loop is blocked by code outside any task, or it stopped listening)`,
-        });
-      }
+    for (const worker of unresponsive(this.#workers.list())) {
+      this.#retire(worker, { reason: UNRESPONSIVE });
     }
     this.#rebalance();
     return this.#workers.busy();
   }
 
-  // Takes the tasks waiting behind a task that has run for STUCK_MS back
-  // from its worker, for the free workers.
+  // Hands the tasks stuck behind a long task to the free workers.
   #rebalance(): void {
     if (this.#queued > 0 || !this.#workers.anyIdle()) return;
-    const now = Date.now();
-    const taken: PoolJob[] = [];
-    for (const worker of this.#workers.list()) {
-      if (worker.inFlight === 0 || now - worker.lastActive < STUCK_MS) {
-        continue;
-      }
-      for (const job of worker.unstarted(true)) {
-        if (job.batch === 0 || now - job.postedAt < STUCK_MS) continue;
-        if (worker.withdraw(job)) {
-          worker.overdue = true;
-          taken.push(job);
-        }
-      }
-    }
+    const taken = takeBackStuck(this.#workers.list());
     if (taken.length === 0) return;
     this.#requeue(taken);
     this.#pump();
@@ -548,6 +500,8 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
     this.#pump();
     this.#workers.ensure(this.#queued);
     this.#checkDrained();
+    // Whatever still runs in it is given up on: it must stop.
+    worker.haltSoon();
   }
 
   // Fails every queued task: `death.reason` completes "<task> failed: …".
@@ -589,6 +543,8 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
   // their grace period.
   #drainedNow = (): void => {
     clearTimeout(this.#graceTimer);
+    // Threads still running code after their grace period are halted.
+    this.#workers.haltStopping();
     const resolve = this.#resolveDrained;
     this.#resolveDrained = undefined;
     resolve?.();

@@ -21,15 +21,18 @@ export const RUN_DEFERRED = 6;
 /** Tasks expected to take this many milliseconds or more run deferred. */
 export const DEFER_MS = 1;
 /**
- * `[STOP]`: the worker closes as soon as its event loop is free. Deno 2.9
- * cannot stop a thread in the middle of running code (`terminate()` only
- * detaches it): a worker the pool stops ends when the code it runs returns,
- * and its `exit` event says when.
+ * `[STOP]`: the worker closes as soon as its event loop is free. A worker
+ * that cannot be halted yet (see halt_lock.ts) ends this way, and its `exit`
+ * event says when.
  */
 export const STOP = 7;
 
 // Worker -> main thread.
-/** `[READY]`: the worker is listening and its module, if any, is loaded. */
+/**
+ * `[READY, haltable]`: the worker is listening, its module, if any, is
+ * loaded, and `haltable` says whether `terminate()` stops its running code
+ * (see halt_lock.ts).
+ */
 export const READY = 2;
 /** `[RESULTS, ...results]`, `RESULT_SIZE` values per task, in one flat array. */
 export const RESULTS = 3;
@@ -84,11 +87,37 @@ export const MAX_IN_FLIGHT = 128;
  * listening, or its event loop is blocked outside any task.
  */
 export const RECEIVED = MAX_IN_FLIGHT;
-/** The length of the shared `Int32Array`: the slots, then `RECEIVED`. */
-export const STATES_LENGTH = MAX_IN_FLIGHT + 1;
-// The shared `Float64Array` `activity` holds one value: the time
-// (`Date.now()`) at which the worker last began a task or a batch, so that
-// the main thread can tell a worker stuck in a long task from a busy one.
+/**
+ * Where the worker notes the slot (plus one; 0 when none) of the result it
+ * sent as a bare value: a batch of one result whose value is a primitive
+ * goes as that value alone, which structured clone copies several times
+ * faster than an array. Its cost is in `activity[COST]`. The worker sends
+ * such a value only while none is noted, and the main thread clears the
+ * note once it has read it, so each note belongs to one message.
+ */
+export const BARE_RESULT = MAX_IN_FLIGHT + 1;
+/** A value that can go as a bare result: never an array, always copyable. */
+export type BareValue = string | number | boolean | undefined | null;
+
+/** Whether `value` can go as a bare result. */
+export function isBareValue(value: unknown): value is BareValue {
+  const type = typeof value;
+  return value === null || type === "number" || type === "string" ||
+    type === "boolean" || type === "undefined";
+}
+
+/** The length of the shared `Int32Array`: the slots, `RECEIVED`, `BARE_RESULT`. */
+export const STATES_LENGTH = MAX_IN_FLIGHT + 2;
+/**
+ * In the shared `Float64Array` `activity`: the time (`Date.now()`) at which
+ * the worker last began a task or a batch, so that the main thread can tell
+ * a worker stuck in a long task from a busy one.
+ */
+export const LAST_ACTIVE = 0;
+/** In `activity`: the cost in milliseconds of the bare result. */
+export const COST = 1;
+/** The length of the shared `Float64Array` `activity`. */
+export const ACTIVITY_LENGTH = 2;
 
 export {
   deserializeError,

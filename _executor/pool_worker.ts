@@ -6,25 +6,32 @@
 // task goes to which worker is the pool's choice.
 
 import { describe } from "../_core/describe.ts";
-import {
-  type Batch,
-  type MessageTarget,
-  type Piece,
-  postBatch,
-} from "../_core/post_batch.ts";
+import { type MessageTarget, postBatch } from "../_core/post_batch.ts";
+import { compactMessage } from "./compact_message.ts";
 import type { CostModel } from "./cost_model.ts";
 import { ERROR_CLASSES } from "./errors.ts";
 import { type FunctionRegistry, SentFunctions } from "./function_registry.ts";
 import type { PoolJob } from "./pool_job.ts";
 import {
+  NO_JOBS,
+  NO_MESSAGE,
+  OutgoingBatch,
+  type Refusal,
+} from "./outgoing_batch.ts";
+import {
+  ACTIVITY_LENGTH,
+  BARE_RESULT,
+  type BareValue,
   CANCELLED,
   CLOSED,
+  COST,
   CRASHED,
   DEFER_MS,
   deserializeError,
   FREE,
   INIT,
   KILLED,
+  LAST_ACTIVE,
   MAX_IN_FLIGHT,
   PENDING,
   READY,
@@ -36,10 +43,12 @@ import {
   type SerializedError,
   STARTED,
   STATES_LENGTH,
+  STATUS_OK,
   STATUS_SKIPPED,
   STOP,
 } from "./pool_protocol.ts";
 import { startThread, type Thread } from "./thread.ts";
+import { unrefTimer } from "./unref_timer.ts";
 
 /**
  * How long a worker stays referenced after its last task. Unreferencing at
@@ -48,6 +57,15 @@ import { startThread, type Thread } from "./thread.ts";
  */
 export const UNREF_DELAY_MS = 20;
 
+/**
+ * How long a stopped worker may take to close by itself before its code is
+ * halted. An idle worker, or one whose task waits, closes within a
+ * millisecond; one still running code after this is busy in it. Halting
+ * only then keeps halts away from a worker that is loading a module, which
+ * Deno 2.9 does not survive well (halt_lock.ts).
+ */
+export const HALT_DELAY_MS = 100;
+
 /** Why a worker stopped, for the errors of the tasks it takes along. */
 export interface Death {
   /** Completes "the worker …", e.g. `"closed itself: …"`. */
@@ -55,8 +73,7 @@ export interface Death {
   cause?: unknown;
 }
 
-/** A task that could not be posted to its worker, and why. */
-export type Refusal = readonly [job: PoolJob, error: unknown];
+export type { Refusal };
 
 /** What a worker tells its pool. */
 export interface WorkerOwner {
@@ -101,9 +118,6 @@ export interface Leftovers {
   failed: PoolJob[];
 }
 
-const NO_JOBS: PoolJob[] = [];
-const NOTHING: unknown[] = [];
-
 interface Waiter {
   resolve(): void;
   reject(error: unknown): void;
@@ -127,6 +141,8 @@ export class PoolWorker {
   #ready = false;
   #dead = false;
   #exited = false;
+  #haltable = false;
+  #haltTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   #referenced = true;
   #inFlight = 0;
   #load = 0;
@@ -159,7 +175,7 @@ export class PoolWorker {
       new SharedArrayBuffer(STATES_LENGTH * Int32Array.BYTES_PER_ELEMENT),
     );
     this.#activity = new Float64Array(
-      new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT),
+      new SharedArrayBuffer(ACTIVITY_LENGTH * Float64Array.BYTES_PER_ELEMENT),
     );
     this.#costs = options.costs;
     this.#sent = new SentFunctions(options.functions);
@@ -173,6 +189,7 @@ export class PoolWorker {
       this.#die({ reason: "sent a message that could not be read" });
     });
     thread.on("exit", (code: number) => {
+      clearTimeout(this.#haltTimer);
       this.#die({ reason: `exited with code ${code}` });
       this.#exited = true;
       this.#owner.onExit(this);
@@ -222,7 +239,7 @@ export class PoolWorker {
 
   /** When (`Date.now()`) it last began a task or a batch. */
   get lastActive(): number {
-    return this.#activity[0];
+    return this.#activity[LAST_ACTIVE];
   }
 
   /** Resolves once it is ready; rejects if it dies first. */
@@ -359,13 +376,15 @@ export class PoolWorker {
     if (jobs.length === 0) return;
     if (expected >= DEFER_MS) message[0] = RUN_DEFERRED;
     const batch = this.#batch;
-    batch.message = message;
+    batch.message = transfers === undefined
+      ? compactMessage(message) ?? message
+      : message;
     batch.transfer = transfers;
     batch.jobs = jobs;
     // A thread's postMessage takes what a Web Worker's does.
     const whole = postBatch(this.#thread as unknown as MessageTarget, batch);
     // The batch must not keep the arguments alive until the next one.
-    batch.message = NOTHING;
+    batch.message = NO_MESSAGE;
     batch.transfer = undefined;
     batch.jobs = NO_JOBS;
     const now = Date.now();
@@ -454,11 +473,27 @@ export class PoolWorker {
     return leftovers;
   }
 
-  // Asks the thread to close once its event loop is free. Deno 2.9 cannot
-  // stop a thread in the middle of running code (`terminate()` only detaches
-  // it, leaving a loop to spin on), so the thread is told to close instead,
-  // and unreferenced so that it holds no process open meanwhile; its `exit`
-  // event says when it has ended.
+  /**
+   * Stops the code running in its thread, wherever it is, and ends the
+   * thread, if the worker said it can be (see halt_lock.ts); otherwise its
+   * thread ends once its event loop is free.
+   */
+  halt(): void {
+    if (this.#exited || !this.#haltable) return;
+    // Emits `exit` at once: the thread runs no more JavaScript.
+    this.#thread.terminate();
+  }
+
+  /** Halts it if its thread has not ended `HALT_DELAY_MS` after now. */
+  haltSoon(): void {
+    if (this.#exited || !this.#haltable) return;
+    this.#haltTimer ??= setTimeout(() => this.halt(), HALT_DELAY_MS);
+    unrefTimer(this.#haltTimer);
+  }
+
+  // Asks the thread to close once its event loop is free, which an idle
+  // worker does at once, and unreferences it so that it holds no process
+  // open meanwhile; its `exit` event says when it has ended.
   #close(): void {
     if (this.#exited) return;
     this.#thread.postMessage([STOP]);
@@ -484,8 +519,12 @@ export class PoolWorker {
     this.#die({ reason: `failed: ${text}`, cause: error });
   }
 
-  #onMessage(message: unknown[]): void {
+  #onMessage(message: unknown[] | BareValue): void {
     if (this.#dead) return;
+    if (!Array.isArray(message)) {
+      this.#onBareResult(message);
+      return;
+    }
     switch (message[0]) {
       case RESULTS:
         this.overdue = false;
@@ -493,6 +532,7 @@ export class PoolWorker {
         break;
       case READY:
         this.#ready = true;
+        this.#haltable = message[1] === true;
         this.#idleSince = performance.now();
         for (const waiter of this.#waiters) waiter.resolve();
         this.#waiters = [];
@@ -520,9 +560,20 @@ export class PoolWorker {
     }
   }
 
+  // A batch of one result sent as its value alone (see BARE_RESULT).
+  #onBareResult(value: BareValue): void {
+    const slot = Atomics.load(this.#states, BARE_RESULT) - 1;
+    const cost = this.#activity[COST];
+    Atomics.store(this.#states, BARE_RESULT, 0);
+    this.overdue = false;
+    this.#onResults([RESULTS, slot, STATUS_OK, value, cost]);
+  }
+
   // `results` is [RESULTS, ...results], RESULT_SIZE values each.
   #onResults(results: unknown[]): void {
-    this.#trimPostLog();
+    // Results mean the batches they came in were received: trimmed here now
+    // and then, and by the pool's watchdog.
+    if (this.#postLog.length > 64) this.#trimPostLog();
     const done: unknown[] = [];
     for (let i = 1; i < results.length; i += RESULT_SIZE) {
       const slot = results[i] as number;
@@ -574,50 +625,5 @@ export class PoolWorker {
     this.#referenced = ref;
     if (ref) this.#thread.ref();
     else this.#thread.unref();
-  }
-}
-
-/**
- * A worker's batch as `postBatch` takes it, made once per worker: if the
- * batch is refused, its tasks are posted one by one, and those whose
- * arguments cannot go are handed back.
- */
-class OutgoingBatch implements Batch<PoolJob> {
-  message: unknown[] = NOTHING;
-  transfer: Transferable[] | undefined = undefined;
-  jobs: PoolJob[] = NO_JOBS;
-  /** The tasks that went as messages of their own, in order. */
-  alone: PoolJob[] = [];
-  refusals: Refusal[] = [];
-  readonly #sent: SentFunctions;
-
-  constructor(sent: SentFunctions) {
-    this.#sent = sent;
-  }
-
-  *pieces(): Iterable<Piece<PoolJob>> {
-    this.#sent.batchRefused();
-    for (const job of this.jobs) {
-      const message = [
-        job.expectedCost >= DEFER_MS ? RUN_DEFERRED : RUN,
-        job.slot,
-        job.key,
-        this.#sent.alone(job.key),
-        job.mode,
-        job.args,
-        job.deadline,
-      ];
-      yield [job, message, job.transfer];
-    }
-  }
-
-  posted(job: PoolJob): void {
-    this.#sent.postedAlone(job.key);
-    job.moved = job.transfer !== undefined;
-    this.alone.push(job);
-  }
-
-  refused(job: PoolJob, error: unknown): void {
-    this.refusals.push([job, error]);
   }
 }

@@ -2,13 +2,12 @@
 // Starting the thread behind a pool's worker.
 //
 // Workers are `node:worker_threads` threads, chosen by measurement in Deno
-// 2.9. Neither kind of worker can be stopped in the middle of running code
-// (`terminate()` detaches it and lets a `for (;;)` spin on), but these have
-// a public `unref()`, so a thread left running holds no process open (a
-// Web Worker does), an `exit` event that says when the thread really ended,
-// `resourceLimits`, which turns an out-of-memory worker into an error event
-// instead of an abort of the process, and a round trip that costs no more
-// than a Web Worker's. Inside, the thread has the globals of a Web Worker
+// 2.9. Only these can be stopped in the middle of running code (see
+// halt_lock.ts; a Web Worker's `terminate()` lets a `for (;;)` spin on), and
+// they have a public `unref()`, so a closing thread holds no process open,
+// an `exit` event that says when the thread ended, `resourceLimits`, which
+// turns an out-of-memory worker into an error event instead of an abort of
+// the process, and a round trip that costs no more than a Web Worker's. Inside, the thread has the globals of a Web Worker
 // (`postMessage`, `onmessage`, `close`), so the worker script is the same.
 // Subprocesses can be killed, but share no memory, cannot be given the
 // scoped permissions of this process, and cost a process each.

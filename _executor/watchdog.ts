@@ -4,6 +4,8 @@
 // worker stuck in a long task goes to a free one, and a worker that no
 // longer takes up work is replaced.
 
+import type { PoolJob } from "./pool_job.ts";
+import type { PoolWorker } from "./pool_worker.ts";
 import { unrefTimer } from "./unref_timer.ts";
 
 /** How often the watchdog looks, in milliseconds. */
@@ -49,4 +51,38 @@ export class Watchdog {
     this.#timer = undefined;
     if (this.#look()) this.arm();
   };
+}
+
+/** Completes "the worker …" for a worker replaced as unresponsive. */
+export const UNRESPONSIVE =
+  `stopped taking up work: for ${UNRESPONSIVE_MS} ms it ran none of its tasks and did not receive the ones sent to it (its event loop is blocked by code outside any task, or it stopped listening)`;
+
+/** The workers among `workers` that no longer take up work. */
+export function unresponsive(workers: readonly PoolWorker[]): PoolWorker[] {
+  const deadline = Date.now() - UNRESPONSIVE_MS;
+  return workers.filter((worker) =>
+    !worker.dead && worker.unreceivedSince(deadline) && !worker.runsTask()
+  );
+}
+
+/**
+ * Takes back the tasks waiting behind a task that has run for `STUCK_MS`,
+ * and marks their workers overdue: no task goes to them until they answer.
+ *
+ * @returns The tasks taken back, for the free workers.
+ */
+export function takeBackStuck(workers: readonly PoolWorker[]): PoolJob[] {
+  const now = Date.now();
+  const taken: PoolJob[] = [];
+  for (const worker of workers) {
+    if (worker.inFlight === 0 || now - worker.lastActive < STUCK_MS) continue;
+    for (const job of worker.unstarted(true)) {
+      if (job.batch === 0 || now - job.postedAt < STUCK_MS) continue;
+      if (worker.withdraw(job)) {
+        worker.overdue = true;
+        taken.push(job);
+      }
+    }
+  }
+  return taken;
 }

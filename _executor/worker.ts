@@ -11,7 +11,6 @@
 // fail the tasks that were running here, rerun those that never started, and
 // start a new worker.
 
-import vm from "node:vm";
 import {
   describe,
   isAsyncGenerator,
@@ -19,11 +18,15 @@ import {
   isThenable,
 } from "../_core/describe.ts";
 import {
+  BARE_RESULT,
   CLOSED,
+  COST,
   CRASHED,
   ENTRY_SIZE,
   FINISHED,
   INIT,
+  isBareValue,
+  LAST_ACTIVE,
   MODE_CHUNK,
   PENDING,
   READY,
@@ -42,6 +45,8 @@ import {
   STOP,
 } from "./pool_protocol.ts";
 import { transfer, unwrapTransfer } from "./transfer.ts";
+import { callBounded, TIMED_OUT } from "./bounded_call.ts";
+import { holdHaltLock } from "./halt_lock.ts";
 import {
   type Batch,
   type Piece,
@@ -65,6 +70,10 @@ const realClose = scope.close.bind(scope);
 // Code written for Web Workers says `self`, which a thread of
 // node:worker_threads lacks: the pool's modules and functions keep it.
 (globalThis as { self?: unknown }).self ??= globalThis;
+
+// `activity` holds `Date.now()` times; this makes them from the clock the
+// worker reads anyway.
+const ORIGIN = performance.timeOrigin;
 
 /** After this many milliseconds of running a batch, results are sent early. */
 const FLUSH_MS = 1;
@@ -127,7 +136,10 @@ const batch = new ResultBatch();
 // A listener, not `onmessage`: code that sets `onmessage = null` must not
 // leave the worker deaf to the pool.
 scope.addEventListener("message", (event: Event) => {
-  const message = (event as MessageEvent).data as unknown[];
+  const data = (event as MessageEvent).data;
+  // A batch of one simple task comes as JSON (see compact_message.ts).
+  const message =
+    (typeof data === "string" ? JSON.parse(data) : data) as unknown[];
   const kind = message[0];
   if (kind === RUN || kind === RUN_DEFERRED) {
     Atomics.add(states, RECEIVED, 1);
@@ -179,22 +191,23 @@ function init(message: unknown[]): void {
   states = message[1] as Int32Array;
   activity = message[2] as Float64Array;
   moduleUrl = message[3] as string | null;
-  if (moduleUrl === null) {
-    post(scope, [READY]);
-    return;
-  }
-  import(moduleUrl).then(
+  const loaded = moduleUrl === null ? undefined : import(moduleUrl).then(
     (exports) => moduleExports = exports,
     (error) => moduleError = error,
-  ).finally(() => post(scope, [READY]));
+  );
+  // Ready once the module is loaded and the lock that makes this thread
+  // haltable is held: the pool halts only a thread that says it can be.
+  Promise.all([holdHaltLock(), loaded]).then(([haltable]) =>
+    post(scope, [READY, haltable])
+  );
 }
 
 // `entries` is [RUN, ...entries], ENTRY_SIZE values each.
 function runBatch(entries: unknown[]): void {
   if (closing) return;
   inBatch = true;
-  activity[0] = Date.now();
   let taskStart = performance.now();
+  activity[LAST_ACTIVE] = ORIGIN + taskStart;
   let lastFlush = taskStart;
   for (let i = 1; i < entries.length && !closing; i += ENTRY_SIZE) {
     const slot = entries[i] as number;
@@ -210,7 +223,7 @@ function runBatch(entries: unknown[]): void {
       push(slot, STATUS_SKIPPED, undefined, 0, false);
       continue;
     }
-    activity[0] = Date.now();
+    activity[LAST_ACTIVE] = ORIGIN + taskStart;
     const chunk = entries[i + 3] === MODE_CHUNK;
     const deadline = entries[i + 5] as number;
     let value: unknown;
@@ -218,9 +231,10 @@ function runBatch(entries: unknown[]): void {
     try {
       const fn = resolve(key);
       const args = entries[i + 4] as unknown[];
+      // A timeout interrupts the task's synchronous part where it is.
       value = deadline === 0
         ? runTask(fn, args, chunk)
-        : runBounded(fn, args, chunk, deadline);
+        : callBounded(() => runTask(fn, args, chunk), deadline);
     } catch (error) {
       ok = false;
       value = error;
@@ -249,42 +263,6 @@ function runBatch(entries: unknown[]): void {
 
 function runTask(fn: AnyFunction, args: unknown[], chunk: boolean): unknown {
   return asTask(chunk ? runChunk(fn, args[0] as unknown[]) : fn(...args));
-}
-
-// A task with a timeout runs its synchronous part under node:vm's timeout,
-// which interrupts even a `for (;;)` in this thread: the only way Deno 2.9
-// offers to stop running code (`terminate()` from outside does not).
-const TIMED_OUT = Symbol("timed out");
-const THUNK = Symbol.for("@frontier/generators/pool-task");
-const bounded = new vm.Script(
-  `globalThis[Symbol.for("@frontier/generators/pool-task")]()`,
-);
-let thunkArgs: [AnyFunction, unknown[], boolean] | undefined;
-(globalThis as Record<symbol, unknown>)[THUNK] = () => {
-  const [fn, args, chunk] = thunkArgs!;
-  thunkArgs = undefined;
-  return runTask(fn, args, chunk);
-};
-
-function runBounded(
-  fn: AnyFunction,
-  args: unknown[],
-  chunk: boolean,
-  deadline: number,
-): unknown {
-  const left = deadline - Date.now();
-  if (left <= 0) return TIMED_OUT;
-  thunkArgs = [fn, args, chunk];
-  try {
-    return bounded.runInThisContext({ timeout: Math.ceil(left) });
-  } catch (error) {
-    if (
-      (error as { code?: unknown })?.code === "ERR_SCRIPT_EXECUTION_TIMEOUT"
-    ) {
-      return TIMED_OUT;
-    }
-    throw error;
-  }
 }
 
 function resolve(key: number | string): AnyFunction {
@@ -508,6 +486,19 @@ function push(
 function flush(): void {
   flushQueued = false;
   if (out.length === 1) return;
+  // One result with a primitive value goes as that value alone.
+  if (
+    out.length === 1 + RESULT_SIZE && out[2] === STATUS_OK &&
+    isBareValue(out[3]) &&
+    Atomics.compareExchange(states, BARE_RESULT, 0, (out[1] as number) + 1) ===
+      0
+  ) {
+    activity[COST] = out[4] as number;
+    const value = out[3];
+    out.length = 1;
+    scope.postMessage(value);
+    return;
+  }
   batch.message = out;
   batch.transfer = outTransfer;
   batch.lists = outLists;

@@ -55,8 +55,8 @@ export class WorkerSet {
   readonly #functions: FunctionRegistry;
   readonly #keep: number;
   readonly #workers: PoolWorker[] = [];
-  // Stopped workers whose thread has not ended: it runs code that could not
-  // be interrupted, and closes when that returns.
+  // Stopped workers whose thread has not ended: they were stopped before
+  // they could be halted, and close once their event loop is free.
   readonly #stopping = new Set<PoolWorker>();
   #dirty: PoolWorker[] = [];
   #flushQueued = false;
@@ -276,6 +276,11 @@ export class WorkerSet {
     this.#stopping.delete(worker);
   }
 
+  /** Halts the threads of stopped workers that have not ended yet. */
+  haltStopping(): void {
+    for (const worker of [...this.#stopping]) worker.halt();
+  }
+
   /** How many stopped workers' threads have not ended yet. */
   get stopping(): number {
     return this.#stopping.size;
@@ -293,6 +298,9 @@ export class WorkerSet {
     if (worker.dead) return;
     worker.stop();
     this.#forget(worker);
+    // An idle worker closes by itself; one that does not is running code
+    // the pool knows nothing of (a timer left behind by a task).
+    worker.haltSoon();
   }
 
   #unrefIdle = (): void => {

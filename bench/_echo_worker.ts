@@ -1,5 +1,5 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
-// The floor for the pool benchmarks: a bare Web Worker that adds two numbers
+// The Web Worker floor of the pool benchmarks: a bare Web Worker that adds two numbers
 // per message and posts the sum back.
 
 /// <reference lib="deno.worker" />

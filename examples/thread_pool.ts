@@ -10,7 +10,10 @@
  * @module
  */
 
-import { LocalExecutor } from "@frontier/generators/executor";
+import {
+  LocalExecutor,
+  type LocalTaskContext,
+} from "@frontier/generators/executor";
 import { type Future, sleep } from "@frontier/generators/future";
 import { runInlineFuture } from "@frontier/generators/task";
 import { WorkerPool } from "@frontier/generators/worker-pool";
@@ -63,6 +66,13 @@ export async function main(): Promise<void> {
   }
   await runInlineFuture(doFunc(2, 3));
 
+  console.log("\n# A time limit stops even a loop that never ends");
+  const spin = pool.with({ timeout: 50 }).submit(() => {
+    for (;;);
+  });
+  spin.addDoneCallback(resultHandler);
+  await Promise.resolve(spin).catch(() => {});
+
   console.log("\n# Waiting around, which threads are good at: a LocalExecutor");
   await using io = new LocalExecutor({ maxConcurrency: 8 });
   const started = performance.now();
@@ -75,6 +85,19 @@ export async function main(): Promise<void> {
     } ms together:`,
     woke,
   );
+
+  console.log("\n# A time limit that reaches the work: its signal stops it");
+  const slow = io.with({ timeout: 50 }).submit(
+    function (this: LocalTaskContext, ms: number) {
+      // As fetch(url, { signal: this.signal }) does, the nap gives up when
+      // the signal aborts.
+      return sleep(ms, ms, { signal: this.signal });
+    },
+    60_000,
+  );
+  slow.addDoneCallback(resultHandler);
+  await Promise.resolve(slow).catch(() => {});
+  console.log("Still running unobserved:", io.stats().abandoned);
 }
 
 if (import.meta.main) await main();

@@ -84,6 +84,52 @@ Deno.test("submit() runs a function with its arguments in a worker and returns t
   });
 });
 
+Deno.test("arguments and results of every primitive kind cross as they were, one at a time and many in flight, beside values of other kinds", async () => {
+  const values = [
+    0,
+    -0,
+    NaN,
+    Infinity,
+    2 ** 31,
+    -7,
+    1.5,
+    "",
+    "text",
+    "ünïcødé ✓",
+    "x".repeat(100_000),
+    true,
+    false,
+    null,
+    undefined,
+    [1, "two"],
+    { three: 3 },
+    10n,
+  ];
+  const echo = (value: unknown) => value;
+  await withPool({ maxWorkers: 2 }, async (pool) => {
+    for (const value of values) {
+      assert.deepStrictEqual(await pool.submit(echo, value), value);
+      // Arguments at the edges of what JSON keeps, alone and beside others.
+      const [first, second] = await pool.submit(
+        (a: unknown, b: unknown[]) => [a, b],
+        value,
+        [value, "\ud800", -0, 1e-300],
+      );
+      assert.deepStrictEqual(first, value);
+      assert.deepStrictEqual(second, [value, "\ud800", -0, 1e-300]);
+    }
+    const all = await Promise.all(
+      Array.from({ length: 500 }, (_, i) => {
+        const value = values[i % values.length];
+        return Promise.resolve(pool.submit(echo, value)).then((result) =>
+          assert.deepStrictEqual(result, value)
+        );
+      }),
+    );
+    assert.equal(all.length, 500);
+  });
+});
+
 Deno.test("submit() compiles a function once per worker and caches it, also across copies of the same source", async () => {
   await withPool({ maxWorkers: 1 }, async (pool) => {
     const counts: number[] = [];
@@ -1012,9 +1058,10 @@ Deno.test("a timed-out spinning task is interrupted, no thread goes on running i
   });
 });
 
-Deno.test("cancelling a running spinning task settles it, stats() counts its thread until it ends, and the process exits", async () => {
+Deno.test("cancelling a running spinning task stops its thread: it settles, no CPU is burnt after, and the process exits", async () => {
   const output = await runScript(
     `
+    import process from "node:process";
     import { WorkerPool } from ${JSON.stringify(POOL_URL)};
     const pool = new WorkerPool({ maxWorkers: 1 });
     const flag = new Int32Array(new SharedArrayBuffer(4));
@@ -1024,13 +1071,15 @@ Deno.test("cancelling a running spinning task settles it, stats() counts its thr
     }, flag);
     while (Atomics.load(flag, 0) === 0) await new Promise((r) => setTimeout(r, 1));
     spin.cancel();
+    const before = process.cpuUsage();
+    await new Promise((r) => setTimeout(r, 1000));
+    const used = process.cpuUsage(before);
     const after = await pool.submit(() => "after");
-    // Deno cannot interrupt the loop from outside: its thread spins on,
-    // unreferenced, and is counted until the process exits.
     const { workers, stoppingWorkers, workersStarted } = pool.stats();
     console.log(JSON.stringify({
       cancelled: spin.cancelled(),
       after,
+      cpuMs: (used.user + used.system) / 1000,
       workers,
       stoppingWorkers,
       workersStarted,
@@ -1038,13 +1087,59 @@ Deno.test("cancelling a running spinning task settles it, stats() counts its thr
   `,
     { limit: 20_000 },
   );
-  assert.deepEqual(reported(output), {
+  const { cpuMs, ...result } = reported(output);
+  assert.deepEqual(result, {
     cancelled: true,
     after: "after",
-    workers: 2,
-    stoppingWorkers: 1,
+    workers: 1,
+    stoppingWorkers: 0,
     workersStarted: 2,
   });
+  // The spinning thread alone would burn about 1000 ms of CPU in that second.
+  assert.ok(
+    (cpuMs as number) < 300,
+    `${cpuMs} ms of CPU in the second after the cancel`,
+  );
+});
+
+Deno.test("shutdown() halts code a task left running in its worker, and no CPU is burnt after", async () => {
+  const output = await runScript(
+    `
+    import process from "node:process";
+    import { WorkerPool } from ${JSON.stringify(POOL_URL)};
+    const pool = new WorkerPool({ maxWorkers: 1 });
+    // The task returns, but leaves a timer that spins in its worker.
+    const first = await pool.submit(() => {
+      setTimeout(() => {
+        for (;;);
+      }, 10);
+      return "returned";
+    });
+    await new Promise((r) => setTimeout(r, 50)); // the timer spins now
+    await pool.shutdown();
+    const before = process.cpuUsage();
+    await new Promise((r) => setTimeout(r, 1000));
+    const used = process.cpuUsage(before);
+    const { workers, stoppingWorkers } = pool.stats();
+    console.log(JSON.stringify({
+      first,
+      cpuMs: (used.user + used.system) / 1000,
+      workers,
+      stoppingWorkers,
+    }));
+  `,
+    { limit: 20_000 },
+  );
+  const { cpuMs, ...result } = reported(output);
+  assert.deepEqual(result, {
+    first: "returned",
+    workers: 0,
+    stoppingWorkers: 0,
+  });
+  assert.ok(
+    (cpuMs as number) < 300,
+    `${cpuMs} ms of CPU in the second after shutdown()`,
+  );
 });
 
 Deno.test("after three spinning tasks time out, the process burns no CPU", async () => {
@@ -1124,10 +1219,9 @@ Deno.test("a task that leaves a busy timer in its worker does not wedge the pool
   assert.equal(result.unbounded, "ran elsewhere");
   const stats = result.stats as Record<string, number>;
   assert.equal(stats.workersStarted, 3, "each wedged worker was replaced");
-  // The timers spin on, where Deno cannot interrupt them: their threads are
-  // counted, and hold no process open.
-  assert.equal(stats.workers, 2);
-  assert.equal(stats.stoppingWorkers, 2);
+  // The replaced workers' spinning timers were halted with their threads.
+  assert.equal(stats.workers, 0);
+  assert.equal(stats.stoppingWorkers, 0);
   assert.equal(stats.running, 0);
 });
 
