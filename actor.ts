@@ -487,8 +487,10 @@ export class ActorSystem {
    *
    * The Worker is a `node:worker_threads` Worker, which Deno runs as a
    * Worker of its own (with Node's globals, such as `process`, besides
-   * Deno's): unlike a Web Worker's, its `terminate()` interrupts running
-   * code, and it says when it ends. If it ends by itself (the actor calls
+   * Deno's). It says when it ends, and its `terminate()` halts running code
+   * (in Deno 2.9 only because the Worker holds a Web Lock of its own, taken
+   * before the actor starts: Deno halts a thread that holds locks before it
+   * releases them). If it ends by itself (the actor calls
    * `Deno.exit()` or `close()`, or the Worker crashes), the questions
    * waiting for it fail with an {@linkcode ActorError} that says its Worker
    * exited, messages on their way to it are lost, the end is reported to

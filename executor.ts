@@ -5,7 +5,7 @@
  * shared by {@linkcode LocalExecutor}, which runs work in the calling isolate
  * with bounded concurrency (the counterpart of the tutorial's thread pool, for
  * I/O-bound work), and by `WorkerPool` (`@frontier/generators/worker-pool`),
- * which runs it in parallel on Web Workers.
+ * which runs it in parallel on Worker threads.
  *
  * A function may be sync, async, or a generator function: a generator runs
  * as a {@linkcode Task}, so it can `yield*` futures.

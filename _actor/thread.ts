@@ -3,12 +3,14 @@
 // Deno runs as a Worker of its own. Measured in Deno 2.9.6, a Web Worker's
 // terminate() does not interrupt running code (a Worker stuck in a loop
 // stays alive, and keeps the process alive), and a Web Worker that calls
-// `Deno.exit()` or `close()` goes without a word; this Worker's terminate()
-// stops a loop at once, and it says when it exits. Its one-way throughput
-// and round trip match a Web Worker's as long as the Worker's side listens
-// on its global scope (`onmessage`), not on `parentPort.on("message")`,
-// which walks every message it receives looking for ports (3.4x slower for
-// a batch of 16,384 slots).
+// `Deno.exit()` or `close()` goes without a word. This Worker says when it
+// exits, does not keep the process alive once terminated, and its
+// terminate() halts a loop when the thread holds a Web Lock, which the
+// actor's script takes before the actor runs (see _core/halt_lock.ts). Its
+// one-way throughput and round trip match a Web Worker's as long as the
+// Worker's side listens on its global scope (`onmessage`), not on
+// `parentPort.on("message")`, which walks every message it receives looking
+// for ports (3.4x slower for a batch of 16,384 slots).
 
 import { Worker } from "node:worker_threads";
 import type { MessageTarget } from "../_core/post_batch.ts";

@@ -15,6 +15,7 @@
 import { type ActorFunction, defaultSystem } from "../actor.ts";
 import { describe, isGeneratorFunction } from "../_core/describe.ts";
 import { serializeError } from "../_core/error_clone.ts";
+import { holdHaltLock } from "../_core/halt_lock.ts";
 import { noReply, RemoteReply } from "./ask.ts";
 import { engineOf } from "./engine.ts";
 import {
@@ -40,6 +41,9 @@ let hosted = "";
 let ready = false;
 let early: unknown[][] = [];
 let spawning: Promise<void> = Promise.resolve();
+// Held before the actor runs, so that terminate() can halt a handler stuck
+// in a loop (see _core/halt_lock.ts).
+const haltable = holdHaltLock();
 
 function report(error: unknown, message: unknown): void {
   link.control(
@@ -116,6 +120,7 @@ function describeForReport(message: unknown): unknown {
 
 async function spawnActor(control: SpawnControl): Promise<void> {
   hosted = control.name;
+  await haltable;
   try {
     const module = await import(control.module);
     const actorFunction = module[control.export];

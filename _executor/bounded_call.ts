@@ -1,7 +1,7 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
 // Calling a function in a worker with a deadline that interrupts it. node:vm's
 // `timeout` stops even a `for (;;)` in this thread, and, unlike a halt from
-// outside (halt_lock.ts), the worker lives on. Only the synchronous part of
+// outside (_core/halt_lock.ts), the worker lives on. Only the synchronous part of
 // the call is bounded; what it leaves to do later (an awaited promise) is
 // not.
 

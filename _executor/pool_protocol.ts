@@ -22,7 +22,7 @@ export const RUN_DEFERRED = 6;
 export const DEFER_MS = 1;
 /**
  * `[STOP]`: the worker closes as soon as its event loop is free. A worker
- * that cannot be halted yet (see halt_lock.ts) ends this way, and its `exit`
+ * that cannot be halted yet (see _core/halt_lock.ts) ends this way, and its `exit`
  * event says when.
  */
 export const STOP = 7;
@@ -31,7 +31,7 @@ export const STOP = 7;
 /**
  * `[READY, haltable]`: the worker is listening, its module, if any, is
  * loaded, and `haltable` says whether `terminate()` stops its running code
- * (see halt_lock.ts).
+ * (see _core/halt_lock.ts).
  */
 export const READY = 2;
 /** `[RESULTS, ...results]`, `RESULT_SIZE` values per task, in one flat array. */

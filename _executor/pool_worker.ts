@@ -62,7 +62,7 @@ export const UNREF_DELAY_MS = 20;
  * halted. An idle worker, or one whose task waits, closes within a
  * millisecond; one still running code after this is busy in it. Halting
  * only then keeps halts away from a worker that is loading a module, which
- * Deno 2.9 does not survive well (halt_lock.ts).
+ * Deno 2.9 does not survive well (_core/halt_lock.ts).
  */
 export const HALT_DELAY_MS = 100;
 
@@ -475,7 +475,7 @@ export class PoolWorker {
 
   /**
    * Stops the code running in its thread, wherever it is, and ends the
-   * thread, if the worker said it can be (see halt_lock.ts); otherwise its
+   * thread, if the worker said it can be (see _core/halt_lock.ts); otherwise its
    * thread ends once its event loop is free.
    */
   halt(): void {

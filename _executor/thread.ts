@@ -3,7 +3,7 @@
 //
 // Workers are `node:worker_threads` threads, chosen by measurement in Deno
 // 2.9. Only these can be stopped in the middle of running code (see
-// halt_lock.ts; a Web Worker's `terminate()` lets a `for (;;)` spin on), and
+// _core/halt_lock.ts; a Web Worker's `terminate()` lets a `for (;;)` spin on), and
 // they have a public `unref()`, so a closing thread holds no process open,
 // an `exit` event that says when the thread ended, `resourceLimits`, which
 // turns an out-of-memory worker into an error event instead of an abort of

@@ -46,7 +46,7 @@ import {
 } from "./pool_protocol.ts";
 import { transfer, unwrapTransfer } from "./transfer.ts";
 import { callBounded, TIMED_OUT } from "./bounded_call.ts";
-import { holdHaltLock } from "./halt_lock.ts";
+import { holdHaltLock } from "../_core/halt_lock.ts";
 import {
   type Batch,
   type Piece,

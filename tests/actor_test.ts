@@ -1393,7 +1393,7 @@ Deno.test("a Worker actor stuck in a loop is terminated after stopTimeout, and t
   );
 });
 
-Deno.test("a Worker actor stuck in a loop that the system stopped is gone: the process exits", async () => {
+Deno.test("a Worker actor stuck in a loop that the system stopped is gone: its thread burns no CPU and the process exits", async () => {
   const script = new URL("./fixtures/actor_stuck_stop.ts", import.meta.url);
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", script.href],
@@ -1407,7 +1407,7 @@ Deno.test("a Worker actor stuck in a loop that the system stopped is gone: the p
   assert.equal(output.code, 0, stderr);
   assert.equal(
     new TextDecoder().decode(output.stdout).trim(),
-    "up: up?\nstopped: true; reports: 1\nquestion: true",
+    "up: up?\nstopped: true; reports: 1\nquestion: true\ncpu: true",
   );
 });
 
