@@ -1,0 +1,255 @@
+// Copyright 2026 the @frontier/generators authors. MIT license.
+// Messages between the actors of two processes, on the wire. What one process
+// sends to one remote actor within the current synchronous work is written
+// into one flat array of operations and published as one NATS message at the
+// end of it (or as soon as it is long enough), so a burst of sends costs one
+// publish per batch, not per message, and never waits for anything. One
+// subject per actor and one connection per process keep the order of one
+// sender's messages to one actor.
+//
+// A batch carries a reply subject of its own: if nobody serves the actor's
+// subject, the server answers there at once with "no responders", and its
+// messages go to dead letters (its questions fail) instead of vanishing.
+// Batches are kept until a PING sent after them comes back: by then any such
+// answer has arrived, since the server answers one connection in order.
+
+import type { NatsConnection } from "npm:@nats-io/transport-node@3.4.0";
+import { describe } from "../_core/describe.ts";
+import { encode, formatBytes } from "./wire.ts";
+
+/** A message: the message follows. */
+export const SEND = 1;
+/** A question: its id and the message follow. */
+export const ASK = 2;
+/** An answer: the question's id and the value follow. */
+export const REPLY = 3;
+/** A failed question: its id and the encoded error follow. */
+export const FAIL = 4;
+
+/** Operations after which a batch is published at once. */
+const MAX_OPERATIONS = 3 * 1024;
+
+/** Where batches go: an actor's subject, or a process's answers. */
+export interface Target {
+  /** The subject. */
+  readonly subject: string;
+  /** The actor's name ("" for answers). */
+  readonly name: string;
+  /** Whether to watch for "no responders" (not for answers). */
+  readonly watched: boolean;
+  /** The process that serves it, as last heard. */
+  process: string;
+  /** The operations written since the last publish. */
+  operations: unknown[];
+  /** Whether it is in the outbox's queue. */
+  queued: boolean;
+}
+
+/** Makes a target. */
+export function target(
+  subject: string,
+  name: string,
+  process: string,
+): Target {
+  return {
+    subject,
+    name,
+    watched: name !== "",
+    process,
+    operations: [],
+    queued: false,
+  };
+}
+
+/** A batch published and not yet known to have found a subscriber. */
+export interface Sent {
+  target: Target;
+  process: string;
+  operations: unknown[];
+}
+
+/** What the outbox reports. */
+export interface OutboxHandler {
+  /** Nobody served the subject of a batch: its operations were not delivered. */
+  undelivered(sent: Sent): void;
+  /** Operations that cannot be published (too large, or not clonable). */
+  unsendable(target: Target, operations: unknown[], error: Error): void;
+}
+
+/** The width of the operation at `i`, in slots. */
+function width(code: unknown): number {
+  return code === SEND ? 2 : 3;
+}
+
+/** Splits operations into single operations. */
+function single(operations: unknown[]): unknown[][] {
+  const out: unknown[][] = [];
+  for (let i = 0; i < operations.length;) {
+    const w = width(operations[i]);
+    out.push(operations.slice(i, i + w));
+    i += w;
+  }
+  return out;
+}
+
+/** The batches of one process's connection. */
+export class Outbox {
+  readonly #nc: NatsConnection;
+  readonly #reply: string;
+  readonly #handler: OutboxHandler;
+  readonly #maxPayload: number;
+  #queue: Target[] = [];
+  #scheduled = false;
+  #seq = 0;
+  #sent = new Map<number, Sent>();
+  #pinging = false;
+  #flushNow = () => {
+    this.#scheduled = false;
+    this.flush();
+  };
+  /** Messages published, for stats. */
+  published = 0;
+
+  constructor(
+    nc: NatsConnection,
+    reply: string,
+    handler: OutboxHandler,
+  ) {
+    this.#nc = nc;
+    this.#reply = reply;
+    this.#handler = handler;
+    this.#maxPayload = nc.info?.max_payload ?? 1024 * 1024;
+  }
+
+  /** Writes one operation of two slots for `to`. */
+  write2(to: Target, code: number, a: unknown): void {
+    to.operations.push(code, a);
+    this.#written(to);
+  }
+
+  /** Writes one operation of three slots for `to`. */
+  write3(to: Target, code: number, a: unknown, b: unknown): void {
+    to.operations.push(code, a, b);
+    this.#written(to);
+  }
+
+  #written(to: Target): void {
+    if (to.operations.length >= MAX_OPERATIONS) this.#publish(to);
+    else if (!to.queued) {
+      to.queued = true;
+      this.#queue.push(to);
+    }
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      queueMicrotask(this.#flushNow);
+    }
+  }
+
+  /** Publishes everything written so far. */
+  flush(): void {
+    const queue = this.#queue;
+    if (queue.length === 0) return;
+    this.#queue = [];
+    for (const to of queue) {
+      to.queued = false;
+      if (to.operations.length > 0) this.#publish(to);
+    }
+    this.#ping();
+  }
+
+  #publish(to: Target): void {
+    const operations = to.operations;
+    to.operations = [];
+    this.#publishSome(to, operations);
+  }
+
+  #publishSome(to: Target, operations: unknown[]): void {
+    let bytes: Uint8Array;
+    try {
+      bytes = encode(operations);
+    } catch (error) {
+      this.#split(to, operations, error as Error);
+      return;
+    }
+    if (bytes.length > this.#maxPayload) {
+      this.#split(
+        to,
+        operations,
+        new RangeError(
+          `Cannot send a message of ${formatBytes(bytes.length)} to actor ${
+            JSON.stringify(to.name)
+          } of another process: it is larger than the server's max_payload of ${
+            formatBytes(this.#maxPayload)
+          }; send smaller messages (or raise max_payload on the servers)`,
+        ),
+      );
+      return;
+    }
+    const seq = ++this.#seq;
+    if (to.watched) {
+      this.#sent.set(seq, { target: to, process: to.process, operations });
+      this.#nc.publish(to.subject, bytes, { reply: `${this.#reply}.${seq}` });
+    } else this.#nc.publish(to.subject, bytes);
+    this.published++;
+  }
+
+  // A batch that cannot go as it is: published one operation at a time, so
+  // that only those at fault fail.
+  #split(to: Target, operations: unknown[], error: Error): void {
+    const ones = single(operations);
+    if (ones.length === 1) {
+      this.#handler.unsendable(
+        to,
+        operations,
+        error instanceof DOMException
+          ? new TypeError(
+            `Cannot send ${
+              describe(operations[operations.length - 1])
+            } to actor ${
+              JSON.stringify(to.name)
+            } of another process: structured clone refused it (${error.message}); send only what structured clone can copy`,
+            { cause: error },
+          )
+          : error,
+      );
+      return;
+    }
+    for (const one of ones) this.#publishSome(to, one);
+  }
+
+  // Once the server has answered a PING sent after the batches published so
+  // far, any "no responders" for them has arrived: they can be let go of.
+  #ping(): void {
+    if (this.#pinging || this.#sent.size === 0) return;
+    this.#pinging = true;
+    const upTo = this.#seq;
+    this.#nc.flush().then(
+      () => {
+        for (const seq of this.#sent.keys()) {
+          if (seq > upTo) break;
+          this.#sent.delete(seq);
+        }
+        this.#pinging = false;
+        this.#ping();
+      },
+      () => {
+        this.#pinging = false;
+      },
+    );
+  }
+
+  /** The server said nobody serves the subject of batch `seq`. */
+  noResponders(seq: number): void {
+    const sent = this.#sent.get(seq);
+    if (sent === undefined) return;
+    this.#sent.delete(seq);
+    this.#handler.undelivered(sent);
+  }
+
+  /** The batches not yet known to have arrived, oldest first. */
+  takeSent(): Sent[] {
+    const sent = [...this.#sent.values()];
+    this.#sent.clear();
+    return sent;
+  }
+}
