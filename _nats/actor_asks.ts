@@ -97,7 +97,9 @@ export class PendingAsks {
     for (const [process, holder] of processes) {
       if (this.#probing.has(process)) continue;
       const probe = this.#nc.request(this.#subject(process), undefined, {
-        timeout: Math.max(2_000, 4 * this.#interval),
+        // A busy process may not answer in time: only "no responders" counts,
+        // and the next probe goes out at once rather than waiting for this one.
+        timeout: Math.max(50, this.#interval),
       }).then(
         () => {},
         (error) => {

@@ -43,12 +43,17 @@ function* sink(): ActorGenerator<unknown> {
   }
 }
 
-/** Takes questions and never answers them. */
-function* silent(): ActorGenerator<unknown> {
+/**
+ * Stays busy for a minute with each message, holding its question, and the
+ * whole process with it (the test kills the process meanwhile).
+ */
+function* stall(): ActorGenerator<unknown> {
   while (true) {
     yield;
-    // The question waits: answering is left to nobody.
-    system.send("silent-log", 1);
+    const until = Date.now() + 60_000;
+    while (Date.now() < until) {
+      // Busy: nothing else of this process runs.
+    }
   }
 }
 
@@ -74,14 +79,11 @@ function* thrower(): ActorGenerator<unknown> {
 const functions: Record<string, () => ActorGenerator<never>> = {
   echo,
   sink,
-  silent,
+  stall,
   fragile,
   thrower,
 } as Record<string, () => ActorGenerator<never>>;
 
-system.spawn("silent-log", function* () {
-  while (true) yield;
-});
 for (const name of actors) {
   if (name === "fragile") {
     await remote.spawn({ name, restart: "always", maxRestarts: 5 }, fragile);

@@ -1,0 +1,410 @@
+// Copyright 2026 the @frontier/generators authors. MIT license.
+// Actors across processes on NATS, against a real nats-server (started by
+// each test on a free port, with a temporary store) and real peer processes
+// (`deno run tests/_nats_actors_peer.ts`).
+
+import assert from "node:assert/strict";
+import { connect } from "npm:@nats-io/transport-node@3.4.0";
+import { type ActorGenerator, ActorSystem, reply } from "../actor.ts";
+import { TimeoutError } from "../future.ts";
+import { connectActors } from "../nats_actors.ts";
+import { encode } from "../_nats/wire.ts";
+import { hasNatsServer, NatsServer, until } from "./_nats_server.ts";
+
+const ignore = !hasNatsServer();
+const root = new URL("../", import.meta.url);
+const CLUSTER = "test";
+/** A short age limit of names, so that a dead process's names free soon. */
+const TTL = 1000;
+
+/** A peer process serving the actors `actors` (see the script). */
+class Peer {
+  readonly #child: Deno.ChildProcess;
+  readonly #stderr: Promise<string>;
+  processId = "";
+
+  private constructor(child: Deno.ChildProcess) {
+    this.#child = child;
+    this.#stderr = new Response(child.stderr).text();
+  }
+
+  static async start(server: NatsServer, actors: string[]): Promise<Peer> {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "tests/_nats_actors_peer.ts",
+        server.servers,
+        CLUSTER,
+        String(TTL),
+        ...actors,
+      ],
+      cwd: root.pathname,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const peer = new Peer(child);
+    const reader = child.stdout.pipeThrough(new TextDecoderStream())
+      .getReader();
+    let seen = "";
+    while (!seen.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) {
+        throw new Error(`the peer exited before it was ready: ${await peer
+          .#stderr}`);
+      }
+      seen += value;
+    }
+    peer.processId = /ready (\S+)/.exec(seen)![1];
+    reader.releaseLock();
+    child.stdout.pipeTo(new WritableStream()).catch(() => {});
+    return peer;
+  }
+
+  /** Sends `signal`, waits for the end; returns its stderr. */
+  async kill(signal: Deno.Signal = "SIGTERM"): Promise<string> {
+    try {
+      this.#child.kill(signal);
+    } catch {
+      // Already ended.
+    }
+    await this.#child.status;
+    return await this.#stderr;
+  }
+}
+
+/** The error a future or promise fails with. */
+async function failure(
+  future: PromiseLike<unknown>,
+  // deno-lint-ignore no-explicit-any
+): Promise<any> {
+  try {
+    await future;
+  } catch (error) {
+    return error;
+  }
+  assert.fail("expected a failure");
+}
+
+// The server of a system connected by withPeer.
+const servers = new WeakMap<ActorSystem, NatsServer>();
+
+/** A server, a peer serving `actors`, and a connected system here. */
+async function withPeer(
+  actors: string[],
+  body: (
+    system: ActorSystem,
+    peer: Peer,
+    server: NatsServer,
+  ) => Promise<void>,
+): Promise<void> {
+  await using server = await NatsServer.start();
+  const peer = await Peer.start(server, actors);
+  try {
+    await using system = new ActorSystem();
+    await using remote = await connectActors(system, {
+      servers: server.servers,
+      cluster: CLUSTER,
+      nameTtl: TTL,
+    });
+    servers.set(system, server);
+    for (const name of actors) await remote.waitFor(name, { timeout: 30_000 });
+    await body(system, peer, server);
+  } finally {
+    await peer.kill();
+  }
+}
+
+Deno.test({
+  name:
+    "nats actors: send, ask and reply reach an actor of another process, with structured-clone values",
+  ignore,
+  fn: () =>
+    withPeer(["echo"], async (system) => {
+      const value = {
+        map: new Map<unknown, unknown>([[1, new Date(5)], [
+          "k",
+          new Set([2n]),
+        ]]),
+        bytes: new Uint8Array([1, 2, 3]),
+        error: new RangeError("inside", { cause: 7 }),
+      };
+      const back = await system.ask<typeof value>("echo", value);
+      assert.deepEqual(back, value);
+      assert.ok(back.error instanceof RangeError);
+      // A send is not answered: an ask after it comes back after it.
+      system.send("echo", "one way");
+      assert.equal(await system.ask("echo", "after"), "after");
+    }),
+});
+
+Deno.test({
+  name:
+    "nats actors: an error thrown by a remote actor fails the question with name, message, stack and cause",
+  ignore,
+  fn: () =>
+    withPeer(["thrower"], async (system) => {
+      const error = await failure(system.ask("thrower", 1));
+      assert.equal(error.name, "ActorError");
+      assert.match(error.message, /failed while handling it/);
+      assert.ok(error.cause instanceof TypeError);
+      assert.equal(error.cause.message, "thrown in the peer");
+      assert.deepEqual(error.cause.cause, new Map([[1, 2]]));
+      assert.match(error.cause.stack, /thrower/);
+    }),
+});
+
+Deno.test({
+  name:
+    "nats actors: a million messages between two processes arrive, none lost or reordered",
+  ignore,
+  fn: () =>
+    withPeer(["sink"], async (system) => {
+      const count = 1_000_000;
+      for (let i = 0; i < count; i++) system.send("sink", ["here", i]);
+      // In order after every send: answered once they are all handled.
+      assert.deepEqual(await system.ask("sink", "count?"), {
+        count,
+        disorder: 0,
+      });
+    }),
+});
+
+Deno.test({
+  name:
+    "nats actors: a question to a process killed with SIGKILL fails fast with an error that says so",
+  ignore,
+  fn: () =>
+    withPeer(["stall", "echo"], async (system, peer) => {
+      // Bounded, so the test cannot hang: it must fail long before this.
+      const question = system.ask("stall", "anyone?", { timeout: 60_000 });
+      // Wait until it is handled: the peer is busy from then on, and its
+      // echo does not answer.
+      system.send("echo", "sync");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await peer.kill("SIGKILL");
+      const error = await failure(question);
+      assert.ok(!(error instanceof TimeoutError), String(error));
+      assert.equal(error.name, "ActorError");
+      assert.match(
+        error.message,
+        new RegExp(
+          `Cannot get a reply from actor "stall": its process ${peer.processId} .* is gone; NATS has no responder for it`,
+        ),
+      );
+    }),
+});
+
+Deno.test({
+  name:
+    "nats actors: a name held by a live process is refused, and freed within nameTtl after its process died",
+  ignore,
+  fn: () =>
+    withPeer(["echo"], async (system, peer) => {
+      const other = new ActorSystem();
+      await using remote = await connectActors(other, {
+        servers: (await serverOf(system)).servers,
+        cluster: CLUSTER,
+        nameTtl: TTL,
+      });
+      function* echo(): ActorGenerator<unknown> {
+        while (true) reply(yield);
+      }
+      // Known here: refused at once, by spawn() too.
+      assert.throws(() => other.spawn("echo", echo), {
+        name: "ActorError",
+        message: new RegExp(
+          `already running in process ${peer.processId} \\(pid \\d+ on`,
+        ),
+      });
+      await assert.rejects(remote.spawn("echo", echo), {
+        name: "ActorError",
+      });
+      await peer.kill("SIGKILL");
+      // No one freed it: the bucket's age limit does.
+      const died = performance.now();
+      await until(
+        () =>
+          remote.spawn("echo", echo).then(() => true, (error) => {
+            assert.match(error.message, /already running/);
+            return false;
+          }),
+        "the name of the dead process to be free",
+      );
+      const took = performance.now() - died;
+      assert.equal(await other.ask("echo", "mine now"), "mine now");
+      assert.ok(took < 10 * TTL, `freed after ${took} ms`);
+    }),
+});
+
+function serverOf(system: ActorSystem): Promise<NatsServer> {
+  return Promise.resolve(servers.get(system)!);
+}
+
+Deno.test({
+  name:
+    "nats actors: of two processes spawning one name at the same moment, exactly one gets it",
+  ignore,
+  async fn() {
+    await using server = await NatsServer.start();
+    const connectOne = async () => {
+      const system = new ActorSystem();
+      const remote = await connectActors(system, {
+        servers: server.servers,
+        cluster: CLUSTER,
+        nameTtl: TTL,
+      });
+      return { system, remote };
+    };
+    const sides = [await connectOne(), await connectOne(), await connectOne()];
+    try {
+      const outcomes = await Promise.allSettled(
+        sides.map(({ remote }) =>
+          remote.spawn("unique", function* () {
+            while (true) yield;
+          })
+        ),
+      );
+      const won = outcomes.filter((o) => o.status === "fulfilled");
+      const lost = outcomes.filter((o) => o.status === "rejected");
+      assert.equal(won.length, 1);
+      for (const outcome of lost) {
+        assert.match(
+          String((outcome as PromiseRejectedResult).reason),
+          /ActorError: Cannot spawn actor "unique": an actor of that name is already running in process/,
+        );
+      }
+    } finally {
+      for (const { system, remote } of sides) {
+        await remote.close();
+        await system.stop();
+      }
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "nats actors: a name nobody serves throws as locally, and a message to a process gone is a dead letter",
+  ignore,
+  fn: () =>
+    withPeer(["echo"], async (system, peer) => {
+      assert.throws(() => system.send("nobody", 1), {
+        name: "ActorError",
+        message:
+          /no actor named "nobody" was ever started in this system or, as far as it knows, in NATS cluster "test"/,
+      });
+      assert.throws(() => system.ask("nobody", 1), { name: "ActorError" });
+      await peer.kill("SIGKILL");
+      // Still in the directory (its entry has not expired): sent, and the
+      // server says nobody serves it.
+      system.send("echo", "lost?");
+      await until(
+        () => system.deadLetters.length === 1,
+        "the message to be a dead letter",
+      );
+      assert.deepEqual(system.deadLetters, [{
+        name: "echo",
+        message: "lost?",
+      }]);
+    }),
+});
+
+Deno.test({
+  name:
+    "nats actors: hostile bytes on an actor's subject are dead letters, never a crash",
+  ignore,
+  fn: () =>
+    withPeer(["echo"], async (system, _peer, server) => {
+      const seen: unknown[] = [];
+      system.spawn("local", function* (): ActorGenerator<unknown> {
+        while (true) {
+          const message = yield;
+          seen.push(message);
+          reply(message);
+        }
+      });
+      const raw = await connect({ servers: server.servers });
+      try {
+        const hostile = [
+          crypto.getRandomValues(new Uint8Array(64)),
+          new Uint8Array(0),
+          encode({ not: "a batch" }),
+          encode([99, "unknown operation"]),
+          encode([2, "not an id", "ask"]),
+          encode([1]),
+        ];
+        for (const subject of ["local", "echo"]) {
+          for (const bytes of hostile) {
+            raw.publish(`frontier.actors.${CLUSTER}.actor.${subject}`, bytes, {
+              reply: "nowhere.1",
+            });
+          }
+        }
+        await raw.flush();
+      } finally {
+        await raw.close();
+      }
+      await until(
+        () => system.deadLetters.length === 6,
+        "the hostile batches to be dead letters",
+      );
+      for (const letter of system.deadLetters) {
+        assert.equal(letter.name, "local");
+        assert.ok(letter.message instanceof Uint8Array);
+      }
+      assert.deepEqual(seen, []);
+      // Both processes still serve.
+      assert.equal(await system.ask("echo", "still there?"), "still there?");
+      assert.equal(await system.ask("local", "and here?"), "and here?");
+    }),
+});
+
+Deno.test({
+  name:
+    "nats actors: a restart policy applies in the process that owns the actor, which keeps its name",
+  ignore,
+  fn: () =>
+    withPeer(["fragile"], async (system) => {
+      assert.equal(await system.ask("fragile", "which?"), 1);
+      system.send("fragile", "boom");
+      assert.equal(await system.ask("fragile", "which?"), 2);
+      // A question it fails on fails for the asker, and it restarts again.
+      const error = await failure(system.ask("fragile", "boom"));
+      assert.equal(error.name, "ActorError");
+      assert.match(error.message, /failed while handling it/);
+      assert.equal(await system.ask("fragile", "which?"), 3);
+    }),
+});
+
+Deno.test({
+  name: "nats actors: messages between two local actors never reach NATS",
+  ignore,
+  async fn() {
+    await using server = await NatsServer.start();
+    await using system = new ActorSystem();
+    await using remote = await connectActors(system, {
+      servers: server.servers,
+      cluster: CLUSTER,
+      nameTtl: TTL,
+    });
+    let last = 0;
+    system.spawn("ping", function* (): ActorGenerator<number> {
+      while (true) {
+        const n = yield;
+        last = n;
+        if (n < 1000) system.send("pong", n + 1);
+      }
+    });
+    system.spawn("pong", function* (): ActorGenerator<number> {
+      while (true) system.send("ping", (yield) + 1);
+    });
+    system.send("ping", 0);
+    await until(() => last === 1000, "the game to end");
+    const stats = remote.stats();
+    assert.equal(stats.sent, 0);
+    assert.equal(stats.received, 0);
+    assert.equal(stats.served, 2);
+  },
+});
