@@ -2,10 +2,14 @@
 // A process of a cluster of actor systems, for the tests and the benchmark:
 // `deno run -A tests/_nats_actors_peer.ts <servers> <cluster> <nameTtl>
 // <actor>...` spawns the named actors below, prints "ready", and serves them
-// until it is killed, or until its actor "quit" gets a message.
+// until it is killed, or until its actor "quit" gets a message. With "raw"
+// among the actors, it also serves the benchmark's floor with the plain
+// client: a responder on `bench.echo`, and a counter of the messages on
+// `bench.sink` that `bench.count` answers with.
 
 import { type ActorGenerator, ActorSystem, reply } from "../actor.ts";
 import { connectActors } from "../nats_actors.ts";
+import { connect } from "npm:@nats-io/transport-node@3.4.0";
 
 const [servers, cluster, ttl, ...actors] = Deno.args;
 
@@ -85,9 +89,29 @@ const functions: Record<string, () => ActorGenerator<never>> = {
 } as Record<string, () => ActorGenerator<never>>;
 
 for (const name of actors) {
+  if (name === "raw") continue;
   if (name === "fragile") {
     await remote.spawn({ name, restart: "always", maxRestarts: 5 }, fragile);
   } else await remote.spawn(name, functions[name]);
+}
+const raw = actors.includes("raw") ? await connect({ servers }) : undefined;
+if (raw !== undefined) {
+  let count = 0;
+  raw.subscribe("bench.sink", {
+    callback: () => {
+      count++;
+    },
+  });
+  raw.subscribe("bench.count", {
+    callback: (_error, msg) => {
+      msg.respond(String(count));
+    },
+  });
+  raw.subscribe("bench.echo", {
+    callback: (_error, msg) => {
+      msg.respond(msg.data);
+    },
+  });
 }
 const quit = Promise.withResolvers<void>();
 await remote.spawn("quit-" + remote.processId, function* () {
@@ -97,6 +121,7 @@ await remote.spawn("quit-" + remote.processId, function* () {
 console.log(`ready ${remote.processId}`);
 Deno.addSignalListener("SIGTERM", () => quit.resolve());
 await quit.promise;
+await raw?.close();
 await remote.close();
 await system.stop();
 Deno.exit(0);
