@@ -408,3 +408,30 @@ Deno.test({
     assert.equal(stats.served, 2);
   },
 });
+
+Deno.test({
+  name:
+    "nats actors: examples/remote_actors.ts plays ping-pong across two processes and prints the round trip",
+  ignore,
+  async fn() {
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "examples/remote_actors.ts"],
+      cwd: root.pathname,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(stdout);
+    assert.equal(code, 0, new TextDecoder().decode(stderr));
+    const lines = text.split("\n");
+    const game = lines.filter((line) => /^p[io]ng \d/.test(line));
+    assert.deepEqual(
+      game.map((line) => line.split(" ").slice(0, 2).join(" ")),
+      Array.from({ length: 10 }, (_, n) => `${n % 2 ? "pong" : "ping"} ${n}`),
+    );
+    // Two processes: ping's and pong's lines name different ones.
+    const pids = new Set(game.map((line) => /process (\d+)/.exec(line)![1]));
+    assert.equal(pids.size, 2);
+    assert.match(text, /\nround trip: \d+\.\d{3} ms \(ping -> pong -> ping/);
+  },
+});
