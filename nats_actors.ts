@@ -277,7 +277,7 @@ export class RemoteActors implements AsyncDisposable {
       // The actors already running are published like those to come.
       const claims = [];
       for (const cell of engine.live()) {
-        claims.push(node.serve(cell.name, cell).claimed);
+        claims.push(node.serve(cell.name, cell, false).claimed);
       }
       engine.attachRemote(node);
       engine.start();
@@ -331,7 +331,7 @@ export class RemoteActors implements AsyncDisposable {
         checked.name,
       );
     }
-    this.#node.checkFree("spawn an actor", checked.name);
+    // The bucket decides, not this process's view of it, which may lag.
     const served = this.#node.serve(checked.name, undefined);
     await served.claimed;
     try {
@@ -368,9 +368,11 @@ export class RemoteActors implements AsyncDisposable {
         { action: "wait for an actor", name: "option timeout" },
       );
     this.#checkOpen("wait for an actor");
-    const found = () =>
-      this.#system.has(name) ||
-      this.#node.directory.lookup(name) !== undefined;
+    const found = () => {
+      if (this.#system.has(name)) return true;
+      const held = this.#node.directory.lookup(name);
+      return held !== undefined && held.process !== this.processId;
+    };
     if (found()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;

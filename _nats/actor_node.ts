@@ -42,6 +42,13 @@ const CLASSES: Record<string, new (message: string) => Error> = {
   ActorError: ActorError as unknown as new (message: string) => Error,
 };
 
+// An encoded error, as a plain Uint8Array: inside a batch, a Node Buffer
+// would come back through Buffer's deprecated constructor.
+function errorBytes(error: unknown): Uint8Array {
+  const bytes = encodeError(error);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
 /** One actor this process serves, from its claim to its release. */
 interface Served {
   name: string;
@@ -54,6 +61,8 @@ interface Served {
   waiting: [unknown, AskSlot | undefined][] | undefined;
   /** Settles with the claim. */
   claimed: Promise<void>;
+  /** Whether its actor stops if the claim fails. */
+  stopOnLoss: boolean;
 }
 
 /** What a node is made of. */
@@ -160,6 +169,8 @@ export class ActorNode implements RemoteRoute {
   }
 
   checkFree(action: string, name: string): void {
+    // Claimed by this process: the directory may not have heard yet.
+    if (this.#served.has(name)) return;
     const held = this.directory.lookup(name);
     if (held === undefined || held.process === this.self.process) return;
     throw new ActorError(
@@ -200,7 +211,7 @@ export class ActorNode implements RemoteRoute {
     }
     if (operations[0] === REPLY) {
       // The asker still gets an answer: the reason its reply could not come.
-      this.#outbox.write3(to, FAIL, operations[1], encodeError(error));
+      this.#outbox.write3(to, FAIL, operations[1], errorBytes(error));
       return;
     }
     if (operations[0] === SEND) this.#engine.deadLetter(to.name, operations[1]);
@@ -266,9 +277,11 @@ export class ActorNode implements RemoteRoute {
 
   /**
    * Serves `name`: subscribes to its subject and claims it. Without a cell,
-   * what arrives waits until one is given (`started`).
+   * what arrives waits until one is given (`started`). If the claim fails,
+   * the actor of `cell` is stopped, unless `stopOnLoss` is `false` (an actor
+   * that was running before the system connected).
    */
-  serve(name: string, cell: Cell | undefined): Served {
+  serve(name: string, cell: Cell | undefined, stopOnLoss = true): Served {
     const key = nameKey(name);
     if (key === undefined) {
       throw new ActorError(
@@ -288,6 +301,7 @@ export class ActorNode implements RemoteRoute {
       revision: undefined,
       waiting: [],
       claimed: Promise.resolve(),
+      stopOnLoss,
     };
     this.#served.set(name, served);
     served.claimed = this.#registry.claim(key).then((claim) => {
@@ -299,7 +313,7 @@ export class ActorNode implements RemoteRoute {
         } else if (served.cell !== undefined) this.#release(served);
         return;
       }
-      this.#lost(served);
+      this.#lost(served, served.stopOnLoss);
       throw new ActorError(
         `Cannot spawn actor ${
           JSON.stringify(name)
@@ -311,7 +325,7 @@ export class ActorNode implements RemoteRoute {
         name,
       );
     }, (error) => {
-      this.#lost(served);
+      this.#lost(served, served.stopOnLoss);
       throw error;
     });
     return served;
@@ -328,8 +342,8 @@ export class ActorNode implements RemoteRoute {
   }
 
   // The name is not (or no longer) this process's: what waited goes to
-  // dead letters, and the local actor, if any, is stopped.
-  #lost(served: Served): void {
+  // dead letters, and the local actor, if any, is stopped if `stop`.
+  #lost(served: Served, stop: boolean): void {
     if (this.#served.get(served.name) === served) {
       this.#served.delete(served.name);
     }
@@ -350,7 +364,7 @@ export class ActorNode implements RemoteRoute {
     }
     const cell = served.cell;
     served.cell = undefined;
-    if (cell !== undefined && cell.state === ALIVE) void cell.stop();
+    if (stop && cell !== undefined && cell.state === ALIVE) void cell.stop();
   }
 
   stopped(cell: Cell): void {
@@ -431,11 +445,13 @@ export class ActorNode implements RemoteRoute {
   #replyLink(subject: string): ReplyLink {
     let link = this.#replies.get(subject);
     if (link === undefined) {
+      // One per asking process; forged subjects must not grow it for good.
+      if (this.#replies.size >= 4096) this.#replies.clear();
       const to = target(`${subject}.0`, "", "");
       const outbox = this.#outbox;
       link = {
         reply: (id, value) => outbox.write3(to, REPLY, id, value),
-        fail: (id, error) => outbox.write3(to, FAIL, id, encodeError(error)),
+        fail: (id, error) => outbox.write3(to, FAIL, id, errorBytes(error)),
       };
       this.#replies.set(subject, link);
     }
@@ -467,7 +483,7 @@ export class ActorNode implements RemoteRoute {
             served.revision = claim.revision;
             return;
           }
-          this.#lost(served);
+          this.#lost(served, true);
           this.#engine.report(
             new ActorError(
               `Actor ${JSON.stringify(served.name)} lost its name to ${
