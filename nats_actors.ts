@@ -273,6 +273,8 @@ export class RemoteActors implements AsyncDisposable {
       throw error;
     }
     connected.set(engine, remote);
+    // A connection closed by its owner (or for good) disconnects the system.
+    nc.closed().then(() => remote.close());
     try {
       // The actors already running are published like those to come.
       const claims = [];

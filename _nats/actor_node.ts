@@ -259,6 +259,9 @@ export class ActorNode implements RemoteRoute {
   // Serving this process's actors
 
   started(cell: Cell): void {
+    // Messages from other processes arrive by themselves: a system stopped
+    // and used again delivers them without a call to run().
+    this.#engine.start();
     const served = this.#served.get(cell.name);
     if (served !== undefined && served.cell === undefined) {
       // Claimed beforehand by `spawn` of the face.

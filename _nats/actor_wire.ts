@@ -186,10 +186,18 @@ export class Outbox {
       return;
     }
     const seq = ++this.#seq;
-    if (to.watched) {
-      this.#sent.set(seq, { target: to, process: to.process, operations });
-      this.#nc.publish(to.subject, bytes, { reply: `${this.#reply}.${seq}` });
-    } else this.#nc.publish(to.subject, bytes);
+    const sent = { target: to, process: to.process, operations };
+    try {
+      if (to.watched) {
+        this.#sent.set(seq, sent);
+        this.#nc.publish(to.subject, bytes, { reply: `${this.#reply}.${seq}` });
+      } else this.#nc.publish(to.subject, bytes);
+    } catch {
+      // The connection is closed: nothing of this batch went out.
+      this.#sent.delete(seq);
+      if (to.watched) this.#handler.undelivered(sent);
+      return;
+    }
     this.published++;
   }
 
@@ -197,6 +205,13 @@ export class Outbox {
   // that only those at fault fail.
   #split(to: Target, operations: unknown[], error: Error): void {
     const ones = single(operations);
+    if (error instanceof RangeError && ones.length > 1) {
+      // Too large: in two halves, each as large as it may be.
+      const half = Math.ceil(ones.length / 2);
+      this.#publishSome(to, ones.slice(0, half).flat());
+      this.#publishSome(to, ones.slice(half).flat());
+      return;
+    }
     if (ones.length === 1) {
       this.#handler.unsendable(
         to,

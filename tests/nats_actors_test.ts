@@ -610,3 +610,75 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "nats actors: what cannot cross fails clearly: a message structured clone refuses, one larger than max_payload",
+  ignore,
+  fn: () =>
+    withTwo(async (a, b) => {
+      await a.remote.spawn("echo", echo);
+      await b.remote.waitFor("echo", { timeout: 30_000 });
+      let error = await failure(b.system.ask("echo", () => "a function"));
+      assert.ok(error instanceof TypeError);
+      assert.match(
+        error.message,
+        /Cannot send .* to actor "echo" of another process: structured clone refused it/,
+      );
+      error = await failure(b.system.ask("echo", new Uint8Array(2 << 20)));
+      assert.ok(error instanceof RangeError);
+      assert.match(
+        error.message,
+        /Cannot send a message of 2\.0 MiB to actor "echo" of another process: it is larger than the server's max_payload of 1\.0 MiB/,
+      );
+      // Many small ones that together pass the limit still go, in batches
+      // that fit.
+      const many = [];
+      for (let i = 0; i < 3000; i++) {
+        many.push(b.system.ask("echo", new Uint8Array(1000).fill(i % 256)));
+      }
+      const back = await Promise.all(many);
+      assert.equal(back.length, 3000);
+      assert.equal((back[2999] as Uint8Array)[0], 2999 % 256);
+    }),
+});
+
+Deno.test({
+  name:
+    "nats actors: names of any characters cross (as base64url keys), and the same actor answers",
+  ignore,
+  fn: () =>
+    withTwo(async (a, b) => {
+      for (const name of ["worker 1", "a.b.c", "é/ü>*", "x".repeat(200)]) {
+        await a.remote.spawn(name, echo);
+        await b.remote.waitFor(name, { timeout: 30_000 });
+        assert.equal(await b.system.ask(name, name), name);
+      }
+      await assert.rejects(a.remote.spawn("y".repeat(2000), echo), {
+        name: "ActorError",
+        message: /its name is longer than 1024 bytes/,
+      });
+    }),
+});
+
+Deno.test({
+  name:
+    "nats actors: a connection given by the program and closed by it disconnects the system",
+  ignore,
+  async fn() {
+    await using server = await NatsServer.start();
+    const nc = await connect({ servers: server.servers });
+    await using system = new ActorSystem();
+    const remote = await connectActors(system, {
+      connection: nc,
+      cluster: CLUSTER,
+      nameTtl: TTL,
+    });
+    await remote.spawn("mine", echo);
+    await nc.close();
+    await remote.close();
+    // Local again: the actor answers here, and other names are unknown.
+    assert.equal(await system.ask("mine", 1), 1);
+    assert.throws(() => system.send("elsewhere", 1), { name: "ActorError" });
+  },
+});
