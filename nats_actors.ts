@@ -100,12 +100,6 @@ import { jetstreamManager } from "npm:@nats-io/jetstream@3.4.0";
 import type { NatsConnection } from "npm:@nats-io/transport-node@3.4.0";
 import type { NatsConnectOptions } from "./nats.ts";
 
-export type {
-  NatsClientOptions,
-  NatsConnectOptions,
-  NatsTlsOptions,
-} from "./nats.ts";
-
 /** Options of {@linkcode connectActors}. */
 export interface NatsActorsOptions extends NatsConnectOptions {
   /**
@@ -161,11 +155,36 @@ export interface WaitForOptions {
 
 const connected = new WeakMap<Engine, RemoteActors>();
 
+/** What a connection is made of, for the private constructor. */
+interface RemoteParts {
+  engine: Engine;
+  node: ActorNode;
+  nc: NatsConnection;
+  owned: boolean;
+  cluster: string;
+}
+
+// The one way to the private constructor, set by the class as it is made.
+let makeRemote: (system: ActorSystem, parts: RemoteParts) => RemoteActors;
+
 /**
  * The connection of one `ActorSystem` to a NATS cluster of actor systems;
  * made by {@linkcode connectActors}. Closing it (`await using`, or
  * {@linkcode close}) frees this process's names and leaves its actors
  * running locally.
+ *
+ * @example
+ * ```ts ignore
+ * import { ActorSystem, type ActorGenerator } from "@frontier/generators/actor";
+ * import { connectActors } from "@frontier/generators/nats-actors";
+ *
+ * await using system = new ActorSystem();
+ * await using remote = await connectActors(system, { cluster: "shop" });
+ * await remote.spawn("stock", function* (): ActorGenerator<string> {
+ *   while (true) console.log("restock", yield);
+ * });
+ * console.log(remote.processId, remote.nameTtl, remote.stats());
+ * ```
  */
 export class RemoteActors implements AsyncDisposable {
   /** The cluster's name. */
@@ -181,16 +200,14 @@ export class RemoteActors implements AsyncDisposable {
   readonly #owned: boolean;
   #closing: Promise<void> | undefined = undefined;
 
+  static {
+    makeRemote = (system, parts) => new RemoteActors(system, parts);
+  }
+
   /** Use {@linkcode connectActors}. */
   private constructor(
     system: ActorSystem,
-    parts: {
-      engine: Engine;
-      node: ActorNode;
-      nc: NatsConnection;
-      owned: boolean;
-      cluster: string;
-    },
+    parts: RemoteParts,
   ) {
     this.#system = system;
     this.#engine = parts.engine;
@@ -200,98 +217,6 @@ export class RemoteActors implements AsyncDisposable {
     this.cluster = parts.cluster;
     this.processId = parts.node.self.process;
     this.nameTtl = parts.node.ttl;
-  }
-
-  /** @internal Connects; see {@linkcode connectActors}. */
-  static async connect(
-    system: ActorSystem,
-    options: NatsActorsOptions,
-  ): Promise<RemoteActors> {
-    const action = "connect an actor system to NATS";
-    const engine = engineOf(system);
-    if (engine === undefined) {
-      throw new TypeError(
-        `Cannot ${action}: expected an ActorSystem, got ${describe(system)}`,
-      );
-    }
-    if (connected.has(engine)) {
-      throw new ActorError(
-        `Cannot ${action}: this system is already connected to NATS cluster ${
-          JSON.stringify(connected.get(engine)!.cluster)
-        }; close that connection first`,
-        "",
-      );
-    }
-    checkConnectSettings(
-      { ...options, options: options.nats },
-      action,
-    );
-    const names = clusterNames(options.cluster ?? "default", action);
-    const ttl = options.nameTtl === undefined ? 15_000 : checkMilliseconds(
-      options.nameTtl,
-      { action, name: "option nameTtl" },
-    );
-    if (ttl < 500) {
-      throw new RangeError(
-        `Cannot ${action}: option nameTtl must be at least 500 ms, got ${ttl}; names are written again every third of it`,
-      );
-    }
-    const probeInterval = options.probeInterval === undefined
-      ? 250
-      : checkMilliseconds(options.probeInterval, {
-        action,
-        name: "option probeInterval",
-      });
-    const { nc, owned } = await openConnection(
-      { ...options, options: options.nats },
-      `frontier-actors-${names.cluster}`,
-    );
-    let node: ActorNode | undefined;
-    let remote: RemoteActors;
-    try {
-      const jsm = await jetstreamManager(nc);
-      const bucketTtl = await ensureBucket(jsm, names, ttl);
-      node = new ActorNode(engine, {
-        nc,
-        jsm,
-        names,
-        ttl: bucketTtl > 0 ? bucketTtl : ttl,
-        probeInterval,
-        self: { process: randomId(), host: hostName(), pid: Deno.pid },
-      });
-      await node.directory.start(jsm, names);
-      remote = new RemoteActors(system, {
-        engine,
-        node,
-        nc,
-        owned,
-        cluster: names.cluster,
-      });
-    } catch (error) {
-      await node?.close();
-      if (owned) await nc.close();
-      throw error;
-    }
-    connected.set(engine, remote);
-    // A connection closed by its owner (or for good) disconnects the system.
-    nc.closed().then(() => remote.close());
-    try {
-      // The actors already running are published like those to come.
-      const claims = [];
-      for (const cell of engine.live()) {
-        claims.push(node.serve(cell.name, cell, false).claimed);
-      }
-      engine.attachRemote(node);
-      engine.start();
-      const failed = (await Promise.allSettled(claims)).find((outcome) =>
-        outcome.status === "rejected"
-      );
-      if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
-    } catch (error) {
-      await remote.close();
-      throw error;
-    }
-    return remote;
   }
 
   /**
@@ -507,6 +432,20 @@ function hostName(): string {
  * console.log(await system.ask("doubler", 21)); // 42
  * ```
  *
+ * @example Options are checked before anything is connected
+ * ```ts
+ * import { ActorSystem } from "@frontier/generators/actor";
+ * import { connectActors } from "@frontier/generators/nats-actors";
+ * import assert from "node:assert/strict";
+ *
+ * const system = new ActorSystem();
+ * await assert.rejects(connectActors(system, { cluster: "two words" }), {
+ *   name: "TypeError",
+ *   message: /option cluster must be 1 to 64 letters, digits/,
+ * });
+ * await assert.rejects(connectActors(system, { nameTtl: 100 }), RangeError);
+ * ```
+ *
  * @param system The actor system.
  * @param options Servers, authentication, cluster name, and timings.
  * @returns The connection; close it to disconnect.
@@ -517,5 +456,96 @@ export function connectActors(
   system: ActorSystem,
   options: NatsActorsOptions = {},
 ): Promise<RemoteActors> {
-  return RemoteActors.connect(system, options);
+  return connectNow(system, options);
+}
+
+async function connectNow(
+  system: ActorSystem,
+  options: NatsActorsOptions,
+): Promise<RemoteActors> {
+  const action = "connect an actor system to NATS";
+  const engine = engineOf(system);
+  if (engine === undefined) {
+    throw new TypeError(
+      `Cannot ${action}: expected an ActorSystem, got ${describe(system)}`,
+    );
+  }
+  if (connected.has(engine)) {
+    throw new ActorError(
+      `Cannot ${action}: this system is already connected to NATS cluster ${
+        JSON.stringify(connected.get(engine)!.cluster)
+      }; close that connection first`,
+      "",
+    );
+  }
+  checkConnectSettings(
+    { ...options, options: options.nats },
+    action,
+  );
+  const names = clusterNames(options.cluster ?? "default", action);
+  const ttl = options.nameTtl === undefined ? 15_000 : checkMilliseconds(
+    options.nameTtl,
+    { action, name: "option nameTtl" },
+  );
+  if (ttl < 500) {
+    throw new RangeError(
+      `Cannot ${action}: option nameTtl must be at least 500 ms, got ${ttl}; names are written again every third of it`,
+    );
+  }
+  const probeInterval = options.probeInterval === undefined
+    ? 250
+    : checkMilliseconds(options.probeInterval, {
+      action,
+      name: "option probeInterval",
+    });
+  const { nc, owned } = await openConnection(
+    { ...options, options: options.nats },
+    `frontier-actors-${names.cluster}`,
+  );
+  let node: ActorNode | undefined;
+  let remote: RemoteActors;
+  try {
+    const jsm = await jetstreamManager(nc);
+    const bucketTtl = await ensureBucket(jsm, names, ttl);
+    node = new ActorNode(engine, {
+      nc,
+      jsm,
+      names,
+      ttl: bucketTtl > 0 ? bucketTtl : ttl,
+      probeInterval,
+      self: { process: randomId(), host: hostName(), pid: Deno.pid },
+    });
+    await node.directory.start(jsm, names);
+    remote = makeRemote(system, {
+      engine,
+      node,
+      nc,
+      owned,
+      cluster: names.cluster,
+    });
+  } catch (error) {
+    await node?.close();
+    if (owned) await nc.close();
+    throw error;
+  }
+  connected.set(engine, remote);
+  // A connection closed by its owner (or for good) disconnects the system.
+  nc.closed().then(() => remote.close());
+  try {
+    // The actors already running are published like those to come.
+    const claims = [];
+    for (const cell of engine.live()) {
+      claims.push(node.serve(cell.name, cell, false).claimed);
+    }
+    engine.attachRemote(node);
+    engine.start();
+    const failed = (await Promise.allSettled(claims)).find((outcome) =>
+      outcome.status === "rejected"
+    );
+    if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
+  } catch (error) {
+    await remote.close();
+    throw error;
+  }
+  return remote;
 }
