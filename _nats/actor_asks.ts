@@ -10,6 +10,8 @@ import { ActorError } from "../_actor/error.ts";
 import { AskFuture, type AskSlot, failAsk, noReply } from "../_actor/ask.ts";
 import { answer } from "../_actor/ask.ts";
 import type { Holder } from "./actor_registry.ts";
+import { FAIL, REPLY } from "./actor_wire.ts";
+import { decode, decodeError } from "./wire.ts";
 
 interface Pending {
   slot: AskSlot;
@@ -80,6 +82,33 @@ export class PendingAsks {
     if (pending === undefined) return;
     this.#pending.delete(id);
     failAsk(pending.slot, error);
+  }
+
+  /**
+   * Reads a batch of answers and failures from another process.
+   *
+   * @returns `false` for bytes that are not such a batch (what was read
+   * before the fault is kept).
+   */
+  receive(
+    data: Uint8Array,
+    classes: Record<string, new (message: string) => Error>,
+  ): boolean {
+    try {
+      const operations = decode(data);
+      if (!Array.isArray(operations)) return false;
+      for (let i = 0; i < operations.length; i += 3) {
+        const id = operations[i + 1] as number;
+        const value = operations[i + 2];
+        if (operations[i] === REPLY) this.answer(id, value);
+        else if (operations[i] === FAIL && value instanceof Uint8Array) {
+          this.fail(id, decodeError(value, classes));
+        } else return false;
+      }
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Fails question `id` for `reason`, as `noReply` words it. */

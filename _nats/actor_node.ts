@@ -34,7 +34,7 @@ import {
   type Target,
   target,
 } from "./actor_wire.ts";
-import { decode, decodeError, encodeError } from "./wire.ts";
+import { decode, encodeError } from "./wire.ts";
 import { NATS_ERROR_CLASSES } from "./errors.ts";
 
 const CLASSES: Record<string, new (message: string) => Error> = {
@@ -229,30 +229,7 @@ export class ActorNode implements RemoteRoute {
       this.#outbox.noResponders(seq);
       return;
     }
-    let operations: unknown;
-    try {
-      operations = decode(msg.data);
-      if (!Array.isArray(operations)) throw new TypeError("not a batch");
-      for (let i = 0; i < operations.length; i += 3) {
-        const id = operations[i + 1] as number;
-        if (operations[i] === REPLY) this.#asks.answer(id, operations[i + 2]);
-        else if (operations[i] === FAIL) {
-          const bytes = operations[i + 2];
-          this.#asks.fail(
-            id,
-            bytes instanceof Uint8Array
-              ? decodeError(bytes, CLASSES)
-              : new TypeError(
-                `Cannot read an actor's error: got ${describe(bytes)}`,
-              ),
-          );
-        } else {throw new TypeError(
-            `unknown operation ${describe(operations[i])}`,
-          );}
-      }
-    } catch {
-      this.stats.malformed++;
-    }
+    if (!this.#asks.receive(msg.data, CLASSES)) this.stats.malformed++;
   }
 
   // -------------------------------------------------------------------------
@@ -471,17 +448,10 @@ export class ActorNode implements RemoteRoute {
       await Promise.all([...this.#served.values()].map(async (served) => {
         if (served.revision === undefined) return;
         try {
-          const revision = await this.#registry.refresh(
+          const claim = await this.#registry.renew(
             served.key,
             served.revision,
           );
-          if (revision !== undefined) {
-            served.revision = revision;
-            return;
-          }
-          // Removed by the age limit (this process was cut off for a while):
-          // claim it again, unless another process took it meanwhile.
-          const claim = await this.#registry.claim(served.key);
           if ("revision" in claim) {
             served.revision = claim.revision;
             return;

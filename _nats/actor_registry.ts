@@ -174,6 +174,16 @@ export class Registry {
     }
   }
 
+  /**
+   * Keeps the key: writes it again, or, if the age limit removed it (this
+   * process was cut off for a while), claims it again, unless another
+   * process took it meanwhile.
+   */
+  async renew(key: string, revision: number): Promise<Claim> {
+    const renewed = await this.refresh(key, revision);
+    return renewed === undefined ? this.claim(key) : { revision: renewed };
+  }
+
   /** Frees the key, if it still has the revision this process wrote last. */
   async release(key: string, revision: number): Promise<void> {
     const h = makeHeaders();
