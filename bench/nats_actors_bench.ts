@@ -12,7 +12,10 @@
  *   once they are all handled: `system.send` to an actor in the peer
  *   against `publish` of the same message, already encoded, to a
  *   subscriber in the peer that counts them, target at least half the
- *   plain client's throughput.
+ *   plain client's throughput;
+ * - 10,000 messages between two actors of one process, in a system that is
+ *   connected against one that is not: a local message never reaches the
+ *   server, and costs the same.
  *
  * Run with `deno bench -A bench/nats_actors_bench.ts`. Without
  * `nats-server` on PATH it registers nothing (not in CI).
@@ -21,7 +24,7 @@
  */
 
 import { connect } from "npm:@nats-io/transport-node@3.4.0";
-import { ActorSystem } from "../actor.ts";
+import { type ActorGenerator, ActorSystem } from "../actor.ts";
 import { connectActors } from "../nats_actors.ts";
 import { encode } from "../_nats/wire.ts";
 import { NatsServer } from "../tests/_nats_server.ts";
@@ -126,5 +129,43 @@ if (onPath("nats-server")) {
       for (let i = 0; i < MESSAGES; i++) system.send("sink", message);
       await system.ask("sink", "count?");
     },
+  });
+}
+
+if (onPath("nats-server")) {
+  // Ping-pong between two local actors, in each of two systems.
+  const pingPong = (system: ActorSystem) => {
+    system.spawn("local-ping", function* (): ActorGenerator<number> {
+      while (true) system.send("local-pong", (yield) + 1);
+    });
+    system.spawn("local-pong", function* (): ActorGenerator<number> {
+      while (true) system.send("local-ping", (yield) + 1);
+    });
+    return () => {
+      system.send("local-ping", 0);
+      system.run({ maxMessages: 10_000 });
+    };
+  };
+  const alone = pingPong(new ActorSystem());
+  const server = await NatsServer.start();
+  const system = new ActorSystem();
+  await connectActors(system, { servers: server.servers, cluster: "local" });
+  const connected = pingPong(system);
+  addEventListener("unload", () => {
+    if (server.pid !== undefined) Deno.kill(server.pid, "SIGKILL");
+    Deno.removeSync(server.storeDir, { recursive: true });
+  });
+
+  Deno.bench({
+    name: "10,000 local messages, system not connected",
+    group: "10,000 messages between two actors of one process",
+    baseline: true,
+    fn: alone,
+  });
+
+  Deno.bench({
+    name: "10,000 local messages, system connected to NATS",
+    group: "10,000 messages between two actors of one process",
+    fn: connected,
   });
 }
