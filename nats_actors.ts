@@ -65,6 +65,13 @@
  * Restart policies apply in the process that owns the actor, as locally;
  * its name stays held while it restarts.
  *
+ * A process subscribes to an actor's subject before it claims the name, so
+ * that nobody can hear of the name before the actor can be reached; if the
+ * claim fails, what arrived meanwhile (also delivered to the actor that holds
+ * the name) is kept in its `deadLetters`. A process cut off from NATS for
+ * longer than `nameTtl` may find its names taken when it comes back: its
+ * actors that lost their names are stopped, and `onError` hears why.
+ *
  * ## Subjects, bucket and permissions
  * For a cluster named `C` (option `cluster`, `default` by default), a
  * process with id `P` (random, per connection):
@@ -122,8 +129,8 @@ export interface NatsActorsOptions extends NatsConnectOptions {
   nameTtl?: number;
   /**
    * Milliseconds between "are you there?" checks of the processes that
-   * questions wait for: the longest a question to an actor whose process
-   * died waits before it fails.
+   * questions wait for: about the longest a question to an actor whose
+   * process died waits before it fails. At least 10.
    *
    * @default {250}
    */
@@ -498,6 +505,11 @@ async function connectNow(
       action,
       name: "option probeInterval",
     });
+  if (probeInterval < 10) {
+    throw new RangeError(
+      `Cannot ${action}: option probeInterval must be at least 10 ms, got ${probeInterval}; it is how often a process that questions wait for is checked`,
+    );
+  }
   const { nc, owned } = await openConnection(
     { ...options, options: options.nats },
     `frontier-actors-${names.cluster}`,

@@ -4,7 +4,7 @@
 // every key and follows every write, so that `send` decides at once, without
 // a round trip, whether another process serves a name. The view lags behind
 // the bucket by the time a write takes to arrive; an entry not written again
-// within the bucket's age limit counts as gone (the server removes such
+// within one and a half times the bucket's age limit counts as gone (the server removes such
 // entries without a word), and a message to a name whose process has just
 // died is caught by the server's "no responders" answer instead.
 
@@ -86,7 +86,9 @@ export class Directory {
   lookup(name: string): Held | undefined {
     const held = this.#held.get(name);
     if (held === undefined) return undefined;
-    if (Date.now() - held.seen > this.#ttl) {
+    // With some slack: a holder's writes may come late (a slow server, a
+    // busy process), and one gone is caught by "no responders" anyway.
+    if (Date.now() - held.seen > 1.5 * this.#ttl) {
       this.#held.delete(name);
       return undefined;
     }

@@ -9,6 +9,8 @@ import { type ActorGenerator, ActorSystem, reply } from "../actor.ts";
 import { TimeoutError } from "../future.ts";
 import { connectActors, type RemoteActors } from "../nats_actors.ts";
 import { encode } from "../_nats/wire.ts";
+import { keyName, nameKey } from "../_nats/actor_names.ts";
+import fc from "fast-check";
 import { hasNatsServer, NatsServer, until } from "./_nats_server.ts";
 
 const ignore = !hasNatsServer();
@@ -681,4 +683,25 @@ Deno.test({
     assert.equal(await system.ask("mine", 1), 1);
     assert.throws(() => system.send("elsewhere", 1), { name: "ActorError" });
   },
+});
+
+Deno.test("nats actors: every actor name has one key, and the key gives the name back", () => {
+  fc.assert(
+    fc.property(
+      fc.string({ unit: "grapheme", minLength: 1, maxLength: 200 }),
+      (name) => {
+        const key = nameKey(name);
+        assert.ok(key !== undefined);
+        assert.match(key, /^=?[A-Za-z0-9_-]+$/);
+        assert.equal(keyName(key), name);
+      },
+    ),
+  );
+  assert.equal(nameKey("pong"), "pong");
+  assert.equal(nameKey("a.b"), "=YS5i");
+  assert.equal(nameKey("x".repeat(1025)), undefined);
+  // Keys nobody made are not names.
+  for (const key of ["=", "=!!", "a.b", "=YS5", ""]) {
+    assert.equal(keyName(key), undefined, key);
+  }
 });
