@@ -92,7 +92,16 @@
  * @module
  */
 
-import type { ActorFunction, ActorRef, ActorSystem } from "./actor.ts";
+import type {
+  ActorExports,
+  ActorFunction,
+  ActorRef,
+  ActorSystem,
+  MessageOf,
+  SpawnOptions,
+  WorkerActorSpec,
+} from "./actor.ts";
+import type { ArgsOf } from "./_core/types.ts";
 import { checkMilliseconds } from "./_core/checks.ts";
 import { describe } from "./_core/describe.ts";
 import { ActorError } from "./_actor/error.ts";
@@ -250,30 +259,86 @@ export class RemoteActors implements AsyncDisposable {
    * @returns The actor's handle.
    */
   async spawn<A extends unknown[], M>(
-    name: string | import("./actor.ts").SpawnOptions,
+    name: string | SpawnOptions,
     genFn: ActorFunction<A, M>,
     ...args: A
   ): Promise<ActorRef<M>> {
     const checked = checkSpawnName("spawn an actor", name);
     checkActorFunction(genFn, checked.name);
-    this.#checkOpen("spawn an actor");
-    if (this.#system.has(checked.name) || this.#node.serves(checked.name)) {
+    return await this.#claimed(
+      "spawn an actor",
+      checked.name,
+      () => this.#system.spawn(name, genFn, ...args),
+    );
+  }
+
+  /**
+   * Starts an actor in a Worker thread of its own once its name is held for
+   * it in the cluster, as {@linkcode spawn} does for an actor of this
+   * thread (see `ActorSystem.prototype.spawnWorker`).
+   *
+   * @example
+   * ```ts ignore
+   * import { ActorSystem, actorModule } from "@frontier/generators/actor";
+   * import { connectActors } from "@frontier/generators/nats-actors";
+   *
+   * await using system = new ActorSystem();
+   * await using remote = await connectActors(system);
+   * const mod = actorModule<typeof import("./examples/actors.ts")>(
+   *   new URL("./examples/actors.ts", import.meta.url),
+   * );
+   * await remote.spawnWorker("worker-echo", { module: mod, export: "echo" });
+   * ```
+   *
+   * @param name The name, or the name with a restart policy.
+   * @param spec The module and the name of the actor function it exports.
+   * @param args The function's arguments.
+   * @returns The actor's handle.
+   */
+  async spawnWorker<
+    Mod = Record<string, ActorFunction>,
+    K extends ActorExports<Mod> = ActorExports<Mod>,
+  >(
+    name: string | SpawnOptions,
+    spec: WorkerActorSpec<Mod, K>,
+    ...args: ArgsOf<Mod[K]>
+  ): Promise<ActorRef<MessageOf<Mod[K]>>> {
+    const checked = checkSpawnName("spawn a Worker actor", name);
+    return await this.#claimed(
+      "spawn a Worker actor",
+      checked.name,
+      () => this.#system.spawnWorker(name, spec, ...args),
+    );
+  }
+
+  // Claims `name`, then starts its actor with `start`; frees the name if the
+  // actor does not start (or returns at once).
+  async #claimed<R extends ActorRef<never>>(
+    action: string,
+    name: string,
+    start: () => R,
+  ): Promise<R> {
+    this.#checkOpen(action);
+    if (this.#system.has(name) || this.#node.serves(name)) {
       throw new ActorError(
-        `Cannot spawn an actor: an actor named ${
-          JSON.stringify(checked.name)
+        `Cannot ${action}: an actor named ${
+          JSON.stringify(name)
         } is already running; stop it first, or give the new one another name`,
-        checked.name,
+        name,
       );
     }
     // The bucket decides, not this process's view of it, which may lag.
-    const served = this.#node.serve(checked.name, undefined);
+    const served = this.#node.serve(name, undefined);
     await served.claimed;
+    let ref: R;
     try {
-      return this.#system.spawn(name, genFn, ...args);
+      ref = start();
     } catch (error) {
       this.#node.abandon(served);
       throw error;
     }
+    if (ref.stopped) this.#node.abandon(served);
+    return ref;
   }
 
   /**

@@ -493,6 +493,14 @@ Deno.test({
 
       await b.remote.spawn("second", echo);
       await a.remote.waitFor("second", { timeout: 30_000 });
+      // An actor that returns as it starts holds no name.
+      const brief = await a.remote.spawn("brief", function* () {});
+      assert.equal(brief.stopped, true);
+      await until(
+        () => b.remote.spawn("brief", echo).then(() => true, () => false),
+        "the name of an actor that returned to be free",
+      );
+
       await b.remote.close();
       // close() has freed its names: no wait.
       await a.remote.spawn("second", echo);
@@ -568,7 +576,7 @@ Deno.test({
         module: new URL("../examples/actors.ts", import.meta.url),
         export: "pong",
       });
-      a.system.spawnWorker("worker-echo", {
+      await a.remote.spawnWorker("worker-echo", {
         module: new URL("../examples/actors.ts", import.meta.url),
         export: "echo",
       });
