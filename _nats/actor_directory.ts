@@ -3,9 +3,10 @@
 // bucket of names (`actor_registry.ts`) that starts with the last value of
 // every key and follows every write, so that `send` decides at once, without
 // a round trip, whether another process serves a name. The view lags behind
-// the bucket by the time a write takes to arrive; an entry not written again
-// within one and a half times the bucket's age limit counts as gone (the server removes such
-// entries without a word), and a message to a name whose process has just
+// the bucket by the time a write takes to arrive. An entry not written again
+// within one and a half times the bucket's age limit, by the server's clock
+// as the writes of all processes show it, counts as gone (the server removes
+// such entries without a word); a message to a name whose process has just
 // died is caught by the server's "no responders" answer instead.
 
 import {
@@ -21,7 +22,7 @@ import { type Holder, isDeleted, readHolder } from "./actor_registry.ts";
 export interface Held extends Holder {
   /** The name's key and subject token. */
   key: string;
-  /** When it was last written, by this process's clock. */
+  /** When it was last written, by the server's clock (milliseconds). */
   seen: number;
 }
 
@@ -30,6 +31,10 @@ export class Directory {
   readonly #held = new Map<string, Held>();
   readonly #waiters = new Map<string, Set<() => void>>();
   readonly #ttl: number;
+  // The latest write heard of, by the server's clock: the directory's "now".
+  // Not this process's clock, which runs on while a long synchronous burst
+  // keeps the writes from being read, and may differ from the server's.
+  #now = 0;
   #stop: (() => void) | undefined = undefined;
   #done: Promise<void> = Promise.resolve();
 
@@ -74,7 +79,10 @@ export class Directory {
       this.#held.delete(name);
       return;
     }
-    this.#held.set(name, { ...holder, key, seen: Date.now() });
+    // (A bigint at run time, whatever the type says.)
+    const seen = Number(msg.info.timestampNanos) / 1e6;
+    if (seen > this.#now) this.#now = seen;
+    this.#held.set(name, { ...holder, key, seen });
     const waiters = this.#waiters.get(name);
     if (waiters !== undefined) {
       this.#waiters.delete(name);
@@ -88,7 +96,7 @@ export class Directory {
     if (held === undefined) return undefined;
     // With some slack: a holder's writes may come late (a slow server, a
     // busy process), and one gone is caught by "no responders" anyway.
-    if (Date.now() - held.seen > 1.5 * this.#ttl) {
+    if (this.#now - held.seen > 1.5 * this.#ttl) {
       this.#held.delete(name);
       return undefined;
     }

@@ -713,3 +713,22 @@ Deno.test("nats actors: every actor name has one key, and the key gives the name
     assert.equal(keyName(key), undefined, key);
   }
 });
+
+Deno.test({
+  name:
+    "nats actors: a long synchronous stretch of work does not make a live actor of another process unknown",
+  ignore,
+  fn: () =>
+    withTwo(async (a, b) => {
+      await a.remote.spawn("echo", echo);
+      await b.remote.waitFor("echo", { timeout: 30_000 });
+      // Longer than the name's age limit, with no chance to read its renewals
+      // (as a burst of a million sends on a loaded machine).
+      const until = Date.now() + 2 * TTL;
+      while (Date.now() < until) {
+        // Busy.
+      }
+      b.system.send("echo", "still known");
+      assert.equal(await b.system.ask("echo", "answered"), "answered");
+    }),
+});
