@@ -85,7 +85,23 @@
  *
  * Each process also uses the JetStream API (`$JS.API.>`: stream info, create
  * the bucket when it is missing, get a message, an ordered consumer that
- * follows the bucket) and receives the client's replies on `_INBOX.>`. A name
+ * follows the bucket) and receives the client's replies on `_INBOX.>`. In a
+ * `nats-server` configuration, a user that may run actors of cluster `C` and
+ * nothing else:
+ *
+ * ```text
+ * permissions: {
+ *   publish: ["frontier.actors.C.>", "$KV.frontier-actors-C.>", "$JS.API.>"]
+ *   subscribe: ["frontier.actors.C.>", "_INBOX.>"]
+ * }
+ * ```
+ *
+ * Narrower, instead of `$JS.API.>` (for a bucket that exists, the create
+ * may go): `$JS.API.INFO`, and, with `B` for `KV_frontier-actors-C`,
+ * `$JS.API.STREAM.INFO.B`, `$JS.API.STREAM.CREATE.B`,
+ * `$JS.API.STREAM.MSG.GET.B`, `$JS.API.CONSUMER.CREATE.B`,
+ * `$JS.API.CONSUMER.CREATE.B.>`, `$JS.API.CONSUMER.MSG.NEXT.B.>`,
+ * `$JS.API.CONSUMER.INFO.B.>` and `$JS.API.CONSUMER.DELETE.B.>`. A name
  * that is not made of letters, digits, `_` and `-` (up to 128) is written in
  * subjects and keys as `=` and its UTF-8 bytes in base64url.
  *
@@ -215,6 +231,8 @@ export class RemoteActors implements AsyncDisposable {
   readonly #nc: NatsConnection;
   readonly #owned: boolean;
   #closing: Promise<void> | undefined = undefined;
+  // The waitFor() calls still waiting, ended by close().
+  readonly #waiting = new Set<(error: Error) => void>();
 
   static {
     makeRemote = (system, parts) => new RemoteActors(system, parts);
@@ -343,7 +361,8 @@ export class RemoteActors implements AsyncDisposable {
 
   /**
    * Waits until an actor named `name` runs in this process or in another
-   * one of the cluster (as this process hears of it).
+   * one of the cluster (as this process hears of it). Closing the
+   * connection rejects the promise.
    *
    * @example
    * ```ts ignore
@@ -385,9 +404,11 @@ export class RemoteActors implements AsyncDisposable {
         clearTimeout(timer);
         clearInterval(poll);
         cancel();
+        this.#waiting.delete(done);
         if (error === undefined) resolve();
         else reject(error);
       };
+      this.#waiting.add(done);
       if (timeout !== undefined) {
         timer = setTimeout(() =>
           done(
@@ -449,6 +470,16 @@ export class RemoteActors implements AsyncDisposable {
 
   async #close(): Promise<void> {
     this.#engine.attachRemote(undefined);
+    for (const done of [...this.#waiting]) {
+      done(
+        new ActorError(
+          `Cannot find an actor: this system was disconnected from NATS cluster ${
+            JSON.stringify(this.cluster)
+          } while waiting for it`,
+          "",
+        ),
+      );
+    }
     if (connected.get(this.#engine) === this) connected.delete(this.#engine);
     await this.#node.close();
     if (this.#owned) await this.#nc.drain().catch(() => this.#nc.close());

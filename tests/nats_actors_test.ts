@@ -732,3 +732,23 @@ Deno.test({
       assert.equal(await b.system.ask("echo", "answered"), "answered");
     }),
 });
+
+Deno.test({
+  name:
+    "nats actors: waitFor ends with its timeout, or when the connection closes",
+  ignore,
+  fn: () =>
+    withTwo(async (a) => {
+      await assert.rejects(a.remote.waitFor("nobody", { timeout: 50 }), {
+        name: "ActorError",
+        message:
+          /Cannot find actor "nobody": no process of NATS cluster "test" started it within 50 ms/,
+      });
+      const waiting = assert.rejects(a.remote.waitFor("nobody"), {
+        name: "ActorError",
+        message: /disconnected from NATS cluster "test" while waiting for it/,
+      });
+      await a.remote.close();
+      await waiting;
+    }),
+});
