@@ -118,6 +118,11 @@ export class PendingAsks {
     this.fail(id, noReply(pending.name, pending.message, { reason }));
   }
 
+  /** Fails every question waiting, for `reason`. */
+  failAll(reason: string): void {
+    for (const id of [...this.#pending.keys()]) this.failFor(id, reason);
+  }
+
   #probeAll(): void {
     const processes = new Map<string, Holder>();
     for (const pending of this.#pending.values()) {

@@ -101,6 +101,10 @@ export class ActorNode implements RemoteRoute {
   readonly #subscriptions: Subscription[] = [];
   readonly #releasing = new Set<Promise<unknown>>();
   readonly #replyPattern: RegExp;
+  // Whether the connection is up, and the end of following its status.
+  #up = true;
+  #stopStatus: (() => void) | undefined;
+  #statusDone: Promise<void>;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #beating = false;
   #closed = false;
@@ -119,14 +123,31 @@ export class ActorNode implements RemoteRoute {
     this.#registry = new Registry(parts.jsm, names, self);
     const replies = names.reply(self.process);
     this.#outbox = new Outbox(nc, replies, {
-      undelivered: (sent) => this.#undelivered(sent),
+      undelivered: (sent, reason) => this.#undelivered(sent, reason),
+      isUp: () => this.#up,
       unsendable: (to, operations, error) =>
         this.#unsendable(to, operations, error),
     });
-    this.#asks = new PendingAsks(nc, {
+    const asks = this.#asks = new PendingAsks(nc, {
       subject: names.process,
       interval: parts.probeInterval,
     });
+    // The client's status events can be stopped, though its type hides it.
+    const events = nc.status() as AsyncIterable<{ type: string }> & {
+      stop?(): void;
+    };
+    this.#stopStatus = () => events.stop?.();
+    this.#statusDone = (async () => {
+      for await (const event of events) {
+        if (event.type === "disconnect" && this.#up) {
+          this.#up = false;
+          // Answers sent while this process is cut off never reach it.
+          asks.failAll(
+            "the connection to NATS dropped while it waited for the reply",
+          );
+        } else if (event.type === "reconnect") this.#up = true;
+      }
+    })();
     this.#replyPattern = new RegExp(
       `^${
         names.reply("").replaceAll(".", "\\.")
@@ -185,9 +206,11 @@ export class ActorNode implements RemoteRoute {
 
   // Nobody served an actor's subject: its messages are dead letters here,
   // its questions fail.
-  #undelivered(sent: Sent): void {
+  #undelivered(sent: Sent, reason: string): void {
     const name = sent.target.name;
-    this.directory.forget(name, sent.process);
+    if (reason.startsWith("no process")) {
+      this.directory.forget(name, sent.process);
+    }
     const operations = sent.operations;
     for (let i = 0; i < operations.length;) {
       if (operations[i] === SEND) {
@@ -197,7 +220,7 @@ export class ActorNode implements RemoteRoute {
         this.#engine.deadLetter(name, operations[i + 2]);
         this.#asks.failFor(
           operations[i + 1] as number,
-          "no process serves it any more (it stopped, or its process died); the message is in deadLetters",
+          `${reason}; the message is in deadLetters`,
         );
         i += 3;
       }
@@ -498,9 +521,13 @@ export class ActorNode implements RemoteRoute {
     clearInterval(this.#heartbeat);
     this.#heartbeat = undefined;
     this.#outbox.flush();
-    await this.#nc.flush().catch(() => {});
+    // Cut off from NATS, there is nothing to wait for: the names are freed
+    // by the bucket's age limit instead.
+    const up = this.#up && !this.#nc.isClosed();
+    if (up) await this.#nc.flush().catch(() => {});
     for (const served of [...this.#served.values()]) {
-      await served.claimed.catch(() => {});
+      if (up) await served.claimed.catch(() => {});
+      else served.revision = undefined;
       this.abandon(served);
     }
     await Promise.all(this.#releasing);
@@ -516,5 +543,7 @@ export class ActorNode implements RemoteRoute {
       )
     );
     await this.directory.close();
+    this.#stopStatus?.();
+    await this.#statusDone;
   }
 }

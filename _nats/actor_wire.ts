@@ -26,6 +26,15 @@ export const REPLY = 3;
 /** A failed question: its id and the encoded error follow. */
 export const FAIL = 4;
 
+/** Why a batch was not delivered: nobody serves its subject. */
+const NO_RESPONDERS =
+  "no process serves it any more (it stopped, or its process died)";
+/** Why a batch was not delivered: the connection is down. */
+const DOWN = "the connection to NATS is down";
+/** Why a batch may not have been delivered. */
+const DROPPED =
+  "the connection to NATS dropped before it was known to arrive (it may have)";
+
 /** Operations after which a batch is published at once. */
 const MAX_OPERATIONS = 3 * 1024;
 
@@ -70,8 +79,11 @@ export interface Sent {
 
 /** What the outbox reports. */
 export interface OutboxHandler {
-  /** Nobody served the subject of a batch: its operations were not delivered. */
-  undelivered(sent: Sent): void;
+  /**
+   * A batch was not delivered, for `reason` (nobody served its subject, or
+   * the connection was down).
+   */
+  undelivered(sent: Sent, reason: string): void;
   /** Operations that cannot be published (too large, or not clonable). */
   unsendable(target: Target, operations: unknown[], error: Error): void;
 }
@@ -110,12 +122,15 @@ export class Outbox {
   /** Messages published, for stats. */
   published = 0;
 
+  readonly #isUp: () => boolean;
+
   constructor(
     nc: NatsConnection,
     reply: string,
-    handler: OutboxHandler,
+    handler: OutboxHandler & { isUp(): boolean },
   ) {
     this.#nc = nc;
+    this.#isUp = () => handler.isUp();
     this.#reply = reply;
     this.#handler = handler;
     this.#maxPayload = nc.info?.max_payload ?? 1024 * 1024;
@@ -187,6 +202,11 @@ export class Outbox {
     }
     const seq = ++this.#seq;
     const sent = { target: to, process: to.process, operations };
+    if (!this.#isUp()) {
+      // The client would drop it: say so now.
+      if (to.watched) this.#handler.undelivered(sent, DOWN);
+      return;
+    }
     try {
       if (to.watched) {
         this.#sent.set(seq, sent);
@@ -195,7 +215,7 @@ export class Outbox {
     } catch {
       // The connection is closed: nothing of this batch went out.
       this.#sent.delete(seq);
-      if (to.watched) this.#handler.undelivered(sent);
+      if (to.watched) this.#handler.undelivered(sent, DOWN);
       return;
     }
     this.published++;
@@ -248,7 +268,15 @@ export class Outbox {
         this.#ping();
       },
       () => {
+        // The connection dropped before the PING came back: what was sent
+        // before it may or may not have arrived, and is reported as lost.
+        for (const [seq, sent] of this.#sent) {
+          if (seq > upTo) break;
+          this.#sent.delete(seq);
+          this.#handler.undelivered(sent, DROPPED);
+        }
         this.#pinging = false;
+        this.#ping();
       },
     );
   }
@@ -258,7 +286,7 @@ export class Outbox {
     const sent = this.#sent.get(seq);
     if (sent === undefined) return;
     this.#sent.delete(seq);
-    this.#handler.undelivered(sent);
+    this.#handler.undelivered(sent, NO_RESPONDERS);
   }
 
   /** The batches not yet known to have arrived, oldest first. */

@@ -752,3 +752,58 @@ Deno.test({
       await waiting;
     }),
 });
+
+Deno.test({
+  name:
+    "nats actors: while NATS is down, messages to other processes are dead letters and questions fail at once; then they flow again",
+  ignore,
+  fn: () =>
+    withTwo(async (a, b, server) => {
+      await a.remote.spawn("echo", echo);
+      await b.remote.waitFor("echo", { timeout: 30_000 });
+      await server.stop();
+      b.system.send("echo", "while down");
+      const error = await failure(b.system.ask("echo", "down?"));
+      assert.equal(error.name, "ActorError");
+      assert.match(
+        error.message,
+        // As the client notices the drop before, while or after it sends.
+        /Cannot get a reply to "down\?" .* from actor "echo": the connection to NATS (is down; the message is in deadLetters|dropped before it was known to arrive \(it may have\); the message is in deadLetters|dropped while it waited for the reply)$/,
+      );
+      await until(
+        () => b.system.deadLetters.some((l) => l.message === "while down"),
+        "the message sent while down to be a dead letter",
+      );
+      await server.restart();
+      await until(
+        () =>
+          b.system.ask("echo", "back?", { timeout: 2_000 }).then(
+            (answer) => answer === "back?",
+            () => false,
+          ),
+        "messages to flow again",
+      );
+    }),
+});
+
+Deno.test({
+  name:
+    "nats actors: a question waiting when the connection to NATS drops fails with an error that says so",
+  ignore,
+  fn: () =>
+    withPeer(["stall"], async (system, peer, server) => {
+      const waiting = failure(
+        system.ask("stall", "anyone?", { timeout: 60_000 }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await server.stop();
+      const error = await waiting;
+      assert.equal(error.name, "ActorError");
+      assert.match(
+        error.message,
+        /Cannot get a reply to "anyone\?" .* from actor "stall": the connection to NATS dropped while it waited for the reply/,
+      );
+      await peer.kill("SIGKILL");
+      await server.restart();
+    }),
+});
