@@ -54,9 +54,14 @@
  * question whose actor's process dies before answering fails within
  * `probeInterval` with an error that says so; a message for a remote actor
  * that has stopped is a dead letter of the process that owned it, as
- * locally. Messages and answers cross with structured-clone semantics
- * (`Map`, `Date`, typed arrays, `BigInt`, errors with name, message, stack and
- * cause), each up to the server's `max_payload` (1 MiB by default); bytes on
+ * locally. NATS itself keeps no message for an actor (core NATS, at most
+ * once): while this process's connection is down, what it sends to other
+ * processes goes to `deadLetters` at once and its questions fail, a batch
+ * sent just as the connection dropped is reported the same way (it may
+ * have arrived), and the questions waiting when it drops fail, since their
+ * answers cannot reach it. Messages and answers cross with structured-clone
+ * semantics (`Map`, `Date`, typed arrays, `BigInt`, errors with name,
+ * message, stack and cause), each up to the server's `max_payload` (1 MiB by default); bytes on
  * an actor's subject that are not a message of this package are kept in
  * `deadLetters` as a `Uint8Array` and never throw. Sends are batched: what a
  * process sends to one actor within one synchronous stretch of work is one

@@ -36,6 +36,7 @@ import {
 } from "./actor_wire.ts";
 import { decode, encodeError } from "./wire.ts";
 import { NATS_ERROR_CLASSES } from "./errors.ts";
+import { ConnectionState } from "./actor_status.ts";
 
 const CLASSES: Record<string, new (message: string) => Error> = {
   ...NATS_ERROR_CLASSES,
@@ -101,10 +102,7 @@ export class ActorNode implements RemoteRoute {
   readonly #subscriptions: Subscription[] = [];
   readonly #releasing = new Set<Promise<unknown>>();
   readonly #replyPattern: RegExp;
-  // Whether the connection is up, and the end of following its status.
-  #up = true;
-  #stopStatus: (() => void) | undefined;
-  #statusDone: Promise<void>;
+  readonly #state: ConnectionState;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #beating = false;
   #closed = false;
@@ -124,7 +122,7 @@ export class ActorNode implements RemoteRoute {
     const replies = names.reply(self.process);
     this.#outbox = new Outbox(nc, replies, {
       undelivered: (sent, reason) => this.#undelivered(sent, reason),
-      isUp: () => this.#up,
+      isUp: () => this.#state.up,
       unsendable: (to, operations, error) =>
         this.#unsendable(to, operations, error),
     });
@@ -132,22 +130,11 @@ export class ActorNode implements RemoteRoute {
       subject: names.process,
       interval: parts.probeInterval,
     });
-    // The client's status events can be stopped, though its type hides it.
-    const events = nc.status() as AsyncIterable<{ type: string }> & {
-      stop?(): void;
-    };
-    this.#stopStatus = () => events.stop?.();
-    this.#statusDone = (async () => {
-      for await (const event of events) {
-        if (event.type === "disconnect" && this.#up) {
-          this.#up = false;
-          // Answers sent while this process is cut off never reach it.
-          asks.failAll(
-            "the connection to NATS dropped while it waited for the reply",
-          );
-        } else if (event.type === "reconnect") this.#up = true;
-      }
-    })();
+    this.#state = new ConnectionState(nc, () =>
+      // Answers sent while this process is cut off never reach it.
+      asks.failAll(
+        "the connection to NATS dropped while it waited for the reply",
+      ));
     this.#replyPattern = new RegExp(
       `^${
         names.reply("").replaceAll(".", "\\.")
@@ -523,7 +510,7 @@ export class ActorNode implements RemoteRoute {
     this.#outbox.flush();
     // Cut off from NATS, there is nothing to wait for: the names are freed
     // by the bucket's age limit instead.
-    const up = this.#up && !this.#nc.isClosed();
+    const up = this.#state.up && !this.#nc.isClosed();
     if (up) await this.#nc.flush().catch(() => {});
     for (const served of [...this.#served.values()]) {
       if (up) await served.claimed.catch(() => {});
@@ -543,7 +530,6 @@ export class ActorNode implements RemoteRoute {
       )
     );
     await this.directory.close();
-    this.#stopStatus?.();
-    await this.#statusDone;
+    await this.#state.stop();
   }
 }
