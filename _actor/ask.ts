@@ -9,16 +9,23 @@ import { checkMilliseconds } from "../_core/checks.ts";
 import { ActorError } from "./error.ts";
 import type { AskOptions } from "../actor.ts";
 import type { Cell } from "./cell.ts";
-import type { Link } from "./link.ts";
+
+/** Where answers to questions that came from elsewhere are posted back. */
+export interface ReplyLink {
+  /** Posts the answer to question `id`. */
+  reply(id: number, value: unknown): void;
+  /** Posts the failure of question `id`. */
+  fail(id: number, error: unknown): void;
+}
 
 /**
- * The answer slot of a question that came over a link: replying to it posts
- * the reply back across.
+ * The answer slot of a question that came over a link (to a Worker, or from
+ * another process): replying to it posts the reply back across.
  */
 export class RemoteReply {
-  readonly link: Link;
+  readonly link: ReplyLink;
   readonly id: number;
-  constructor(link: Link, id: number) {
+  constructor(link: ReplyLink, id: number) {
     this.link = link;
     this.id = id;
   }

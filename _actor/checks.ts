@@ -111,6 +111,8 @@ export interface UnknownName {
   message?: unknown;
   /** The system's actors by name, to list the running ones. */
   cells: Map<string, Cell>;
+  /** Where else it was looked for, e.g. ` or in NATS cluster "c"`. */
+  where?: string | undefined;
 }
 
 /**
@@ -138,7 +140,9 @@ export function unknownActor(action: string, unknown: UnknownName): Error {
   return new ActorError(
     `Cannot ${action}${what}: no actor named ${
       JSON.stringify(name)
-    } was ever started in this system (${list}); start it first with actor() or spawn(), or check the name`,
+    } was ever started in this system${
+      unknown.where ?? ""
+    } (${list}); start it first with actor() or spawn(), or check the name`,
     name,
   );
 }

@@ -22,6 +22,7 @@ import { takeRestart } from "./restart.ts";
 import { type SpawnName, unknownActor } from "./checks.ts";
 import { WorkerHost, type WorkerSpec } from "./host.ts";
 import type { Link } from "./link.ts";
+import type { RemoteRoute } from "./remote.ts";
 import { systemOptions } from "./options.ts";
 import { checkYield } from "./yields.ts";
 import { Mailbox } from "./mailbox.ts";
@@ -73,6 +74,8 @@ export class Engine {
   // Set inside a Worker: where unknown names and dead letters go.
   #parent: Link | undefined = undefined;
   #onStopped: ((name: string) => void) | undefined = undefined;
+  // Set while the system is connected to other processes.
+  #remote: RemoteRoute | undefined = undefined;
 
   constructor(system: ActorSystem, options: ActorSystemOptions) {
     const checked = systemOptions(options);
@@ -91,6 +94,22 @@ export class Engine {
     this.#parent = parent.link;
     this.#onStopped = parent.onStopped;
     this.#onError = parent.onError;
+  }
+
+  /**
+   * Connects this engine to other processes (`undefined` disconnects):
+   * names that are not live local actors go to `remote`, which hears of
+   * every actor that starts or stops.
+   */
+  attachRemote(remote: RemoteRoute | undefined): void {
+    this.#remote = remote;
+  }
+
+  /** The live local actors. */
+  *live(): Iterable<Cell> {
+    for (const cell of this.#cells.values()) {
+      if (cell.state === ALIVE) yield cell;
+    }
   }
 
   // -------------------------------------------------------------------------
@@ -114,6 +133,7 @@ export class Engine {
     cell.begin();
     this.#cells.set(name, cell);
     if (cell.generator === undefined) this.setStopped(cell);
+    else this.#remote?.started(cell);
     return cell;
   }
 
@@ -126,6 +146,7 @@ export class Engine {
     cell.host = host;
     this.#hosts.add(host);
     this.#cells.set(name, cell);
+    this.#remote?.started(cell);
     return cell;
   }
 
@@ -139,6 +160,7 @@ export class Engine {
         name,
       );
     }
+    this.#remote?.checkFree(action, name);
   }
 
   // -------------------------------------------------------------------------
@@ -147,12 +169,36 @@ export class Engine {
   /** Queues `message` for the actor `name`; see `ActorSystem.send`. */
   send(name: string, message: unknown): void {
     const cell = this.#cells.get(name);
-    if (cell !== undefined) this.post(cell, message, undefined);
+    // A stopped actor's name may live on in another process.
+    if (
+      cell !== undefined && (cell.state === ALIVE || this.#remote === undefined)
+    ) {
+      this.post(cell, message, undefined);
+    } else if (this.forward(name, message, undefined)) return;
+    else if (cell !== undefined) this.post(cell, message, undefined);
     // A name that is not a string is a mistake here, not a name to ask the
     // parent about.
     else if (this.#parent !== undefined && typeof name === "string") {
       this.#parent.send(name, message);
-    } else throw unknownActor("send", { name, message, cells: this.#cells });
+    } else throw this.#unknown("send", name, message);
+  }
+
+  /**
+   * Sends, or asks, the actor `name` of another process, if this system is
+   * connected and one is known to serve it.
+   */
+  forward(name: string, message: unknown, ask: AskSlot | undefined): boolean {
+    return this.#remote !== undefined && typeof name === "string" &&
+      this.#remote.forward(name, message, ask);
+  }
+
+  #unknown(action: string, name: unknown, message: unknown): Error {
+    return unknownActor(action, {
+      name,
+      message,
+      cells: this.#cells,
+      where: this.#remote?.where,
+    });
   }
 
   /** Asks the actor `name` a question; see `ActorSystem.ask`. */
@@ -162,9 +208,21 @@ export class Engine {
     options: AskOptions | undefined,
   ): Future<unknown> {
     const cell = this.#cells.get(name);
+    if (
+      cell !== undefined && (cell.state === ALIVE || this.#remote === undefined)
+    ) {
+      return this.askCell(cell, message, options);
+    }
+    const remote = this.#remote;
+    if (remote !== undefined && typeof name === "string") {
+      const future = askFuture(name, message, options);
+      if (remote.forward(name, message, future)) return future;
+      // Nothing was sent: the future is dropped, with its timer.
+      future.cancel();
+    }
     if (cell !== undefined) return this.askCell(cell, message, options);
     if (this.#parent === undefined || typeof name !== "string") {
-      throw unknownActor("ask", { name, message, cells: this.#cells });
+      throw this.#unknown("ask", name, message);
     }
     const future = askFuture(name, message, options);
     this.#parent.ask(name, message, future);
@@ -466,6 +524,7 @@ export class Engine {
     cell.generatorFunction = undefined;
     cell.args = [];
     this.#onStopped?.(cell.name);
+    this.#remote?.stopped(cell);
   }
 
   /** The Worker of `host` is gone. */

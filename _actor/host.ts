@@ -139,6 +139,7 @@ export class WorkerHost implements LinkHandler {
   /** What the actor in the Worker sends to names of this system. */
   onSend(name: string, message: unknown): void {
     if (this.#engine.postByName(name, message, undefined)) return;
+    if (this.#engine.forward(name, message, undefined)) return;
     this.#engine.deadLetter(name, message);
     this.#report(
       new ActorError(
@@ -157,6 +158,7 @@ export class WorkerHost implements LinkHandler {
   onAsk(name: string, message: unknown, id: number): void {
     const slot = new RemoteReply(this.link, id);
     if (this.#engine.postByName(name, message, slot)) return;
+    if (this.#engine.forward(name, message, slot)) return;
     // As for a send; the asker hears of it through its question.
     this.#engine.deadLetter(name, message);
     failAsk(

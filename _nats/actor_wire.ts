@@ -1,0 +1,298 @@
+// Copyright 2026 the @frontier/generators authors. MIT license.
+// Messages between the actors of two processes, on the wire. What one process
+// sends to one remote actor within the current synchronous work is written
+// into one flat array of operations and published as one NATS message at the
+// end of it (or as soon as it is long enough), so a burst of sends costs one
+// publish per batch, not per message, and never waits for anything. One
+// subject per actor and one connection per process keep the order of one
+// sender's messages to one actor.
+//
+// A batch carries a reply subject of its own: if nobody serves the actor's
+// subject, the server answers there at once with "no responders", and its
+// messages go to dead letters (its questions fail) instead of vanishing.
+// Batches are kept until a PING sent after them comes back: by then any such
+// answer has arrived, since the server answers one connection in order.
+
+import type { NatsConnection } from "npm:@nats-io/transport-node@3.4.0";
+import { describe } from "../_core/describe.ts";
+import { encode, formatBytes } from "./wire.ts";
+
+/** A message: the message follows. */
+export const SEND = 1;
+/** A question: its id and the message follow. */
+export const ASK = 2;
+/** An answer: the question's id and the value follow. */
+export const REPLY = 3;
+/** A failed question: its id and the encoded error follow. */
+export const FAIL = 4;
+
+/** Why a batch was not delivered: nobody serves its subject. */
+const NO_RESPONDERS =
+  "no process serves it any more (it stopped, or its process died)";
+/** Why a batch was not delivered: the connection is down. */
+const DOWN = "the connection to NATS is down";
+/** Why a batch may not have been delivered. */
+const DROPPED =
+  "the connection to NATS dropped before it was known to arrive (it may have)";
+
+/** Operations after which a batch is published at once. */
+const MAX_OPERATIONS = 3 * 1024;
+
+/** Where batches go: an actor's subject, or a process's answers. */
+export interface Target {
+  /** The subject. */
+  readonly subject: string;
+  /** The actor's name ("" for answers). */
+  readonly name: string;
+  /** Whether to watch for "no responders" (not for answers). */
+  readonly watched: boolean;
+  /** The process that serves it, as last heard. */
+  process: string;
+  /** The operations written since the last publish. */
+  operations: unknown[];
+  /** Whether it is in the outbox's queue. */
+  queued: boolean;
+}
+
+/** Makes a target. */
+export function target(
+  subject: string,
+  name: string,
+  process: string,
+): Target {
+  return {
+    subject,
+    name,
+    watched: name !== "",
+    process,
+    operations: [],
+    queued: false,
+  };
+}
+
+/** A batch published and not yet known to have found a subscriber. */
+export interface Sent {
+  target: Target;
+  process: string;
+  operations: unknown[];
+}
+
+/** What the outbox reports. */
+export interface OutboxHandler {
+  /**
+   * A batch was not delivered, for `reason` (nobody served its subject, or
+   * the connection was down).
+   */
+  undelivered(sent: Sent, reason: string): void;
+  /** Operations that cannot be published (too large, or not clonable). */
+  unsendable(target: Target, operations: unknown[], error: Error): void;
+}
+
+/** The width of the operation at `i`, in slots. */
+function width(code: unknown): number {
+  return code === SEND ? 2 : 3;
+}
+
+/** Splits operations into single operations. */
+function single(operations: unknown[]): unknown[][] {
+  const out: unknown[][] = [];
+  for (let i = 0; i < operations.length;) {
+    const w = width(operations[i]);
+    out.push(operations.slice(i, i + w));
+    i += w;
+  }
+  return out;
+}
+
+/** The batches of one process's connection. */
+export class Outbox {
+  readonly #nc: NatsConnection;
+  readonly #reply: string;
+  readonly #handler: OutboxHandler;
+  readonly #maxPayload: number;
+  #queue: Target[] = [];
+  #scheduled = false;
+  #seq = 0;
+  #sent = new Map<number, Sent>();
+  #pinging = false;
+  #flushNow = () => {
+    this.#scheduled = false;
+    this.flush();
+  };
+  /** Messages published, for stats. */
+  published = 0;
+
+  readonly #isUp: () => boolean;
+
+  constructor(
+    nc: NatsConnection,
+    reply: string,
+    handler: OutboxHandler & { isUp(): boolean },
+  ) {
+    this.#nc = nc;
+    this.#isUp = () => handler.isUp();
+    this.#reply = reply;
+    this.#handler = handler;
+    this.#maxPayload = nc.info?.max_payload ?? 1024 * 1024;
+  }
+
+  /** Writes one operation of two slots for `to`. */
+  write2(to: Target, code: number, a: unknown): void {
+    to.operations.push(code, a);
+    this.#written(to);
+  }
+
+  /** Writes one operation of three slots for `to`. */
+  write3(to: Target, code: number, a: unknown, b: unknown): void {
+    to.operations.push(code, a, b);
+    this.#written(to);
+  }
+
+  #written(to: Target): void {
+    if (to.operations.length >= MAX_OPERATIONS) this.#publish(to);
+    else if (!to.queued) {
+      to.queued = true;
+      this.#queue.push(to);
+    }
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      queueMicrotask(this.#flushNow);
+    }
+  }
+
+  /** Publishes everything written so far. */
+  flush(): void {
+    const queue = this.#queue;
+    if (queue.length === 0) return;
+    this.#queue = [];
+    for (const to of queue) {
+      to.queued = false;
+      if (to.operations.length > 0) this.#publish(to);
+    }
+    this.#ping();
+  }
+
+  #publish(to: Target): void {
+    const operations = to.operations;
+    to.operations = [];
+    this.#publishSome(to, operations);
+  }
+
+  #publishSome(to: Target, operations: unknown[]): void {
+    let bytes: Uint8Array;
+    try {
+      bytes = encode(operations);
+    } catch (error) {
+      this.#split(to, operations, error as Error);
+      return;
+    }
+    if (bytes.length > this.#maxPayload) {
+      this.#split(
+        to,
+        operations,
+        new RangeError(
+          `Cannot send a message of ${formatBytes(bytes.length)} to actor ${
+            JSON.stringify(to.name)
+          } of another process: it is larger than the server's max_payload of ${
+            formatBytes(this.#maxPayload)
+          }; send smaller messages (or raise max_payload on the servers)`,
+        ),
+      );
+      return;
+    }
+    const seq = ++this.#seq;
+    const sent = { target: to, process: to.process, operations };
+    if (!this.#isUp()) {
+      // The client would drop it: say so now.
+      if (to.watched) this.#handler.undelivered(sent, DOWN);
+      return;
+    }
+    try {
+      if (to.watched) {
+        this.#sent.set(seq, sent);
+        this.#nc.publish(to.subject, bytes, { reply: `${this.#reply}.${seq}` });
+      } else this.#nc.publish(to.subject, bytes);
+    } catch {
+      // The connection is closed: nothing of this batch went out.
+      this.#sent.delete(seq);
+      if (to.watched) this.#handler.undelivered(sent, DOWN);
+      return;
+    }
+    this.published++;
+  }
+
+  // A batch that cannot go as it is: published one operation at a time, so
+  // that only those at fault fail.
+  #split(to: Target, operations: unknown[], error: Error): void {
+    const ones = single(operations);
+    if (error instanceof RangeError && ones.length > 1) {
+      // Too large: in two halves, each as large as it may be.
+      const half = Math.ceil(ones.length / 2);
+      this.#publishSome(to, ones.slice(0, half).flat());
+      this.#publishSome(to, ones.slice(half).flat());
+      return;
+    }
+    if (ones.length === 1) {
+      this.#handler.unsendable(
+        to,
+        operations,
+        error instanceof DOMException
+          ? new TypeError(
+            `Cannot send ${
+              describe(operations[operations.length - 1])
+            } to actor ${
+              JSON.stringify(to.name)
+            } of another process: structured clone refused it (${error.message}); send only what structured clone can copy`,
+            { cause: error },
+          )
+          : error,
+      );
+      return;
+    }
+    for (const one of ones) this.#publishSome(to, one);
+  }
+
+  // Once the server has answered a PING sent after the batches published so
+  // far, any "no responders" for them has arrived: they can be let go of.
+  #ping(): void {
+    if (this.#pinging || this.#sent.size === 0) return;
+    this.#pinging = true;
+    const upTo = this.#seq;
+    this.#nc.flush().then(
+      () => {
+        for (const seq of this.#sent.keys()) {
+          if (seq > upTo) break;
+          this.#sent.delete(seq);
+        }
+        this.#pinging = false;
+        this.#ping();
+      },
+      () => {
+        // The connection dropped before the PING came back: what was sent
+        // before it may or may not have arrived, and is reported as lost.
+        for (const [seq, sent] of this.#sent) {
+          if (seq > upTo) break;
+          this.#sent.delete(seq);
+          this.#handler.undelivered(sent, DROPPED);
+        }
+        this.#pinging = false;
+        this.#ping();
+      },
+    );
+  }
+
+  /** The server said nobody serves the subject of batch `seq`. */
+  noResponders(seq: number): void {
+    const sent = this.#sent.get(seq);
+    if (sent === undefined) return;
+    this.#sent.delete(seq);
+    this.#handler.undelivered(sent, NO_RESPONDERS);
+  }
+
+  /** The batches not yet known to have arrived, oldest first. */
+  takeSent(): Sent[] {
+    const sent = [...this.#sent.values()];
+    this.#sent.clear();
+    return sent;
+  }
+}
