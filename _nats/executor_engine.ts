@@ -16,6 +16,7 @@ import {
   jetstreamManager,
 } from "npm:@nats-io/jetstream@3.4.0";
 import type {
+  MsgHdrs,
   NatsConnection,
   Subscription,
 } from "npm:@nats-io/nats-core@3.4.0";
@@ -34,6 +35,9 @@ import {
   type Watching,
 } from "./connection.ts";
 import { JobLostError, NATS_ERROR_CLASSES } from "./errors.ts";
+import { groupJobs } from "./executor_outbox.ts";
+import { decodeResults, encodeBatch, resultsCount } from "./job_batch.ts";
+import { jobStreamNames } from "./job_names.ts";
 import { type BlobRef, jobHeaders, readResult } from "./messages.ts";
 import { type QueueNames, queueNames, randomId } from "./names.ts";
 import { ensureStreams } from "./streams.ts";
@@ -69,11 +73,26 @@ const QUEUED = 0; // being published, or in the stream: no worker said it starte
 const RUNNING = 1; // a worker started it
 const GONE = 2; // settled and forgotten
 
+/** One message of the jobs stream: one job, or a batch of small ones. */
+interface Batch {
+  /** The message's id: the job's id for one job, its own for a batch. */
+  id: string;
+  jobs: NatsJob[];
+  /** Jobs of the batch not yet settled. */
+  live: number;
+  /** Its sequence in the jobs stream, once the server acknowledged it. */
+  seq: number;
+  /** Whether a worker said it holds the message. */
+  started: boolean;
+  /** Where the arguments are, when they did not fit in one message. */
+  blob: BlobRef | undefined;
+}
+
 class NatsJob extends Job {
   phase = QUEUED;
-  seq = 0;
   args: unknown[] | undefined;
-  blob: BlobRef | undefined = undefined;
+  bytes: Uint8Array | undefined = undefined;
+  batch: Batch | undefined = undefined;
   readonly what: string;
   readonly id: string;
   readonly name: string;
@@ -111,6 +130,10 @@ function encodeArgs(args: unknown[], what: string): Uint8Array {
   return body;
 }
 
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : describe(error);
+}
+
 /** The executor's connection, jobs and futures; `nats.ts` is its face. */
 export class NatsEngine {
   readonly #nc: NatsConnection;
@@ -121,10 +144,13 @@ export class NatsEngine {
   readonly #client = randomId();
   readonly #maxQueue: number;
   readonly #jobs = new Map<string, NatsJob>();
-  readonly #bySeq = new Map<number, NatsJob>();
+  readonly #batches = new Map<string, Batch>();
+  readonly #bySeq = new Map<number, Batch>();
   readonly #background = new Set<Promise<unknown>>();
   readonly #subscriptions: Subscription[] = [];
-  #results: ConsumerMessages | undefined = undefined;
+  readonly #consumers: ConsumerMessages[] = [];
+  // Jobs submitted this turn, sent together once it ends.
+  #outbox: NatsJob[] = [];
   #watcher: Watching | undefined = undefined;
   #count = 0;
   #queued = 0;
@@ -198,19 +224,27 @@ export class NatsEngine {
           msg.respond();
         },
       }),
-      nc.subscribe(names.maxDeliveries, {
-        callback: (error, msg) => {
-          if (error === null) this.#givenUp(msg.data);
-        },
-      }),
     );
-    const consumer = await this.#js.consumers.get(names.resultsStream, {
+    // Read from the streams by consumers that resume where they were after
+    // a drop of the connection: what was said meanwhile still arrives.
+    const results = await this.#js.consumers.get(names.resultsStream, {
       filter_subjects: names.results(this.#client),
       deliver_policy: DeliverPolicy.New,
     });
-    this.#results = await consumer.consume({
-      callback: (msg) => this.#onResult(msg.headers, msg.data),
+    this.#consumers.push(
+      await results.consume({
+        callback: (msg) => this.#onResult(msg.headers, msg.data),
+      }),
+    );
+    const { lostStream } = jobStreamNames(names);
+    const { state } = await this.#jsm.streams.info(lostStream);
+    const lost = await this.#js.consumers.get(lostStream, {
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: state.last_seq + 1,
     });
+    this.#consumers.push(
+      await lost.consume({ callback: (msg) => this.#givenUp(msg.data) }),
+    );
     this.#watcher = watchConnection(nc, {
       onClose: (error) => this.#onClose(error),
     });
@@ -246,69 +280,141 @@ export class NatsEngine {
     this.#jobs.set(id, job);
     this.#queued++;
     if (limits !== undefined) job.arm(limits);
-    this.#track(this.#publish(job));
+    if (this.#outbox.push(job) === 1) queueMicrotask(() => this.#flush());
     return job.future;
   }
 
-  async #publish(job: NatsJob): Promise<void> {
-    let body: Uint8Array;
-    try {
-      body = encodeArgs(job.args!, job.what);
-      job.args = undefined;
-      if (body.length > chunkSize(this.#nc.info?.max_payload ?? 1 << 20)) {
-        const size = chunkSize(this.#nc.info?.max_payload ?? 1 << 20);
-        job.blob = await putBlob(this.#js, this.#names, body, size);
-        body = new Uint8Array(0);
+  // Sends the jobs of this turn: encoded here, so that one whose arguments
+  // cannot be cloned fails alone, then grouped into messages.
+  #flush(): void {
+    const jobs = this.#outbox;
+    this.#outbox = [];
+    const ready: NatsJob[] = [];
+    for (const job of jobs) {
+      if (job.settled) continue;
+      try {
+        job.bytes = encodeArgs(job.args!, job.what);
+        ready.push(job);
+      } catch (error) {
+        this.#settle(job, false, error);
       }
+      job.args = undefined;
+    }
+    for (const group of groupJobs(ready)) this.#track(this.#publish(group));
+  }
+
+  async #publish(jobs: NatsJob[]): Promise<void> {
+    const first = jobs[0];
+    const batch: Batch = {
+      id: jobs.length === 1 ? first.id : `${this.#client}-${++this.#count}`,
+      jobs,
+      live: 0,
+      seq: 0,
+      started: false,
+      blob: undefined,
+    };
+    for (const job of jobs) {
+      if (job.phase === GONE) continue;
+      job.batch = batch;
+      batch.live++;
+    }
+    if (batch.live === 0) return;
+    this.#batches.set(batch.id, batch);
+    let message;
+    try {
+      message = await this.#message(batch);
     } catch (error) {
-      this.#settle(job, false, error);
+      this.#failBatch(batch, error);
       return;
     }
-    const headers = jobHeaders({
-      job: job.id,
-      client: this.#client,
-      name: job.name,
-      argCount: job.argCount,
-    }, job.blob);
     let seq: number;
     try {
       const ack = await publishDurably(
         this.#js,
         this.#watcher!,
         this.#names.jobs,
-        body,
-        { headers, msgID: job.id, abandoned: () => job.settled },
+        message.body,
+        {
+          headers: message.headers,
+          msgID: batch.id,
+          abandoned: () => batch.live === 0,
+        },
       );
       if (ack === undefined) return;
       seq = ack.seq;
     } catch (error) {
-      this.#settle(
-        job,
-        false,
+      this.#failBatch(
+        batch,
         new JobLostError(
-          `Cannot submit ${job.what}: the NATS server did not take the job (${
-            error instanceof Error ? error.message : describe(error)
+          `Cannot submit ${first.what}: the NATS server did not take the job (${
+            errorText(error)
           })`,
           { cause: error },
         ),
       );
       return;
     }
-    job.seq = seq;
-    if (job.phase === GONE) this.#remove(job);
-    else this.#bySeq.set(seq, job);
+    batch.seq = seq;
+    if (batch.live === 0) {
+      if (!batch.started) this.#remove(batch);
+    } else this.#bySeq.set(seq, batch);
+  }
+
+  // The headers and body of a batch's message; one job's arguments that do
+  // not fit in a message go ahead in chunks.
+  async #message(
+    batch: Batch,
+  ): Promise<{ headers: MsgHdrs; body: Uint8Array }> {
+    const { jobs } = batch;
+    if (jobs.length > 1) {
+      const entries = jobs.map((job) => ({
+        job: job.id,
+        name: job.name,
+        args: job.bytes!,
+      }));
+      for (const job of jobs) job.bytes = undefined;
+      return encodeBatch(batch.id, this.#client, entries);
+    }
+    const job = jobs[0];
+    let body = job.bytes!;
+    job.bytes = undefined;
+    const size = chunkSize(this.#nc.info?.max_payload ?? 1 << 20);
+    if (body.length > size) {
+      const blob = await putBlob(this.#js, this.#names, body, size);
+      batch.blob = blob;
+      // Withdrawn meanwhile: nobody will read it.
+      if (batch.live === 0) this.#drop(blob);
+      body = new Uint8Array(0);
+    }
+    const headers = jobHeaders({
+      job: job.id,
+      client: this.#client,
+      name: job.name,
+      argCount: job.argCount,
+    }, batch.blob);
+    return { headers, body };
+  }
+
+  #failBatch(batch: Batch, error: unknown): void {
+    for (const job of batch.jobs) {
+      if (job.batch === batch) this.#settle(job, false, error);
+    }
   }
 
   #started(id: string): void {
-    const job = this.#jobs.get(id);
-    if (job === undefined) return;
-    if (job.phase === RUNNING) {
+    const batch = this.#batches.get(id);
+    if (batch === undefined) return;
+    if (batch.started) {
       this.#redelivered++;
       return;
     }
-    job.phase = RUNNING;
-    this.#queued--;
-    this.#running++;
+    batch.started = true;
+    for (const job of batch.jobs) {
+      if (job.phase !== QUEUED || job.batch !== batch) continue;
+      job.phase = RUNNING;
+      this.#queued--;
+      this.#running++;
+    }
   }
 
   #givenUp(data: Uint8Array): void {
@@ -318,25 +424,39 @@ export class NatsEngine {
     } catch {
       return;
     }
-    const job = typeof advisory.stream_seq === "number"
+    const batch = typeof advisory.stream_seq === "number"
       ? this.#bySeq.get(advisory.stream_seq)
       : undefined;
-    if (job === undefined) return;
-    this.#settle(
-      job,
-      false,
-      new JobLostError(
-        `${job.what} was delivered ${
-          String(advisory.deliveries)
-        } times and no worker finished it (each one died or stopped answering): the queue gave it up; look for what kills the workers, or raise the workers' maxDeliver`,
-      ),
-    );
+    if (batch === undefined) return;
+    for (const job of [...batch.jobs]) {
+      if (job.batch !== batch) continue;
+      this.#settle(
+        job,
+        false,
+        new JobLostError(
+          `${job.what} was delivered ${
+            String(advisory.deliveries)
+          } times and no worker finished it (each one died or stopped answering): the queue gave it up; look for what kills the workers, or raise the workers' maxDeliver`,
+        ),
+      );
+    }
   }
 
-  #onResult(
-    headers: Parameters<typeof readResult>[0],
-    data: Uint8Array,
-  ): void {
+  #onResult(headers: MsgHdrs | undefined, data: Uint8Array): void {
+    const count = resultsCount(headers);
+    if (count !== 0) {
+      let results;
+      try {
+        results = decodeResults(data, count);
+      } catch {
+        return; // Not ours to read; nothing waits for it.
+      }
+      for (const result of results) {
+        const job = this.#jobs.get(result.job);
+        if (job !== undefined) this.#settleFrom(job, result.ok, result.value);
+      }
+      return;
+    }
     let result;
     try {
       result = readResult(headers);
@@ -344,24 +464,29 @@ export class NatsEngine {
       return; // Not ours to read; nothing waits for it.
     }
     const job = this.#jobs.get(result.job);
+    // A batch's answer as a whole: the worker could not read it.
+    const jobs = job !== undefined
+      ? [job]
+      : (this.#batches.get(result.job)?.jobs ?? []);
     const blob = result.blob;
-    if (job === undefined || job.settled) {
+    if (jobs.every((job) => job.settled)) {
       if (blob !== undefined) this.#drop(blob);
       return;
     }
     if (blob === undefined) {
-      this.#settleFrom(job, result.ok, data);
+      for (const job of jobs) this.#settleFrom(job, result.ok, data);
       return;
     }
     this.#track(
       getBlob(this.#jsm, this.#names, blob).then(
-        (bytes) => this.#settleFrom(job, result.ok, bytes),
-        (error) => this.#settle(job, false, error),
+        (bytes) => this.#settleFrom(jobs[0], result.ok, bytes),
+        (error) => this.#settle(jobs[0], false, error),
       ).finally(() => this.#drop(blob)),
     );
   }
 
   #settleFrom(job: NatsJob, ok: boolean, bytes: Uint8Array): void {
+    if (job.settled) return;
     let value: unknown;
     try {
       value = ok ? decode(bytes) : decodeError(bytes, NATS_ERROR_CLASSES);
@@ -388,18 +513,22 @@ export class NatsEngine {
   // Stops a job settled from outside (cancelled, timed out) where it is.
   #withdraw(job: NatsJob): void {
     job.disarm();
-    const wasRunning = job.phase === RUNNING;
+    const batch = job.batch;
     this.#forget(job);
-    // A worker may hold it, or get it any moment: tell them all.
+    if (batch === undefined) return; // Never sent: the flush skips it.
+    // Kept by the server in the cancels stream: a worker that holds the job
+    // stops it, one that gets it later (or was away) skips it.
     this.#nc.publish(this.#names.cancel, job.id);
-    if (job.seq !== 0 && !wasRunning) this.#remove(job);
+    if (batch.live === 0 && !batch.started && batch.seq !== 0) {
+      this.#remove(batch);
+    }
   }
 
-  // Takes a job off the stream; a worker may already have it (then it gets
-  // the cancel message).
-  #remove(job: NatsJob): void {
+  // Takes a message off the stream; a worker may already have it (then it
+  // has the cancels).
+  #remove(batch: Batch): void {
     this.#track(
-      this.#jsm.streams.deleteMessage(this.#names.jobsStream, job.seq, false)
+      this.#jsm.streams.deleteMessage(this.#names.jobsStream, batch.seq, false)
         .catch(() => {}),
     );
   }
@@ -410,9 +539,14 @@ export class NatsEngine {
     else this.#running--;
     job.phase = GONE;
     job.args = undefined;
+    job.bytes = undefined;
     this.#jobs.delete(job.id);
-    if (job.seq !== 0) this.#bySeq.delete(job.seq);
-    if (job.blob !== undefined) this.#drop(job.blob);
+    const batch = job.batch;
+    if (batch !== undefined && --batch.live === 0) {
+      this.#batches.delete(batch.id);
+      if (batch.seq !== 0) this.#bySeq.delete(batch.seq);
+      if (batch.blob !== undefined) this.#drop(batch.blob);
+    }
     if (this.#jobs.size === 0) this.#release?.();
   }
 
@@ -464,7 +598,7 @@ export class NatsEngine {
 
   async #disconnect(): Promise<void> {
     for (const subscription of this.#subscriptions) subscription.unsubscribe();
-    await this.#results?.close();
+    for (const consumer of this.#consumers) await consumer.close();
     // Cancel messages and deletions go out before the connection closes.
     while (this.#background.size > 0) {
       await Promise.allSettled([...this.#background]);
