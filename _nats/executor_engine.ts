@@ -35,8 +35,13 @@ import {
   type Watching,
 } from "./connection.ts";
 import { JobLostError, NATS_ERROR_CLASSES } from "./errors.ts";
-import { groupJobs } from "./executor_outbox.ts";
-import { decodeResults, encodeBatch, resultsCount } from "./job_batch.ts";
+import {
+  batchSize,
+  decodeResults,
+  encodeBatch,
+  MAX_BATCH_BYTES,
+  resultsCount,
+} from "./job_batch.ts";
 import { jobStreamNames } from "./job_names.ts";
 import { type BlobRef, jobHeaders, readResult } from "./messages.ts";
 import { type QueueNames, queueNames, randomId } from "./names.ts";
@@ -284,49 +289,98 @@ export class NatsEngine {
     return job.future;
   }
 
-  // Sends the jobs of this turn: encoded here, so that one whose arguments
-  // cannot be cloned fails alone, then grouped into messages.
+  // Sends the jobs of this turn: small ones together, encoded in one pass
+  // per message; one by one those too large together, or among which one
+  // cannot be cloned (so that it fails alone).
   #flush(): void {
-    const jobs = this.#outbox;
+    const ready = this.#outbox.filter((job) => !job.settled);
     this.#outbox = [];
-    const ready: NatsJob[] = [];
-    for (const job of jobs) {
-      if (job.settled) continue;
-      try {
-        job.bytes = encodeArgs(job.args!, job.what);
-        ready.push(job);
-      } catch (error) {
-        this.#settle(job, false, error);
+    const per = batchSize(ready.length);
+    const limit = Math.min(MAX_BATCH_BYTES, this.#chunkSize());
+    for (let i = 0; i < ready.length; i += per) {
+      const jobs = ready.slice(i, i + per);
+      if (jobs.length > 1) {
+        const id = `${this.#client}-${++this.#count}`;
+        let message;
+        try {
+          message = encodeBatch(
+            id,
+            this.#client,
+            jobs.map((job) => ({
+              job: job.id,
+              name: job.name,
+              args: job.args,
+            })),
+          );
+        } catch {
+          message = undefined;
+        }
+        if (message !== undefined && message.body.length <= limit) {
+          for (const job of jobs) job.args = undefined;
+          this.#track(this.#publish(this.#batch(id, jobs), message));
+          continue;
+        }
       }
-      job.args = undefined;
+      for (const job of jobs) this.#track(this.#publishAlone(job));
     }
-    for (const group of groupJobs(ready)) this.#track(this.#publish(group));
   }
 
-  async #publish(jobs: NatsJob[]): Promise<void> {
-    const first = jobs[0];
+  #chunkSize(): number {
+    return chunkSize(this.#nc.info?.max_payload ?? 1 << 20);
+  }
+
+  #batch(id: string, jobs: NatsJob[]): Batch {
     const batch: Batch = {
-      id: jobs.length === 1 ? first.id : `${this.#client}-${++this.#count}`,
+      id,
       jobs,
-      live: 0,
+      live: jobs.length,
       seq: 0,
       started: false,
       blob: undefined,
     };
-    for (const job of jobs) {
-      if (job.phase === GONE) continue;
-      job.batch = batch;
-      batch.live++;
-    }
-    if (batch.live === 0) return;
-    this.#batches.set(batch.id, batch);
-    let message;
+    for (const job of jobs) job.batch = batch;
+    this.#batches.set(id, batch);
+    return batch;
+  }
+
+  // A job in a message of its own; arguments that do not fit in a message
+  // go ahead in chunks.
+  async #publishAlone(job: NatsJob): Promise<void> {
+    let body: Uint8Array;
     try {
-      message = await this.#message(batch);
+      body = encodeArgs(job.args!, job.what);
     } catch (error) {
-      this.#failBatch(batch, error);
+      this.#settle(job, false, error);
       return;
+    } finally {
+      job.args = undefined;
     }
+    const batch = this.#batch(job.id, [job]);
+    const size = this.#chunkSize();
+    if (body.length > size) {
+      try {
+        batch.blob = await putBlob(this.#js, this.#names, body, size);
+      } catch (error) {
+        this.#settle(job, false, error);
+        return;
+      }
+      // Withdrawn meanwhile: nobody will read it.
+      if (batch.live === 0) return this.#drop(batch.blob);
+      body = new Uint8Array(0);
+    }
+    const headers = jobHeaders({
+      job: job.id,
+      client: this.#client,
+      name: job.name,
+      argCount: job.argCount,
+    }, batch.blob);
+    await this.#publish(batch, { headers, body });
+  }
+
+  async #publish(
+    batch: Batch,
+    message: { headers: MsgHdrs; body: Uint8Array },
+  ): Promise<void> {
     let seq: number;
     try {
       const ack = await publishDurably(
@@ -343,62 +397,25 @@ export class NatsEngine {
       if (ack === undefined) return;
       seq = ack.seq;
     } catch (error) {
-      this.#failBatch(
-        batch,
-        new JobLostError(
-          `Cannot submit ${first.what}: the NATS server did not take the job (${
-            errorText(error)
-          })`,
-          { cause: error },
-        ),
-      );
+      for (const job of batch.jobs) {
+        if (job.batch !== batch) continue;
+        this.#settle(
+          job,
+          false,
+          new JobLostError(
+            `Cannot submit ${job.what}: the NATS server did not take the job (${
+              errorText(error)
+            })`,
+            { cause: error },
+          ),
+        );
+      }
       return;
     }
     batch.seq = seq;
     if (batch.live === 0) {
       if (!batch.started) this.#remove(batch);
     } else this.#bySeq.set(seq, batch);
-  }
-
-  // The headers and body of a batch's message; one job's arguments that do
-  // not fit in a message go ahead in chunks.
-  async #message(
-    batch: Batch,
-  ): Promise<{ headers: MsgHdrs; body: Uint8Array }> {
-    const { jobs } = batch;
-    if (jobs.length > 1) {
-      const entries = jobs.map((job) => ({
-        job: job.id,
-        name: job.name,
-        args: job.bytes!,
-      }));
-      for (const job of jobs) job.bytes = undefined;
-      return encodeBatch(batch.id, this.#client, entries);
-    }
-    const job = jobs[0];
-    let body = job.bytes!;
-    job.bytes = undefined;
-    const size = chunkSize(this.#nc.info?.max_payload ?? 1 << 20);
-    if (body.length > size) {
-      const blob = await putBlob(this.#js, this.#names, body, size);
-      batch.blob = blob;
-      // Withdrawn meanwhile: nobody will read it.
-      if (batch.live === 0) this.#drop(blob);
-      body = new Uint8Array(0);
-    }
-    const headers = jobHeaders({
-      job: job.id,
-      client: this.#client,
-      name: job.name,
-      argCount: job.argCount,
-    }, batch.blob);
-    return { headers, body };
-  }
-
-  #failBatch(batch: Batch, error: unknown): void {
-    for (const job of batch.jobs) {
-      if (job.batch === batch) this.#settle(job, false, error);
-    }
   }
 
   #started(id: string): void {
@@ -451,9 +468,11 @@ export class NatsEngine {
       } catch {
         return; // Not ours to read; nothing waits for it.
       }
-      for (const result of results) {
-        const job = this.#jobs.get(result.job);
-        if (job !== undefined) this.#settleFrom(job, result.ok, result.value);
+      for (const { job: id, ok, value } of results) {
+        const job = this.#jobs.get(id);
+        if (job === undefined) continue;
+        if (ok) this.#settle(job, true, value);
+        else this.#settleFrom(job, false, value as Uint8Array);
       }
       return;
     }

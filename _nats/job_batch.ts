@@ -14,7 +14,7 @@ import {
   type MsgHdrs,
 } from "npm:@nats-io/nats-core@3.4.0";
 import { describe } from "../_core/describe.ts";
-import { CLIENT, JOB } from "./messages.ts";
+import { CLIENT, JOB, MAX_ARGS } from "./messages.ts";
 import { isToken } from "./names.ts";
 import { decode, encode } from "./wire.ts";
 
@@ -25,28 +25,50 @@ export const RESULTS = "Frontier-Results";
 
 /** The most jobs in one message, and the most results. */
 export const MAX_BATCH = 64;
-/** The most bytes of arguments (or results) in one batch message. */
+/** The most bytes of one batch message. */
 export const MAX_BATCH_BYTES = 256 * 1024;
-/** Arguments (or a result) larger than this travel alone. */
-export const ALONE_BYTES = 64 * 1024;
+/**
+ * The fewest messages the jobs of one turn are split into (when there are
+ * as many jobs): a message goes to one worker, so up to this many workers
+ * share them.
+ */
+export const SPREAD = 16;
+
+/** How many jobs go in each message when `count` are sent together. */
+export function batchSize(count: number): number {
+  return Math.max(1, Math.min(MAX_BATCH, Math.ceil(count / SPREAD)));
+}
+
 /** The longest export name accepted (as in `messages.ts`). */
 const MAX_NAME = 256;
 
-/** One job of a batch: its id, the export, its encoded arguments. */
+/**
+ * One job of a batch: its id, the export, its arguments (`undefined` for an
+ * entry that could not be read, failed for its client).
+ */
 export interface BatchEntry {
   job: string;
   name: string;
-  args: Uint8Array;
+  args: unknown[] | undefined;
 }
 
-/** One result of a results message. */
+/**
+ * One result of a results message: a value, or an error encoded by
+ * `encodeError` (its own bytes, so that it keeps its class and cause).
+ */
 export interface ResultEntry {
   job: string;
   ok: boolean;
-  value: Uint8Array;
+  value: unknown;
 }
 
-/** The headers and body of a batch of jobs; `id` names the batch. */
+/**
+ * The headers and body of a batch of jobs; `id` names the batch. Encoded
+ * in one pass: far cheaper than each job apart.
+ *
+ * @throws {DOMException} A `DataCloneError` when an argument cannot be
+ * cloned (then the jobs go one by one, so that only its job fails).
+ */
 export function encodeBatch(
   id: string,
   client: string,
@@ -91,8 +113,8 @@ function entries(
 
 /**
  * Reads the jobs of a batch. An entry that is not a job but names a job id
- * comes back with `name` empty, to be failed for its client; one that names
- * nothing usable is left out.
+ * comes back with `args` undefined, to be failed for its client; one that
+ * names nothing usable is left out.
  *
  * @throws {TypeError} When the body is not a batch of `count` entries.
  */
@@ -102,15 +124,23 @@ export function decodeBatch(bytes: Uint8Array, count: number): BatchEntry[] {
     if (!Array.isArray(entry) || !isToken(entry[0])) continue;
     const [job, name, args] = entry;
     const valid = typeof name === "string" && name !== "" &&
-      name.length <= MAX_NAME && args instanceof Uint8Array;
+      name.length <= MAX_NAME && Array.isArray(args) &&
+      args.length <= MAX_ARGS;
     out.push(
-      valid ? { job, name, args } : { job, name: "", args: new Uint8Array(0) },
+      valid
+        ? { job, name, args }
+        : { job, name: typeof name === "string" ? name : "", args: undefined },
     );
   }
   return out;
 }
 
-/** The headers and body of a results message. */
+/**
+ * The headers and body of a results message, encoded in one pass.
+ *
+ * @throws {DOMException} A `DataCloneError` when a value cannot be cloned
+ * (then the results go one by one).
+ */
 export function encodeResults(
   results: ResultEntry[],
 ): { headers: MsgHdrs; body: Uint8Array } {
@@ -129,7 +159,8 @@ export function resultsCount(h: MsgHdrs | undefined): number {
 }
 
 /**
- * Reads a results message; entries that are not results are left out.
+ * Reads a results message; entries that are not results are left out (an
+ * error's value must be its encoded bytes).
  *
  * @throws {TypeError} When the body is not `count` entries.
  */
@@ -141,7 +172,9 @@ export function decodeResults(
   for (const entry of entries(bytes, count, "a batch of results")) {
     if (!Array.isArray(entry) || !isToken(entry[0])) continue;
     const [job, ok, value] = entry;
-    if (typeof ok !== "boolean" || !(value instanceof Uint8Array)) continue;
+    if (typeof ok !== "boolean" || (!ok && !(value instanceof Uint8Array))) {
+      continue;
+    }
     out.push({ job, ok, value });
   }
   return out;

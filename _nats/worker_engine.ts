@@ -86,10 +86,12 @@ interface Held {
 /** A job of a held message. */
 interface Entry {
   job: string;
-  /** The export; empty for an entry of a batch that could not be read. */
   name: string;
-  /** The encoded arguments, or where they are. */
-  args: Uint8Array | BlobRef;
+  /**
+   * The arguments (of a batch), their encoding or where it is (of a message
+   * of one job); `undefined` for an entry of a batch that could not be read.
+   */
+  args: unknown[] | Uint8Array | BlobRef | undefined;
   /** The number of arguments announced, for a message of one job. */
   argCount: number | undefined;
 }
@@ -343,9 +345,11 @@ export class WorkerEngine {
       const fn = Object.hasOwn(this.#namespace, entry.name)
         ? this.#namespace[entry.name]
         : undefined;
-      if (entry.name === "") {
+      if (entry.args === undefined) {
         throw new TypeError(
-          "Cannot run a job of a batch: its entry is malformed; it was not sent by a NatsExecutor of @frontier/generators",
+          `Cannot run call(${
+            JSON.stringify(entry.name)
+          }): its entry in the batch is malformed; it was not sent by a NatsExecutor of @frontier/generators`,
         );
       }
       if (typeof fn !== "function") {
@@ -389,10 +393,12 @@ export class WorkerEngine {
   }
 
   async #readArgs(entry: Entry): Promise<unknown[]> {
-    const bytes = entry.args instanceof Uint8Array
-      ? entry.args
-      : await getBlob(this.#jsm, this.#names, entry.args);
-    const args = decode(bytes);
+    const from = entry.args!;
+    const args = Array.isArray(from) ? from : decode(
+      from instanceof Uint8Array
+        ? from
+        : await getBlob(this.#jsm, this.#names, from as BlobRef),
+    );
     const count = entry.argCount;
     if (
       !Array.isArray(args) ||

@@ -10,20 +10,17 @@ import type { JetStreamClient } from "npm:@nats-io/jetstream@3.4.0";
 import type { MsgHdrs, NatsConnection } from "npm:@nats-io/nats-core@3.4.0";
 import { chunkSize, putBlob } from "./blobs.ts";
 import { publishDurably, type Watching } from "./connection.ts";
-import {
-  ALONE_BYTES,
-  encodeResults,
-  MAX_BATCH,
-  MAX_BATCH_BYTES,
-  type ResultEntry,
-} from "./job_batch.ts";
+import { encodeResults, MAX_BATCH, MAX_BATCH_BYTES } from "./job_batch.ts";
 import { type BlobRef, resultHeaders } from "./messages.ts";
 import { type QueueNames, randomId } from "./names.ts";
 import { encode, encodeError, formatBytes, MAX_VALUE_BYTES } from "./wire.ts";
 
 /** A result waiting to go out, and who waits for its delivery. */
 interface Outgoing {
-  entry: ResultEntry;
+  job: string;
+  name: string;
+  ok: boolean;
+  value: unknown;
   delivered: (ok: boolean) => void;
 }
 
@@ -33,7 +30,7 @@ export class ResultOutbox {
   readonly #js: JetStreamClient;
   readonly #watcher: Watching;
   readonly #names: QueueNames;
-  readonly #waiting = new Map<string, { list: Outgoing[]; bytes: number }>();
+  readonly #waiting = new Map<string, Outgoing[]>();
 
   constructor(
     connection: { nc: NatsConnection; js: JetStreamClient },
@@ -56,51 +53,63 @@ export class ResultOutbox {
     name: string,
     outcome: { ok: boolean; value: unknown },
   ): Promise<boolean> {
-    const { ok, value } = encodeOutcome(name, outcome.ok, outcome.value);
-    if (value.length > ALONE_BYTES) {
-      return this.#sendAlone(client, job, ok, value);
-    }
     const { promise, resolve } = Promise.withResolvers<boolean>();
-    let waiting = this.#waiting.get(client);
-    if (waiting === undefined) {
-      waiting = { list: [], bytes: 0 };
-      this.#waiting.set(client, waiting);
+    let list = this.#waiting.get(client);
+    if (list === undefined) {
+      list = [];
+      this.#waiting.set(client, list);
       queueMicrotask(() => this.#flush(client));
     }
-    waiting.list.push({ entry: { job, ok, value }, delivered: resolve });
-    waiting.bytes += value.length;
-    if (waiting.list.length >= MAX_BATCH || waiting.bytes >= MAX_BATCH_BYTES) {
-      this.#flush(client);
-    }
+    list.push({ job, name, ...outcome, delivered: resolve });
+    if (list.length >= MAX_BATCH) this.#flush(client);
     return promise;
   }
 
+  // Sends a client's waiting results: together, encoded in one pass, or one
+  // by one when they are too large together or one cannot be cloned.
   #flush(client: string): void {
-    const waiting = this.#waiting.get(client);
-    if (waiting === undefined) return;
+    const list = this.#waiting.get(client);
+    if (list === undefined) return;
     this.#waiting.delete(client);
-    const { list } = waiting;
-    let message: { headers: MsgHdrs; body: Uint8Array };
-    if (list.length === 1) {
-      const { job, ok, value } = list[0].entry;
-      message = { headers: resultHeaders(job, ok, undefined), body: value };
-    } else message = encodeResults(list.map((outgoing) => outgoing.entry));
-    this.#deliver(client, message.headers, message.body).then(
-      (delivered) => {
-        for (const outgoing of list) outgoing.delivered(delivered);
-      },
-    );
+    if (list.length > 1) {
+      let message;
+      try {
+        message = encodeResults(list.map((outgoing) => ({
+          job: outgoing.job,
+          ok: outgoing.ok,
+          value: outgoing.ok ? outgoing.value : encodeError(outgoing.value),
+        })));
+      } catch {
+        message = undefined;
+      }
+      const limit = Math.min(MAX_BATCH_BYTES, this.#chunkSize());
+      if (message !== undefined && message.body.length <= limit) {
+        this.#deliver(client, message.headers, message.body).then(
+          (delivered) => {
+            for (const outgoing of list) outgoing.delivered(delivered);
+          },
+        );
+        return;
+      }
+    }
+    for (const outgoing of list) {
+      this.#sendAlone(client, outgoing).then(outgoing.delivered);
+    }
   }
 
-  async #sendAlone(
-    client: string,
-    job: string,
-    ok: boolean,
-    value: Uint8Array,
-  ): Promise<boolean> {
+  #chunkSize(): number {
+    return chunkSize(this.#nc.info?.max_payload ?? 1 << 20);
+  }
+
+  async #sendAlone(client: string, outgoing: Outgoing): Promise<boolean> {
+    const { ok, value } = encodeOutcome(
+      outgoing.name,
+      outgoing.ok,
+      outgoing.value,
+    );
     let blob: BlobRef | undefined;
     let body = value;
-    const size = chunkSize(this.#nc.info?.max_payload ?? 1 << 20);
+    const size = this.#chunkSize();
     if (body.length > size) {
       try {
         blob = await putBlob(this.#js, this.#names, body, size);
@@ -109,7 +118,7 @@ export class ResultOutbox {
       }
       body = new Uint8Array(0);
     }
-    return this.#deliver(client, resultHeaders(job, ok, blob), body);
+    return this.#deliver(client, resultHeaders(outgoing.job, ok, blob), body);
   }
 
   async #deliver(
