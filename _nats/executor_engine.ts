@@ -1,58 +1,56 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
-// The client side of the executor on NATS: publishes each job to the queue's
-// work-queue stream (with its id as `Nats-Msg-Id`, so a publish retried
-// across a reconnect is stored once), hears from the workers which jobs
-// started, collects the results from its own subject of the results stream
-// (kept by the server, so a result sent while this client was disconnected
-// still arrives), and settles each job's future exactly once: a second result
-// of a job that ran twice finds it settled and is dropped. Cancelling a job
-// removes it from the stream and tells the workers to stop it.
+// The client side of the executor on NATS: sends the jobs to the queue's
+// work-queue stream (`executor_sender.ts`), hears from the workers which
+// jobs they hold, takes the results a worker hands it straight (and
+// confirms them), or else from its own subject of the results stream (kept
+// by the server, so a result sent while this client was disconnected still
+// arrives), and settles each job's future exactly once: a second result of
+// a job that ran twice finds it settled and is dropped. Cancelling a job
+// removes its message from the stream when no other job shares it, and
+// always leaves a cancel in the cancels stream, where every worker reads it
+// (even one that was away, or gets the job later). The server's "given up"
+// advisories are kept in a stream too, so a client that was disconnected
+// when its job was given up still hears of it.
 
 import {
-  type ConsumerMessages,
-  DeliverPolicy,
   type JetStreamClient,
   type JetStreamManager,
   jetstreamManager,
+  type JsMsg,
 } from "npm:@nats-io/jetstream@3.4.0";
 import type {
   MsgHdrs,
   NatsConnection,
   Subscription,
 } from "npm:@nats-io/nats-core@3.4.0";
-import { describe } from "../_core/describe.ts";
 import { QueueFullError } from "../_core/queue_full_error.ts";
-import { Job, type JobOwner } from "../_executor/job.ts";
+import type { Job, JobOwner } from "../_executor/job.ts";
 import type { TaskLimits } from "../_executor/options.ts";
 import { InvalidStateError } from "../future.ts";
 import type { Future } from "../future.ts";
-import { chunkSize, dropBlob, getBlob, putBlob } from "./blobs.ts";
+import { dropBlob, getBlob } from "./blobs.ts";
 import {
   type ConnectSettings,
   openConnection,
-  publishDurably,
   watchConnection,
   type Watching,
 } from "./connection.ts";
 import { JobLostError, NATS_ERROR_CLASSES } from "./errors.ts";
 import {
-  batchSize,
-  decodeResults,
-  encodeBatch,
-  MAX_BATCH_BYTES,
-  resultsCount,
-} from "./job_batch.ts";
+  type Batch,
+  GONE,
+  JobSender,
+  NatsJob,
+  QUEUED,
+  RUNNING,
+} from "./executor_sender.ts";
+import { decodeResults, resultsCount } from "./job_batch.ts";
 import { jobStreamNames } from "./job_names.ts";
-import { type BlobRef, jobHeaders, readResult } from "./messages.ts";
+import { StreamReader } from "./job_stream_reader.ts";
+import { type BlobRef, readResult } from "./messages.ts";
 import { type QueueNames, queueNames, randomId } from "./names.ts";
 import { ensureStreams } from "./streams.ts";
-import {
-  decode,
-  decodeError,
-  encode,
-  formatBytes,
-  MAX_VALUE_BYTES,
-} from "./wire.ts";
+import { decode, decodeError } from "./wire.ts";
 
 /** What the engine needs from `NatsExecutorOptions`, checked. */
 export interface EngineSettings {
@@ -73,72 +71,6 @@ export interface EngineStats {
   connected: boolean;
 }
 
-// Phases of a job.
-const QUEUED = 0; // being published, or in the stream: no worker said it started
-const RUNNING = 1; // a worker started it
-const GONE = 2; // settled and forgotten
-
-/** One message of the jobs stream: one job, or a batch of small ones. */
-interface Batch {
-  /** The message's id: the job's id for one job, its own for a batch. */
-  id: string;
-  jobs: NatsJob[];
-  /** Jobs of the batch not yet settled. */
-  live: number;
-  /** Its sequence in the jobs stream, once the server acknowledged it. */
-  seq: number;
-  /** Whether a worker said it holds the message. */
-  started: boolean;
-  /** Where the arguments are, when they did not fit in one message. */
-  blob: BlobRef | undefined;
-}
-
-class NatsJob extends Job {
-  phase = QUEUED;
-  args: unknown[] | undefined;
-  bytes: Uint8Array | undefined = undefined;
-  batch: Batch | undefined = undefined;
-  readonly what: string;
-  readonly id: string;
-  readonly name: string;
-  readonly argCount: number;
-  constructor(
-    owner: JobOwner<NatsJob>,
-    ids: { id: string; what: string },
-    name: string,
-    args: unknown[],
-  ) {
-    super(owner);
-    this.id = ids.id;
-    this.what = ids.what;
-    this.name = name;
-    this.args = args;
-    this.argCount = args.length;
-  }
-}
-
-function encodeArgs(args: unknown[], what: string): Uint8Array {
-  const body = encode(args);
-  if (body.length <= MAX_VALUE_BYTES) return body;
-  for (let i = 0; i < args.length; i++) {
-    const size = encode(args[i]).length;
-    if (size > MAX_VALUE_BYTES) {
-      throw new RangeError(
-        `Cannot send ${what}: argument ${i + 1} is ${
-          formatBytes(size)
-        } once encoded, more than the limit of ${
-          formatBytes(MAX_VALUE_BYTES)
-        }; pass a reference to the data (a path, a URL, a key) instead`,
-      );
-    }
-  }
-  return body;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : describe(error);
-}
-
 /** The executor's connection, jobs and futures; `nats.ts` is its face. */
 export class NatsEngine {
   readonly #nc: NatsConnection;
@@ -153,10 +85,11 @@ export class NatsEngine {
   readonly #bySeq = new Map<number, Batch>();
   readonly #background = new Set<Promise<unknown>>();
   readonly #subscriptions: Subscription[] = [];
-  readonly #consumers: ConsumerMessages[] = [];
+  readonly #readers: StreamReader[] = [];
   // Jobs submitted this turn, sent together once it ends.
   #outbox: NatsJob[] = [];
   #watcher: Watching | undefined = undefined;
+  readonly #sender: JobSender;
   #count = 0;
   #queued = 0;
   #running = 0;
@@ -191,6 +124,22 @@ export class NatsEngine {
     this.#js = jsm.jetstream();
     this.#names = queueNames(settings.queue, "create a NatsExecutor");
     this.#maxQueue = settings.maxQueue;
+    this.#sender = new JobSender({
+      nc,
+      js: this.#js,
+      names: this.#names,
+      client: this.#client,
+      watcher: () => this.#watcher!,
+      nextId: () => `${this.#client}-${++this.#count}`,
+      register: (batch) => this.#batches.set(batch.id, batch),
+      accepted: (batch) => {
+        if (batch.live > 0) this.#bySeq.set(batch.seq, batch);
+        else if (!batch.started) this.#remove(batch);
+      },
+      settle: (job, ok, value) => this.#settle(job, ok, value),
+      track: (promise) => this.#track(promise),
+      drop: (blob) => this.#drop(blob),
+    });
   }
 
   /** Connects, makes the queue's streams where missing, and listens. */
@@ -230,26 +179,28 @@ export class NatsEngine {
         },
       }),
     );
-    // Read from the streams by consumers that resume where they were after
-    // a drop of the connection: what was said meanwhile still arrives.
-    const results = await this.#js.consumers.get(names.resultsStream, {
-      filter_subjects: names.results(this.#client),
-      deliver_policy: DeliverPolicy.New,
-    });
-    this.#consumers.push(
-      await results.consume({
-        callback: (msg) => this.#onResult(msg.headers, msg.data),
-      }),
-    );
+    // What is kept for us while we are away: our results, and the jobs the
+    // queue gave up; read from now on, and after a drop from where we were.
     const { lostStream } = jobStreamNames(names);
-    const { state } = await this.#jsm.streams.info(lostStream);
-    const lost = await this.#js.consumers.get(lostStream, {
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: state.last_seq + 1,
-    });
-    this.#consumers.push(
-      await lost.consume({ callback: (msg) => this.#givenUp(msg.data) }),
-    );
+    for (
+      const [stream, subject, onMessage] of [
+        [
+          names.resultsStream,
+          names.results(this.#client),
+          (msg: JsMsg) => this.#onResult(msg.headers, msg.data),
+        ],
+        [lostStream, undefined, (msg: JsMsg) => this.#givenUp(msg.data)],
+      ] as const
+    ) {
+      const { state } = await this.#jsm.streams.info(stream);
+      this.#readers.push(
+        await StreamReader.start(
+          { nc, js: this.#js },
+          { stream, subject, from: state.last_seq + 1 },
+          onMessage,
+        ),
+      );
+    }
     this.#watcher = watchConnection(nc, {
       onClose: (error) => this.#onClose(error),
     });
@@ -289,133 +240,10 @@ export class NatsEngine {
     return job.future;
   }
 
-  // Sends the jobs of this turn: small ones together, encoded in one pass
-  // per message; one by one those too large together, or among which one
-  // cannot be cloned (so that it fails alone).
   #flush(): void {
-    const ready = this.#outbox.filter((job) => !job.settled);
+    const jobs = this.#outbox;
     this.#outbox = [];
-    const per = batchSize(ready.length);
-    const limit = Math.min(MAX_BATCH_BYTES, this.#chunkSize());
-    for (let i = 0; i < ready.length; i += per) {
-      const jobs = ready.slice(i, i + per);
-      if (jobs.length > 1) {
-        const id = `${this.#client}-${++this.#count}`;
-        let message;
-        try {
-          message = encodeBatch(
-            id,
-            this.#client,
-            jobs.map((job) => ({
-              job: job.id,
-              name: job.name,
-              args: job.args,
-            })),
-          );
-        } catch {
-          message = undefined;
-        }
-        if (message !== undefined && message.body.length <= limit) {
-          for (const job of jobs) job.args = undefined;
-          this.#track(this.#publish(this.#batch(id, jobs), message));
-          continue;
-        }
-      }
-      for (const job of jobs) this.#track(this.#publishAlone(job));
-    }
-  }
-
-  #chunkSize(): number {
-    return chunkSize(this.#nc.info?.max_payload ?? 1 << 20);
-  }
-
-  #batch(id: string, jobs: NatsJob[]): Batch {
-    const batch: Batch = {
-      id,
-      jobs,
-      live: jobs.length,
-      seq: 0,
-      started: false,
-      blob: undefined,
-    };
-    for (const job of jobs) job.batch = batch;
-    this.#batches.set(id, batch);
-    return batch;
-  }
-
-  // A job in a message of its own; arguments that do not fit in a message
-  // go ahead in chunks.
-  async #publishAlone(job: NatsJob): Promise<void> {
-    let body: Uint8Array;
-    try {
-      body = encodeArgs(job.args!, job.what);
-    } catch (error) {
-      this.#settle(job, false, error);
-      return;
-    } finally {
-      job.args = undefined;
-    }
-    const batch = this.#batch(job.id, [job]);
-    const size = this.#chunkSize();
-    if (body.length > size) {
-      try {
-        batch.blob = await putBlob(this.#js, this.#names, body, size);
-      } catch (error) {
-        this.#settle(job, false, error);
-        return;
-      }
-      // Withdrawn meanwhile: nobody will read it.
-      if (batch.live === 0) return this.#drop(batch.blob);
-      body = new Uint8Array(0);
-    }
-    const headers = jobHeaders({
-      job: job.id,
-      client: this.#client,
-      name: job.name,
-      argCount: job.argCount,
-    }, batch.blob);
-    await this.#publish(batch, { headers, body });
-  }
-
-  async #publish(
-    batch: Batch,
-    message: { headers: MsgHdrs; body: Uint8Array },
-  ): Promise<void> {
-    let seq: number;
-    try {
-      const ack = await publishDurably(
-        this.#js,
-        this.#watcher!,
-        this.#names.jobs,
-        message.body,
-        {
-          headers: message.headers,
-          msgID: batch.id,
-          abandoned: () => batch.live === 0,
-        },
-      );
-      if (ack === undefined) return;
-      seq = ack.seq;
-    } catch (error) {
-      for (const job of batch.jobs) {
-        if (job.batch !== batch) continue;
-        this.#settle(
-          job,
-          false,
-          new JobLostError(
-            `Cannot submit ${job.what}: the NATS server did not take the job (${
-              errorText(error)
-            })`,
-            { cause: error },
-          ),
-        );
-      }
-      return;
-    }
-    batch.seq = seq;
-    if (batch.live === 0) {
-      if (!batch.started) this.#remove(batch);
-    } else this.#bySeq.set(seq, batch);
+    this.#sender.send(jobs);
   }
 
   #started(id: string): void {
@@ -558,7 +386,6 @@ export class NatsEngine {
     else this.#running--;
     job.phase = GONE;
     job.args = undefined;
-    job.bytes = undefined;
     this.#jobs.delete(job.id);
     const batch = job.batch;
     if (batch !== undefined && --batch.live === 0) {
@@ -617,7 +444,7 @@ export class NatsEngine {
 
   async #disconnect(): Promise<void> {
     for (const subscription of this.#subscriptions) subscription.unsubscribe();
-    for (const consumer of this.#consumers) await consumer.close();
+    for (const reader of this.#readers) await reader.close();
     // Cancel messages and deletions go out before the connection closes.
     while (this.#background.size > 0) {
       await Promise.allSettled([...this.#background]);

@@ -5,42 +5,38 @@
 // handed the job, is not missed: a job it holds is stopped, and a job it is
 // handed later is skipped.
 
-import {
-  type ConsumerMessages,
-  DeliverPolicy,
-  type JetStreamManager,
-} from "npm:@nats-io/jetstream@3.4.0";
+import type { JetStreamManager } from "npm:@nats-io/jetstream@3.4.0";
+import type { NatsConnection } from "npm:@nats-io/nats-core@3.4.0";
+import { StreamReader } from "./job_stream_reader.ts";
 import { KEPT_CANCELS } from "./streams.ts";
 
 /** The cancels a worker has heard of, from the queue's cancels stream. */
 export class CancelWatch {
   readonly #ids = new Set<string>();
-  #messages: ConsumerMessages | undefined = undefined;
+  #reader: StreamReader | undefined = undefined;
 
   /**
    * Starts reading the cancels of stream `stream`; `onCancel` hears each
-   * job id as it arrives.
+   * job id as it arrives. Resolves once the cancels kept when it started
+   * were read (or after a few seconds: the rest still arrive).
    */
   static async start(
-    jsm: JetStreamManager,
+    connection: { nc: NatsConnection; jsm: JetStreamManager },
     stream: string,
     onCancel: (id: string) => void,
   ): Promise<CancelWatch> {
-    const { state } = await jsm.streams.info(stream);
-    const consumer = await jsm.jetstream().consumers.get(stream, {
-      deliver_policy: DeliverPolicy.All,
-    });
+    const { state } = await connection.jsm.streams.info(stream);
     const watch = new CancelWatch();
-    // Resolves once the cancels kept when we started were read.
     const { promise, resolve } = Promise.withResolvers<void>();
     if (state.messages === 0) resolve();
-    watch.#messages = await consumer.consume({
-      callback: (msg) => {
+    watch.#reader = await StreamReader.start(
+      { nc: connection.nc, js: connection.jsm.jetstream() },
+      { stream, from: 1 },
+      (msg) => {
         watch.#add(msg.string(), onCancel);
         if (msg.seq >= state.last_seq) resolve();
       },
-    });
-    // Never wait long for them: the ones not read yet still arrive.
+    );
     const timer = setTimeout(resolve, 5_000);
     await promise;
     clearTimeout(timer);
@@ -62,6 +58,6 @@ export class CancelWatch {
 
   /** Stops reading. */
   async close(): Promise<void> {
-    await this.#messages?.close();
+    await this.#reader?.close();
   }
 }

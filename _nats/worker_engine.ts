@@ -129,7 +129,10 @@ export class WorkerEngine {
   readonly #fetches = new Set<{ stop(): void }>();
   readonly #background = new Set<Promise<unknown>>();
   #cancels: CancelWatch | undefined;
+  // Messages asked for and not yet received.
   #requested = 0;
+  // The jobs a message carried lately, on average.
+  #perMessage = 1;
   // Jobs being read or run: what `concurrency` bounds.
   #computing = 0;
   #consumer: Promise<Consumer> | undefined;
@@ -201,7 +204,7 @@ export class WorkerEngine {
   async #begin(): Promise<void> {
     // The cancels kept for us are known before the first job is taken.
     this.#cancels = await CancelWatch.start(
-      this.#jsm,
+      { nc: this.#nc, jsm: this.#jsm },
       jobStreamNames(this.#names).cancelsStream,
       (id) => this.#cancel(id),
     );
@@ -214,15 +217,20 @@ export class WorkerEngine {
   }
 
   // Asks the server for as many jobs as there are free slots, in a few
-  // pull requests rather than one per job.
+  // long-lived pull requests rather than one per job. A message may be a
+  // batch: pulls count messages, slots count jobs, so the messages asked
+  // for are the free slots over the jobs a message has lately carried.
   #pump(): void {
     if (this.#stopping) return;
     const { concurrency } = this.#settings;
-    const free = concurrency - this.#computing - this.#requested;
-    if (free <= 0) return;
-    if (this.#requested > 0 && free < Math.max(1, concurrency >> 2)) return;
-    this.#requested += free;
-    this.#track(this.#fetch(free));
+    const perMessage = this.#perMessage;
+    const room = concurrency - this.#computing -
+      this.#requested * perMessage;
+    if (room <= 0) return;
+    if (this.#requested > 0 && room < Math.max(1, concurrency >> 2)) return;
+    const count = Math.max(1, Math.floor(room / perMessage));
+    this.#requested += count;
+    this.#track(this.#fetch(count));
   }
 
   async #fetch(count: number): Promise<void> {
@@ -299,6 +307,10 @@ export class WorkerEngine {
       return;
     }
     this.#computing += entries.length;
+    this.#perMessage = Math.max(
+      1,
+      this.#perMessage * 0.75 + entries.length * 0.25,
+    );
     if (entries.length === 0) this.#finish(held);
     for (const entry of entries) this.#track(this.#run(entry, held));
   }

@@ -11,8 +11,11 @@
  *   redis-server (its worker in this process, with the same concurrency as
  *   the two worker processes together);
  * - the tutorial's part 5, `compute_fibs(34)` twice: in sequence in this
- *   isolate, against two inlined futures in parallel across the two worker
- *   processes.
+ *   isolate, against two inlined futures in parallel across two worker
+ *   processes of their own (one job at a time each, as in
+ *   `examples/cluster.ts`), and against the host's own floor: two bare
+ *   processes, each computing one `compute_fibs(34)` when asked on its
+ *   stdin (no NATS), which shows how much of two cores the host gives.
  *
  * Run with `deno bench -A bench/nats_bench.ts`. Without `nats-server` or
  * `redis-server` on PATH it registers nothing (not in CI).
@@ -68,6 +71,37 @@ async function startRedis(): Promise<
   throw new Error("redis-server did not start");
 }
 
+/**
+ * A bare `deno` process that computes `compute_fibs(34)` for each line on
+ * its stdin and answers with a line: the host's own parallelism, without
+ * NATS.
+ */
+function startBare(): { pid: number; run(): Promise<void> } {
+  const code = `
+    const fib = (n) => n <= 2 ? 1 : fib(n - 1) + fib(n - 2);
+    const out = new TextEncoder().encode("done\\n");
+    for await (const _ of Deno.stdin.readable) {
+      for (let i = 0; i < 34; i++) fib(i);
+      await Deno.stdout.write(out);
+    }`;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", code],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  const reader = child.stdout.getReader();
+  const go = new TextEncoder().encode("go\n");
+  return {
+    pid: child.pid,
+    async run() {
+      await writer.write(go);
+      await reader.read();
+    },
+  };
+}
+
 if (onPath("nats-server") && onPath("redis-server")) {
   const server = await NatsServer.start();
   const redis = await startRedis();
@@ -80,6 +114,19 @@ if (onPath("nats-server") && onPath("redis-server")) {
     servers: server.servers,
     module: tasks,
   });
+  // Part 5's workers take one job at a time, so that the two chains of
+  // jobs run on both.
+  const fibArgs = ["--workers", "1", "--concurrency", "1", "--queue", "fibs"];
+  workers.push(
+    await WorkerProcess.start(server, fibArgs),
+    await WorkerProcess.start(server, fibArgs),
+  );
+  const fibPool = await NatsExecutor.connect({
+    servers: server.servers,
+    module: tasks,
+    queue: "fibs",
+  });
+  const bare = [startBare(), startBare()];
 
   // The floor: a responder on a plain subject, in this process.
   const raw = await connect({ servers: server.servers });
@@ -127,6 +174,7 @@ if (onPath("nats-server") && onPath("redis-server")) {
         redis.child.pid,
         server.pid,
         ...workers.map((w) => w.pid),
+        ...bare.map((b) => b.pid),
       ]
     ) {
       if (pid !== undefined) Deno.kill(pid, "SIGKILL");
@@ -182,9 +230,15 @@ if (onPath("nats-server") && onPath("redis-server")) {
 
   const computeFibs = function* (n: number) {
     const result: number[] = [];
-    for (let i = 0; i < n; i++) result.push(yield* pool.submit(tasks.fib, i));
+    for (let i = 0; i < n; i++) {
+      result.push(yield* fibPool.submit(tasks.fib, i));
+    }
     return result;
   };
+  await gather([
+    startInlineFuture(computeFibs(20)),
+    startInlineFuture(computeFibs(20)),
+  ]);
 
   Deno.bench({
     name: "compute_fibs(34) twice in sequence, in this isolate",
@@ -208,6 +262,16 @@ if (onPath("nats-server") && onPath("redis-server")) {
         startInlineFuture(computeFibs(34)),
         startInlineFuture(computeFibs(34)),
       ]);
+    },
+  });
+
+  Deno.bench({
+    name: "the floor: two bare processes in parallel, no NATS",
+    group: "part 5: compute_fibs(34) x 2",
+    n: 5,
+    warmup: 1,
+    async fn() {
+      await Promise.all(bare.map((process) => process.run()));
     },
   });
 
