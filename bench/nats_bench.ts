@@ -10,12 +10,13 @@
  * - 10,000 tiny jobs all in flight, against BullMQ 5 on the local
  *   redis-server (its worker in this process, with the same concurrency as
  *   the two worker processes together);
- * - the tutorial's part 5, `compute_fibs(34)` twice: in sequence in this
- *   isolate, against two inlined futures in parallel across two worker
+ * - the tutorial's part 5, `compute_fibs(34)` twice, on two worker
  *   processes of their own (one job at a time each, as in
- *   `examples/cluster.ts`), and against the host's own floor: two bare
- *   processes, each computing one `compute_fibs(34)` when asked on its
- *   stdin (no NATS), which shows how much of two cores the host gives.
+ *   `examples/cluster.ts`): in sequence (the baseline), against two inlined
+ *   futures in parallel; and, for the host's own floor, twice in sequence
+ *   in this isolate against two bare processes in parallel, each computing
+ *   one `compute_fibs(34)` when asked on its stdin (no NATS): their ratio
+ *   shows how much of two cores the host gives.
  *
  * Run with `deno bench -A bench/nats_bench.ts`. Without `nats-server` or
  * `redis-server` on PATH it registers nothing (not in CI).
@@ -27,7 +28,7 @@ import { connect } from "npm:@nats-io/transport-node@3.4.0";
 import { Queue, Worker as BullWorker } from "bullmq";
 import { gather } from "../future.ts";
 import { NatsExecutor } from "../nats.ts";
-import { startInlineFuture } from "../task.ts";
+import { runInlineFuture, startInlineFuture } from "../task.ts";
 import * as tasks from "../tests/fixtures/nats_tasks.ts";
 import { NatsServer, WorkerProcess } from "../tests/_nats_server.ts";
 
@@ -241,9 +242,20 @@ if (onPath("nats-server") && onPath("redis-server")) {
   ]);
 
   Deno.bench({
-    name: "compute_fibs(34) twice in sequence, in this isolate",
+    name: "compute_fibs(34) twice in sequence, 2 worker processes",
     group: "part 5: compute_fibs(34) x 2",
     baseline: true,
+    n: 5,
+    warmup: 1,
+    async fn() {
+      await runInlineFuture(computeFibs(34));
+      await runInlineFuture(computeFibs(34));
+    },
+  });
+
+  Deno.bench({
+    name: "compute_fibs(34) twice in sequence, in this isolate",
+    group: "part 5: compute_fibs(34) x 2",
     n: 5,
     warmup: 1,
     fn() {
