@@ -86,6 +86,9 @@ export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : describe(error);
 }
 
+/** How many messages are encoded in one turn of the event loop. */
+const MESSAGES_PER_TURN = 8;
+
 /** What the sender needs from the engine. */
 export interface SenderHost {
   readonly nc: NatsConnection;
@@ -122,10 +125,25 @@ export class JobSender {
   // cannot be cloned (so that it fails alone).
   send(jobs: NatsJob[]): void {
     const ready = jobs.filter((job) => !job.settled);
-    const per = batchSize(ready.length);
+    this.#send(ready, batchSize(ready.length), 0);
+  }
+
+  #send(ready: NatsJob[], per: number, from: number): void {
     const limit = Math.min(MAX_BATCH_BYTES, this.#chunkSize());
-    for (let i = 0; i < ready.length; i += per) {
-      const jobs = ready.slice(i, i + per);
+    let messages = 0;
+    for (let i = from; i < ready.length; i += per) {
+      if (messages === MESSAGES_PER_TURN) {
+        // The first messages go out, and workers start on them, while the
+        // rest are encoded.
+        const { promise, resolve } = Promise.withResolvers<void>();
+        setTimeout(() => resolve(this.#send(ready, per, i)), 0);
+        this.#host.track(promise);
+        return;
+      }
+      // Cancelled or timed out while waiting for their turn.
+      const jobs = ready.slice(i, i + per).filter((job) => !job.settled);
+      if (jobs.length === 0) continue;
+      messages++;
       if (jobs.length > 1) {
         const id = this.#host.nextId();
         let message;
