@@ -10,6 +10,7 @@ import { QueueFullError } from "../queue.ts";
 import { JobLostError } from "../nats.ts";
 import { NatsExecutor } from "../nats.ts";
 import { type NatsWorker, serve, type ServeOptions } from "../nats_worker.ts";
+import { decode, encode } from "../_nats/wire.ts";
 import * as tasks from "./fixtures/nats_tasks.ts";
 import {
   hasNatsServer,
@@ -817,4 +818,64 @@ Deno.test({
     await until(() => worker.stats().cancelled === 1, "the worker's skip");
     assert.equal(await exists(marker), false);
   },
+});
+
+Deno.test({
+  name:
+    "nats: hostile batches fail their jobs, one bad entry only its own, and never crash the worker",
+  ignore,
+  fn: () =>
+    withWorker(async (server, worker, pool) => {
+      const nc = await connect({ servers: server.servers });
+      try {
+        const js = (await jetstreamManager(nc)).jetstream();
+        const replies = nc.subscribe("frontier.default.results.intruder");
+        const batch = (fields: Record<string, string>, body: Uint8Array) => {
+          const h = headers();
+          h.set("Frontier-Client", "intruder");
+          for (const [key, value] of Object.entries(fields)) h.set(key, value);
+          return js.publish("frontier.default.jobs", body, { headers: h });
+        };
+        // Random bytes as a batch.
+        await batch(
+          { "Frontier-Job": "b1", "Frontier-Batch": "2" },
+          crypto.getRandomValues(new Uint8Array(256)),
+        );
+        // A batch with one good entry and one bad.
+        await batch(
+          { "Frontier-Job": "b2", "Frontier-Batch": "2" },
+          encode([["e1", "add", [1, 2]], ["e2", 5, "not arguments"]]),
+        );
+        // A batch larger than a batch may be.
+        await batch(
+          { "Frontier-Job": "b3", "Frontier-Batch": "100000" },
+          new Uint8Array(),
+        );
+        const answers = new Map<string, string>();
+        for await (const msg of replies) {
+          const h = msg.headers!;
+          if (h.get("Frontier-Results") !== "") {
+            const entries = decode(msg.data) as [string, boolean, unknown][];
+            for (const [job, ok, value] of entries) {
+              answers.set(job, ok ? `ok ${value}` : "error");
+            }
+          } else {
+            const ok = h.get("Frontier-Outcome") === "ok";
+            answers.set(
+              h.get("Frontier-Job"),
+              ok ? `ok ${decode(msg.data)}` : "error",
+            );
+          }
+          if (answers.size === 4) break;
+        }
+        assert.deepEqual(
+          [...answers].sort(),
+          [["b1", "error"], ["b3", "error"], ["e1", "ok 3"], ["e2", "error"]],
+        );
+        assert.equal(await pool.call("add", 20, 22), 42);
+        assert.equal(worker.stats().rejected, 2);
+      } finally {
+        await nc.close();
+      }
+    }),
 });
