@@ -471,7 +471,7 @@ export class WorkerEngine {
   /** Counts of the jobs handled. */
   stats(): WorkerStats {
     return {
-      running: this.#running.size,
+      running: [...this.#held.values()].reduce((n, held) => n + held.open, 0),
       completed: this.#completed,
       failed: this.#failed,
       cancelled: this.#cancelled,
