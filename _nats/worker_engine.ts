@@ -312,7 +312,7 @@ export class WorkerEngine {
       this.#perMessage * 0.75 + entries.length * 0.25,
     );
     if (entries.length === 0) this.#finish(held);
-    for (const entry of entries) this.#track(this.#run(entry, held));
+    for (const entry of entries) this.#run(entry, held);
   }
 
   #hold(msg: JsMsg, id: string, client: string, jobs: number): Held {
@@ -345,14 +345,15 @@ export class WorkerEngine {
     }
   }
 
-  async #run(entry: Entry, held: Held): Promise<void> {
+  // Runs one job of a held message. No promise per job: with many tiny
+  // jobs, what each one allocates is most of the worker's work.
+  #run(entry: Entry, held: Held): void {
     const running: Running = {
       future: undefined,
       cancelled: this.#cancels!.has(entry.job),
     };
     this.#running.set(entry.job, running);
-    let ok = false;
-    let value: unknown;
+    let args: unknown[];
     try {
       const fn = Object.hasOwn(this.#namespace, entry.name)
         ? this.#namespace[entry.name]
@@ -373,44 +374,79 @@ export class WorkerEngine {
           }); start the worker with the module that has it`,
         );
       }
-      const args = await this.#readArgs(entry);
-      if (!running.cancelled) {
-        running.future = this.#pool.call(entry.name, ...args);
-        value = await running.future;
-        ok = true;
+      const from = entry.args;
+      if (!Array.isArray(from) && !(from instanceof Uint8Array)) {
+        // Arguments in chunks: read them first.
+        this.#track(
+          getBlob(this.#jsm, this.#names, from).then(
+            (bytes) =>
+              this.#call(entry, held, running, this.#args(entry, bytes)),
+          ).catch((error) => this.#ran(entry, held, running, false, error)),
+        );
+        return;
       }
+      args = this.#args(entry, from);
     } catch (error) {
-      value = error;
-    } finally {
-      this.#running.delete(entry.job);
-      // The slot is free while the answer travels: pull the next job now.
-      this.#computing--;
-      this.#pump();
+      this.#ran(entry, held, running, false, error);
+      return;
     }
+    this.#call(entry, held, running, args);
+  }
+
+  #call(entry: Entry, held: Held, running: Running, args: unknown[]): void {
+    if (running.cancelled) {
+      this.#ran(entry, held, running, false, undefined);
+      return;
+    }
+    const future = this.#pool.call(entry.name, ...args);
+    running.future = future;
+    future.addDoneCallback(() => {
+      if (future.cancelled()) {
+        this.#ran(entry, held, running, false, undefined);
+        return;
+      }
+      const error = future.exception();
+      if (error === undefined) {
+        this.#ran(entry, held, running, true, future.result());
+      } else this.#ran(entry, held, running, false, error);
+    });
+  }
+
+  // A job's outcome: its slot is free while the answer travels (the next
+  // job is pulled now); the message is done once every answer was
+  // delivered or stored.
+  #ran(
+    entry: Entry,
+    held: Held,
+    running: Running,
+    ok: boolean,
+    value: unknown,
+  ): void {
+    this.#running.delete(entry.job);
+    this.#computing--;
+    this.#pump();
     if (running.cancelled) {
       this.#cancelled++;
       held.cancelled++;
-    } else {
-      const delivered = await this.#results.send(
-        held.client,
-        entry.job,
-        entry.name,
-        { ok, value },
-      );
-      if (!delivered) held.undelivered = true;
-      else if (ok) this.#completed++;
-      else this.#failed++;
+      if (--held.open === 0) this.#finish(held);
+      return;
     }
-    if (--held.open === 0) this.#finish(held);
+    this.#results.send(
+      held.client,
+      { job: entry.job, name: entry.name, ok, value },
+      (delivered) => {
+        if (!delivered) held.undelivered = true;
+        else if (ok) this.#completed++;
+        else this.#failed++;
+        if (--held.open === 0) this.#finish(held);
+      },
+    );
   }
 
-  async #readArgs(entry: Entry): Promise<unknown[]> {
-    const from = entry.args!;
-    const args = Array.isArray(from) ? from : decode(
-      from instanceof Uint8Array
-        ? from
-        : await getBlob(this.#jsm, this.#names, from as BlobRef),
-    );
+  // The arguments of a job, checked: a batch's entry brings them decoded, a
+  // message of one job encoded.
+  #args(entry: Entry, from: unknown[] | Uint8Array): unknown[] {
+    const args = Array.isArray(from) ? from : decode(from);
     const count = entry.argCount;
     if (
       !Array.isArray(args) ||

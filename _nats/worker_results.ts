@@ -44,25 +44,22 @@ export class ResultOutbox {
   }
 
   /**
-   * Sends the outcome of job `job` (of export `name`) to `client`; resolves
-   * whether it was delivered or stored.
+   * Sends the outcome of a job to `client`; `delivered` hears whether it
+   * was delivered or stored.
    */
   send(
     client: string,
-    job: string,
-    name: string,
-    outcome: { ok: boolean; value: unknown },
-  ): Promise<boolean> {
-    const { promise, resolve } = Promise.withResolvers<boolean>();
+    outcome: { job: string; name: string; ok: boolean; value: unknown },
+    delivered: (delivered: boolean) => void,
+  ): void {
     let list = this.#waiting.get(client);
     if (list === undefined) {
       list = [];
       this.#waiting.set(client, list);
       queueMicrotask(() => this.#flush(client));
     }
-    list.push({ job, name, ...outcome, delivered: resolve });
+    list.push({ ...outcome, delivered });
     if (list.length >= MAX_BATCH) this.#flush(client);
-    return promise;
   }
 
   // Sends a client's waiting results: together, encoded in one pass, or one
