@@ -43,7 +43,7 @@
  * chunks.
  *
  * Jobs submitted in the same turn of the event loop travel together: small
- * ones share a stream message (up to 64 jobs, split into at least 16
+ * ones share a stream message (up to 256 jobs, split into at least 16
  * messages when there are that many, so that as many workers share them),
  * which a worker takes, and the server redelivers, as a whole; each job
  * still settles, fails, times out or is cancelled alone. A cancel is kept

@@ -24,7 +24,7 @@ export const BATCH = "Frontier-Batch";
 export const RESULTS = "Frontier-Results";
 
 /** The most jobs in one message, and the most results. */
-export const MAX_BATCH = 64;
+export const MAX_BATCH = 256;
 /** The most bytes of one batch message. */
 export const MAX_BATCH_BYTES = 256 * 1024;
 /**
