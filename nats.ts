@@ -33,12 +33,23 @@
  * it for `ackWait`, and its future still settles exactly once. A job is
  * never lost while the server keeps it (a file store survives a server
  * restart); it fails with a {@linkcode JobLostError} only when it was
- * delivered `maxDeliver` times without an answer, or when the executor's
- * connection closes for good. Results are stored on the client's own subject
- * of a results stream, so a client that was disconnected for a while still
- * gets them. Values cross with structured-clone semantics (V8's
- * serialization, as `structuredClone`), up to 64 MiB each once encoded;
- * values larger than the server's `max_payload` travel in chunks.
+ * delivered `maxDeliver` times without an answer (the client hears of it
+ * even if it was disconnected at that moment), or when the executor's
+ * connection closes for good. A worker hands a result straight to its
+ * client, which confirms it; a client that does not confirm finds it later
+ * on its own subject of a results stream. Values cross with structured-clone
+ * semantics (V8's serialization, as `structuredClone`), up to 64 MiB each
+ * once encoded; values larger than the server's `max_payload` travel in
+ * chunks.
+ *
+ * Jobs submitted in the same turn of the event loop travel together: small
+ * ones share a stream message (up to 256 jobs, split into at least 16
+ * messages when there are that many, so that as many workers share them),
+ * which a worker takes, and the server redelivers, as a whole; each job
+ * still settles, fails, times out or is cancelled alone. A cancel is kept
+ * in a stream that every worker reads, so it stops the job even when it
+ * reaches a worker that was disconnected when it was sent, or that is
+ * handed the job later.
  *
  * ## Subjects, streams and permissions
  * For a queue named `Q` (option `queue`, `default` by default):
@@ -46,17 +57,19 @@
  * | name | kind | client | worker |
  * | --- | --- | --- | --- |
  * | `frontier.Q.jobs` in stream `FRONTIER_Q_JOBS` (work queue) | jobs | publish | consume (durable consumer `workers`) |
- * | `frontier.Q.results.<client>` in stream `FRONTIER_Q_RESULTS` | results | consume its own | publish |
+ * | `frontier.Q.reply.<client>` (core NATS) | results, handed straight | subscribe, confirm | request |
+ * | `frontier.Q.results.<client>` in stream `FRONTIER_Q_RESULTS` | results the client did not confirm | consume its own | publish |
  * | `frontier.Q.data.<id>` in stream `FRONTIER_Q_DATA` | large values, in chunks | publish, consume, purge | publish, consume |
- * | `frontier.Q.status.<client>` (core NATS) | "job started" | subscribe | publish |
- * | `frontier.Q.cancel` (core NATS) | "stop this job" | publish | subscribe |
- * | `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.FRONTIER_Q_JOBS.workers` | a job given up | subscribe | |
+ * | `frontier.Q.status.<client>` (core NATS) | "I hold these jobs" | subscribe | publish |
+ * | `frontier.Q.cancel` in stream `FRONTIER_Q_CANCELS` | "stop this job" | publish | consume |
+ * | `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.FRONTIER_Q_JOBS.workers` in stream `FRONTIER_Q_LOST` | a job given up | consume | |
  *
  * Both sides also use the JetStream API (`$JS.API.>`): to make the streams
  * and the consumer when they are missing (an operator may make them
  * beforehand instead, e.g. with replicas), to publish with acknowledgement,
- * to make the ordered consumers that read results and chunks, and to delete
- * a cancelled job or purge chunks. The client's replies arrive on
+ * to make the ordered consumers that read results, cancels, advisories and
+ * chunks, and to delete a cancelled job or purge chunks. Replies (the
+ * workers' confirmations, JetStream's acknowledgements) arrive on
  * `_INBOX.>`. An account limited to these subjects can run only the served
  * module's exports: a worker never runs code it receives.
  *

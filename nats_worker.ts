@@ -48,7 +48,10 @@ export interface ServeOptions extends NatsConnectOptions {
   queue?: string;
   /**
    * How many jobs this process holds at once; the others stay on the queue
-   * for other workers.
+   * for other workers. Small jobs submitted together travel in one message
+   * (see `@frontier/generators/nats`), taken whole: the worker asks for as
+   * many messages as its free slots hold at the size messages have lately
+   * had, so it may hold up to one message's jobs more.
    *
    * @default {navigator.hardwareConcurrency}
    */

@@ -1,49 +1,56 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
-// The client side of the executor on NATS: publishes each job to the queue's
-// work-queue stream (with its id as `Nats-Msg-Id`, so a publish retried
-// across a reconnect is stored once), hears from the workers which jobs
-// started, collects the results from its own subject of the results stream
-// (kept by the server, so a result sent while this client was disconnected
-// still arrives), and settles each job's future exactly once: a second result
-// of a job that ran twice finds it settled and is dropped. Cancelling a job
-// removes it from the stream and tells the workers to stop it.
+// The client side of the executor on NATS: sends the jobs to the queue's
+// work-queue stream (`executor_sender.ts`), hears from the workers which
+// jobs they hold, takes the results a worker hands it straight (and
+// confirms them), or else from its own subject of the results stream (kept
+// by the server, so a result sent while this client was disconnected still
+// arrives), and settles each job's future exactly once: a second result of
+// a job that ran twice finds it settled and is dropped. Cancelling a job
+// removes its message from the stream when no other job shares it, and
+// always leaves a cancel in the cancels stream, where every worker reads it
+// (even one that was away, or gets the job later). The server's "given up"
+// advisories are kept in a stream too, so a client that was disconnected
+// when its job was given up still hears of it.
 
 import {
-  type ConsumerMessages,
-  DeliverPolicy,
   type JetStreamClient,
   type JetStreamManager,
   jetstreamManager,
+  type JsMsg,
 } from "npm:@nats-io/jetstream@3.4.0";
 import type {
+  MsgHdrs,
   NatsConnection,
   Subscription,
 } from "npm:@nats-io/nats-core@3.4.0";
-import { describe } from "../_core/describe.ts";
 import { QueueFullError } from "../_core/queue_full_error.ts";
-import { Job, type JobOwner } from "../_executor/job.ts";
+import type { Job, JobOwner } from "../_executor/job.ts";
 import type { TaskLimits } from "../_executor/options.ts";
 import { InvalidStateError } from "../future.ts";
 import type { Future } from "../future.ts";
-import { chunkSize, dropBlob, getBlob, putBlob } from "./blobs.ts";
+import { dropBlob, getBlob } from "./blobs.ts";
 import {
   type ConnectSettings,
   openConnection,
-  publishDurably,
   watchConnection,
   type Watching,
 } from "./connection.ts";
 import { JobLostError, NATS_ERROR_CLASSES } from "./errors.ts";
-import { type BlobRef, jobHeaders, readResult } from "./messages.ts";
+import {
+  type Batch,
+  GONE,
+  JobSender,
+  NatsJob,
+  QUEUED,
+  RUNNING,
+} from "./executor_sender.ts";
+import { decodeResults, resultsCount } from "./job_batch.ts";
+import { jobStreamNames } from "./job_names.ts";
+import { StreamReader } from "./job_stream_reader.ts";
+import { type BlobRef, readResult } from "./messages.ts";
 import { type QueueNames, queueNames, randomId } from "./names.ts";
 import { ensureStreams } from "./streams.ts";
-import {
-  decode,
-  decodeError,
-  encode,
-  formatBytes,
-  MAX_VALUE_BYTES,
-} from "./wire.ts";
+import { decode, decodeError } from "./wire.ts";
 
 /** What the engine needs from `NatsExecutorOptions`, checked. */
 export interface EngineSettings {
@@ -64,53 +71,6 @@ export interface EngineStats {
   connected: boolean;
 }
 
-// Phases of a job.
-const QUEUED = 0; // being published, or in the stream: no worker said it started
-const RUNNING = 1; // a worker started it
-const GONE = 2; // settled and forgotten
-
-class NatsJob extends Job {
-  phase = QUEUED;
-  seq = 0;
-  args: unknown[] | undefined;
-  blob: BlobRef | undefined = undefined;
-  readonly what: string;
-  readonly id: string;
-  readonly name: string;
-  readonly argCount: number;
-  constructor(
-    owner: JobOwner<NatsJob>,
-    ids: { id: string; what: string },
-    name: string,
-    args: unknown[],
-  ) {
-    super(owner);
-    this.id = ids.id;
-    this.what = ids.what;
-    this.name = name;
-    this.args = args;
-    this.argCount = args.length;
-  }
-}
-
-function encodeArgs(args: unknown[], what: string): Uint8Array {
-  const body = encode(args);
-  if (body.length <= MAX_VALUE_BYTES) return body;
-  for (let i = 0; i < args.length; i++) {
-    const size = encode(args[i]).length;
-    if (size > MAX_VALUE_BYTES) {
-      throw new RangeError(
-        `Cannot send ${what}: argument ${i + 1} is ${
-          formatBytes(size)
-        } once encoded, more than the limit of ${
-          formatBytes(MAX_VALUE_BYTES)
-        }; pass a reference to the data (a path, a URL, a key) instead`,
-      );
-    }
-  }
-  return body;
-}
-
 /** The executor's connection, jobs and futures; `nats.ts` is its face. */
 export class NatsEngine {
   readonly #nc: NatsConnection;
@@ -121,11 +81,15 @@ export class NatsEngine {
   readonly #client = randomId();
   readonly #maxQueue: number;
   readonly #jobs = new Map<string, NatsJob>();
-  readonly #bySeq = new Map<number, NatsJob>();
+  readonly #batches = new Map<string, Batch>();
+  readonly #bySeq = new Map<number, Batch>();
   readonly #background = new Set<Promise<unknown>>();
   readonly #subscriptions: Subscription[] = [];
-  #results: ConsumerMessages | undefined = undefined;
+  readonly #readers: StreamReader[] = [];
+  // Jobs submitted this turn, sent together once it ends.
+  #outbox: NatsJob[] = [];
   #watcher: Watching | undefined = undefined;
+  readonly #sender: JobSender;
   #count = 0;
   #queued = 0;
   #running = 0;
@@ -160,6 +124,22 @@ export class NatsEngine {
     this.#js = jsm.jetstream();
     this.#names = queueNames(settings.queue, "create a NatsExecutor");
     this.#maxQueue = settings.maxQueue;
+    this.#sender = new JobSender({
+      nc,
+      js: this.#js,
+      names: this.#names,
+      client: this.#client,
+      watcher: () => this.#watcher!,
+      nextId: () => `${this.#client}-${++this.#count}`,
+      register: (batch) => this.#batches.set(batch.id, batch),
+      accepted: (batch) => {
+        if (batch.live > 0) this.#bySeq.set(batch.seq, batch);
+        else if (!batch.started) this.#remove(batch);
+      },
+      settle: (job, ok, value) => this.#settle(job, ok, value),
+      track: (promise) => this.#track(promise),
+      drop: (blob) => this.#drop(blob),
+    });
   }
 
   /** Connects, makes the queue's streams where missing, and listens. */
@@ -198,19 +178,29 @@ export class NatsEngine {
           msg.respond();
         },
       }),
-      nc.subscribe(names.maxDeliveries, {
-        callback: (error, msg) => {
-          if (error === null) this.#givenUp(msg.data);
-        },
-      }),
     );
-    const consumer = await this.#js.consumers.get(names.resultsStream, {
-      filter_subjects: names.results(this.#client),
-      deliver_policy: DeliverPolicy.New,
-    });
-    this.#results = await consumer.consume({
-      callback: (msg) => this.#onResult(msg.headers, msg.data),
-    });
+    // What is kept for us while we are away: our results, and the jobs the
+    // queue gave up; read from now on, and after a drop from where we were.
+    const { lostStream } = jobStreamNames(names);
+    for (
+      const [stream, subject, onMessage] of [
+        [
+          names.resultsStream,
+          names.results(this.#client),
+          (msg: JsMsg) => this.#onResult(msg.headers, msg.data),
+        ],
+        [lostStream, undefined, (msg: JsMsg) => this.#givenUp(msg.data)],
+      ] as const
+    ) {
+      const { state } = await this.#jsm.streams.info(stream);
+      this.#readers.push(
+        await StreamReader.start(
+          { nc, js: this.#js },
+          { stream, subject, from: state.last_seq + 1 },
+          onMessage,
+        ),
+      );
+    }
     this.#watcher = watchConnection(nc, {
       onClose: (error) => this.#onClose(error),
     });
@@ -246,69 +236,30 @@ export class NatsEngine {
     this.#jobs.set(id, job);
     this.#queued++;
     if (limits !== undefined) job.arm(limits);
-    this.#track(this.#publish(job));
+    if (this.#outbox.push(job) === 1) queueMicrotask(() => this.#flush());
     return job.future;
   }
 
-  async #publish(job: NatsJob): Promise<void> {
-    let body: Uint8Array;
-    try {
-      body = encodeArgs(job.args!, job.what);
-      job.args = undefined;
-      if (body.length > chunkSize(this.#nc.info?.max_payload ?? 1 << 20)) {
-        const size = chunkSize(this.#nc.info?.max_payload ?? 1 << 20);
-        job.blob = await putBlob(this.#js, this.#names, body, size);
-        body = new Uint8Array(0);
-      }
-    } catch (error) {
-      this.#settle(job, false, error);
-      return;
-    }
-    const headers = jobHeaders({
-      job: job.id,
-      client: this.#client,
-      name: job.name,
-      argCount: job.argCount,
-    }, job.blob);
-    let seq: number;
-    try {
-      const ack = await publishDurably(
-        this.#js,
-        this.#watcher!,
-        this.#names.jobs,
-        body,
-        { headers, msgID: job.id, abandoned: () => job.settled },
-      );
-      if (ack === undefined) return;
-      seq = ack.seq;
-    } catch (error) {
-      this.#settle(
-        job,
-        false,
-        new JobLostError(
-          `Cannot submit ${job.what}: the NATS server did not take the job (${
-            error instanceof Error ? error.message : describe(error)
-          })`,
-          { cause: error },
-        ),
-      );
-      return;
-    }
-    job.seq = seq;
-    if (job.phase === GONE) this.#remove(job);
-    else this.#bySeq.set(seq, job);
+  #flush(): void {
+    const jobs = this.#outbox;
+    this.#outbox = [];
+    this.#sender.send(jobs);
   }
 
   #started(id: string): void {
-    const job = this.#jobs.get(id);
-    if (job === undefined) return;
-    if (job.phase === RUNNING) {
+    const batch = this.#batches.get(id);
+    if (batch === undefined) return;
+    if (batch.started) {
       this.#redelivered++;
       return;
     }
-    job.phase = RUNNING;
-    this.#queued--;
-    this.#running++;
+    batch.started = true;
+    for (const job of batch.jobs) {
+      if (job.phase !== QUEUED || job.batch !== batch) continue;
+      job.phase = RUNNING;
+      this.#queued--;
+      this.#running++;
+    }
   }
 
   #givenUp(data: Uint8Array): void {
@@ -318,25 +269,41 @@ export class NatsEngine {
     } catch {
       return;
     }
-    const job = typeof advisory.stream_seq === "number"
+    const batch = typeof advisory.stream_seq === "number"
       ? this.#bySeq.get(advisory.stream_seq)
       : undefined;
-    if (job === undefined) return;
-    this.#settle(
-      job,
-      false,
-      new JobLostError(
-        `${job.what} was delivered ${
-          String(advisory.deliveries)
-        } times and no worker finished it (each one died or stopped answering): the queue gave it up; look for what kills the workers, or raise the workers' maxDeliver`,
-      ),
-    );
+    if (batch === undefined) return;
+    for (const job of [...batch.jobs]) {
+      if (job.batch !== batch) continue;
+      this.#settle(
+        job,
+        false,
+        new JobLostError(
+          `${job.what} was delivered ${
+            String(advisory.deliveries)
+          } times and no worker finished it (each one died or stopped answering): the queue gave it up; look for what kills the workers, or raise the workers' maxDeliver`,
+        ),
+      );
+    }
   }
 
-  #onResult(
-    headers: Parameters<typeof readResult>[0],
-    data: Uint8Array,
-  ): void {
+  #onResult(headers: MsgHdrs | undefined, data: Uint8Array): void {
+    const count = resultsCount(headers);
+    if (count !== 0) {
+      let results;
+      try {
+        results = decodeResults(data, count);
+      } catch {
+        return; // Not ours to read; nothing waits for it.
+      }
+      for (const { job: id, ok, value } of results) {
+        const job = this.#jobs.get(id);
+        if (job === undefined) continue;
+        if (ok) this.#settle(job, true, value);
+        else this.#settleFrom(job, false, value as Uint8Array);
+      }
+      return;
+    }
     let result;
     try {
       result = readResult(headers);
@@ -344,24 +311,29 @@ export class NatsEngine {
       return; // Not ours to read; nothing waits for it.
     }
     const job = this.#jobs.get(result.job);
+    // A batch's answer as a whole: the worker could not read it.
+    const jobs = job !== undefined
+      ? [job]
+      : (this.#batches.get(result.job)?.jobs ?? []);
     const blob = result.blob;
-    if (job === undefined || job.settled) {
+    if (jobs.every((job) => job.settled)) {
       if (blob !== undefined) this.#drop(blob);
       return;
     }
     if (blob === undefined) {
-      this.#settleFrom(job, result.ok, data);
+      for (const job of jobs) this.#settleFrom(job, result.ok, data);
       return;
     }
     this.#track(
       getBlob(this.#jsm, this.#names, blob).then(
-        (bytes) => this.#settleFrom(job, result.ok, bytes),
-        (error) => this.#settle(job, false, error),
+        (bytes) => this.#settleFrom(jobs[0], result.ok, bytes),
+        (error) => this.#settle(jobs[0], false, error),
       ).finally(() => this.#drop(blob)),
     );
   }
 
   #settleFrom(job: NatsJob, ok: boolean, bytes: Uint8Array): void {
+    if (job.settled) return;
     let value: unknown;
     try {
       value = ok ? decode(bytes) : decodeError(bytes, NATS_ERROR_CLASSES);
@@ -388,18 +360,22 @@ export class NatsEngine {
   // Stops a job settled from outside (cancelled, timed out) where it is.
   #withdraw(job: NatsJob): void {
     job.disarm();
-    const wasRunning = job.phase === RUNNING;
+    const batch = job.batch;
     this.#forget(job);
-    // A worker may hold it, or get it any moment: tell them all.
+    if (batch === undefined) return; // Never sent: the flush skips it.
+    // Kept by the server in the cancels stream: a worker that holds the job
+    // stops it, one that gets it later (or was away) skips it.
     this.#nc.publish(this.#names.cancel, job.id);
-    if (job.seq !== 0 && !wasRunning) this.#remove(job);
+    if (batch.live === 0 && !batch.started && batch.seq !== 0) {
+      this.#remove(batch);
+    }
   }
 
-  // Takes a job off the stream; a worker may already have it (then it gets
-  // the cancel message).
-  #remove(job: NatsJob): void {
+  // Takes a message off the stream; a worker may already have it (then it
+  // has the cancels).
+  #remove(batch: Batch): void {
     this.#track(
-      this.#jsm.streams.deleteMessage(this.#names.jobsStream, job.seq, false)
+      this.#jsm.streams.deleteMessage(this.#names.jobsStream, batch.seq, false)
         .catch(() => {}),
     );
   }
@@ -411,8 +387,12 @@ export class NatsEngine {
     job.phase = GONE;
     job.args = undefined;
     this.#jobs.delete(job.id);
-    if (job.seq !== 0) this.#bySeq.delete(job.seq);
-    if (job.blob !== undefined) this.#drop(job.blob);
+    const batch = job.batch;
+    if (batch !== undefined && --batch.live === 0) {
+      this.#batches.delete(batch.id);
+      if (batch.seq !== 0) this.#bySeq.delete(batch.seq);
+      if (batch.blob !== undefined) this.#drop(batch.blob);
+    }
     if (this.#jobs.size === 0) this.#release?.();
   }
 
@@ -464,7 +444,7 @@ export class NatsEngine {
 
   async #disconnect(): Promise<void> {
     for (const subscription of this.#subscriptions) subscription.unsubscribe();
-    await this.#results?.close();
+    for (const reader of this.#readers) await reader.close();
     // Cancel messages and deletions go out before the connection closes.
     while (this.#background.size > 0) {
       await Promise.allSettled([...this.#background]);

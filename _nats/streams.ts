@@ -14,10 +14,16 @@ import {
   type StreamConfig,
 } from "npm:@nats-io/jetstream@3.4.0";
 import { nanos } from "npm:@nats-io/nats-core@3.4.0";
+import { jobStreamNames } from "./job_names.ts";
 import type { QueueNames } from "./names.ts";
 
 /** How long results and large values nobody collects are kept: one day. */
 const KEEP_UNCOLLECTED = 24 * 60 * 60 * 1000;
+/**
+ * How many cancels are kept for workers that were away: a worker reads them
+ * all when it starts, and remembers as many.
+ */
+export const KEPT_CANCELS = 10_000;
 
 async function ensureStream(
   jsm: JetStreamManager,
@@ -43,7 +49,7 @@ function isNotFound(error: unknown): boolean {
   return error instanceof Error && /not found/i.test(error.message);
 }
 
-/** Makes the queue's three streams where they are missing. */
+/** Makes the queue's streams where they are missing. */
 export async function ensureStreams(
   jsm: JetStreamManager,
   names: QueueNames,
@@ -65,6 +71,28 @@ export async function ensureStreams(
   await ensureStream(jsm, {
     name: names.dataStream,
     subjects: [names.dataAll],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    discard: DiscardPolicy.Old,
+    max_age: nanos(KEEP_UNCOLLECTED),
+  });
+  const more = jobStreamNames(names);
+  // A cancel sent while a worker was away, or before it held the job, waits
+  // here for it (core NATS alone would drop it).
+  await ensureStream(jsm, {
+    name: more.cancelsStream,
+    subjects: [names.cancel],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    discard: DiscardPolicy.Old,
+    max_msgs: KEPT_CANCELS,
+    max_age: nanos(KEEP_UNCOLLECTED),
+  });
+  // The server says "given up" once, on core NATS: kept, a client that was
+  // disconnected then still hears it.
+  await ensureStream(jsm, {
+    name: more.lostStream,
+    subjects: [names.maxDeliveries],
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
     discard: DiscardPolicy.Old,

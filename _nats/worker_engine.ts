@@ -1,16 +1,19 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
-// The worker side of the executor on NATS: pulls jobs from the queue's shared
-// consumer (never more than `concurrency` held at once, so that idle workers
-// elsewhere get the rest), runs each on a `WorkerPool` of this machine's
-// cores, stores the result on the client's subject of the results stream and
-// only then acknowledges the job: a worker that dies before that leaves the
-// job to be delivered again. While a job runs, the worker tells the server it
-// is still working on it, so a long job is not handed to someone else.
+// The worker side of the executor on NATS: pulls job messages from the
+// queue's shared consumer (a message is one job, or a batch of small ones
+// submitted together; pulls are long-lived and topped up, never more jobs
+// asked for than `concurrency` allows, so that idle workers elsewhere get
+// the rest), runs each job on a `WorkerPool` of this machine's cores, hands
+// the results to their client (`worker_results.ts`) and only once they were
+// received or stored acknowledges the message: a worker that dies before
+// that leaves it to be delivered again. While a message is held, the worker
+// tells the server it is still working on it, so a long job is not handed
+// to someone else. Cancels come from the cancels stream (`worker_cancels.ts`).
 //
-// Everything on the job subject is read as hostile: a job that cannot be read
-// (no headers, random bytes, a huge or missing value, an unknown export) is
-// failed for its client when it names one, and terminated; the worker goes
-// on.
+// Everything on the job subject is read as hostile: a message that cannot
+// be read (no headers, random bytes, a huge or missing value, an unknown
+// export) fails its jobs for their client when it names one, and is
+// terminated; the worker goes on.
 
 import {
   type Consumer,
@@ -19,37 +22,31 @@ import {
   jetstreamManager,
   type JsMsg,
 } from "npm:@nats-io/jetstream@3.4.0";
-import type {
-  NatsConnection,
-  Subscription,
-} from "npm:@nats-io/nats-core@3.4.0";
+import type { NatsConnection } from "npm:@nats-io/nats-core@3.4.0";
 import { describe } from "../_core/describe.ts";
 import type { Future } from "../future.ts";
 import { WorkerPool } from "../worker_pool.ts";
-import { chunkSize, getBlob, putBlob } from "./blobs.ts";
+import { getBlob } from "./blobs.ts";
 import {
   type ConnectSettings,
   openConnection,
-  publishDurably,
   watchConnection,
   type Watching,
 } from "./connection.ts";
+import { batchCount, decodeBatch } from "./job_batch.ts";
+import { jobStreamNames } from "./job_names.ts";
 import {
   type BlobRef,
-  type JobRequest,
+  MAX_ARGS,
   readJob,
   replyIds,
   resultHeaders,
 } from "./messages.ts";
 import { type QueueNames, queueNames, randomId } from "./names.ts";
 import { ensureConsumer, ensureStreams } from "./streams.ts";
-import {
-  decode,
-  encode,
-  encodeError,
-  formatBytes,
-  MAX_VALUE_BYTES,
-} from "./wire.ts";
+import { decode, encodeError } from "./wire.ts";
+import { CancelWatch } from "./worker_cancels.ts";
+import { ResultOutbox } from "./worker_results.ts";
 
 /** What the worker needs from `ServeOptions`, checked. */
 export interface WorkerSettings {
@@ -72,16 +69,46 @@ export interface WorkerStats {
   rejected: number;
 }
 
+/** A message held: one job, or a batch. */
 interface Held {
   msg: JsMsg;
+  /** The message's id: the job's, or the batch's. */
+  id: string;
+  client: string;
+  jobs: number;
+  /** Jobs not yet answered. */
+  open: number;
+  cancelled: number;
+  /** A result could be neither delivered nor stored. */
+  undelivered: boolean;
+}
+
+/** A job of a held message. */
+interface Entry {
+  job: string;
+  name: string;
+  /**
+   * The arguments (of a batch), their encoding or where it is (of a message
+   * of one job); `undefined` for an entry of a batch that could not be read.
+   */
+  args: unknown[] | Uint8Array | BlobRef | undefined;
+  /** The number of arguments announced, for a message of one job. */
+  argCount: number | undefined;
+}
+
+/** A job being read or run. */
+interface Running {
   future: Future<unknown> | undefined;
   cancelled: boolean;
 }
 
 type Exports = Record<string, unknown>;
 
-/** How many cancelled job ids are remembered for jobs not yet seen. */
-const REMEMBERED_CANCELS = 10_000;
+/**
+ * How long a worker waits before telling a client that it holds its jobs:
+ * a job answered sooner needs no such message.
+ */
+const STATUS_DELAY = 5;
 
 /** The worker process's connection, pool and jobs; `nats_worker.ts` is its face. */
 export class WorkerEngine {
@@ -96,17 +123,23 @@ export class WorkerEngine {
   readonly #watcher: Watching;
   readonly #namespace: Exports;
   readonly #pool: WorkerPool<Record<string, (...args: unknown[]) => unknown>>;
+  readonly #results: ResultOutbox;
   readonly #held = new Map<string, Held>();
-  readonly #cancels = new Set<string>();
+  readonly #running = new Map<string, Running>();
   readonly #fetches = new Set<{ stop(): void }>();
   readonly #background = new Set<Promise<unknown>>();
+  #cancels: CancelWatch | undefined;
+  // Messages asked for and not yet received.
   #requested = 0;
+  // The jobs a message carried lately, on average.
+  #perMessage = 1;
   // Jobs being read or run: what `concurrency` bounds.
   #computing = 0;
   #consumer: Promise<Consumer> | undefined;
   #stopping = false;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
-  #cancelSub: Subscription | undefined;
+  #statusDue: Held[] = [];
+  #statusTimer: ReturnType<typeof setTimeout> | undefined;
   #stopped: Promise<void> | undefined;
   #idle: (() => void) | undefined;
   #completed = 0;
@@ -127,6 +160,11 @@ export class WorkerEngine {
     this.#names = queueNames(settings.queue, "serve");
     this.#namespace = namespace;
     this.#watcher = watchConnection(this.#nc, { onClose: () => {} });
+    this.#results = new ResultOutbox(
+      { nc: this.#nc, js: this.#js },
+      this.#watcher,
+      this.#names,
+    );
     this.exports = Object.keys(namespace).filter((key) =>
       typeof namespace[key] === "function"
     );
@@ -145,25 +183,31 @@ export class WorkerEngine {
       settings.connect,
       `nats-worker (queue ${names.queue})`,
     );
+    let engine: WorkerEngine | undefined;
     try {
       const jsm = await jetstreamManager(nc);
       await ensureStreams(jsm, names);
       await ensureConsumer(jsm, names, settings);
-      const engine = new WorkerEngine({ nc, owned, jsm }, settings, namespace);
-      engine.#begin();
+      engine = new WorkerEngine({ nc, owned, jsm }, settings, namespace);
+      await engine.#begin();
       return engine;
     } catch (error) {
+      if (engine !== undefined) {
+        await engine.#pool.shutdown();
+        engine.#watcher.stop();
+      }
       if (owned) await nc.close();
       throw error;
     }
   }
 
-  #begin(): void {
-    this.#cancelSub = this.#nc.subscribe(this.#names.cancel, {
-      callback: (error, msg) => {
-        if (error === null) this.#cancel(msg.string());
-      },
-    });
+  async #begin(): Promise<void> {
+    // The cancels kept for us are known before the first job is taken.
+    this.#cancels = await CancelWatch.start(
+      { nc: this.#nc, jsm: this.#jsm },
+      jobStreamNames(this.#names).cancelsStream,
+      (id) => this.#cancel(id),
+    );
     // A third of the ack wait: two in-progress acks may be lost before
     // the server gives the job to someone else.
     this.#heartbeat = setInterval(() => {
@@ -173,15 +217,20 @@ export class WorkerEngine {
   }
 
   // Asks the server for as many jobs as there are free slots, in a few
-  // pull requests rather than one per job.
+  // long-lived pull requests rather than one per job. A message may be a
+  // batch: pulls count messages, slots count jobs, so the messages asked
+  // for are the free slots over the jobs a message has lately carried.
   #pump(): void {
     if (this.#stopping) return;
     const { concurrency } = this.#settings;
-    const free = concurrency - this.#computing - this.#requested;
-    if (free <= 0) return;
-    if (this.#requested > 0 && free < Math.max(1, concurrency >> 2)) return;
-    this.#requested += free;
-    this.#track(this.#fetch(free));
+    const perMessage = this.#perMessage;
+    const room = concurrency - this.#computing -
+      this.#requested * perMessage;
+    if (room <= 0) return;
+    if (this.#requested > 0 && room < Math.max(1, concurrency >> 2)) return;
+    const count = Math.max(1, Math.floor(room / perMessage));
+    this.#requested += count;
+    this.#track(this.#fetch(count));
   }
 
   async #fetch(count: number): Promise<void> {
@@ -194,9 +243,10 @@ export class WorkerEngine {
         this.#names.consumer,
       );
       const consumer = await this.#consumer;
+      // Long-lived: it stays open until it brought `count` messages.
       const messages = await consumer.fetch({
         max_messages: count,
-        expires: 5_000,
+        expires: 30_000,
       });
       const handle = { stop: () => messages.stop() };
       // Stopped while the pull request was being made.
@@ -229,163 +279,203 @@ export class WorkerEngine {
       msg.nak();
       return;
     }
-    let request: JobRequest;
+    let held: Held;
+    let entries: Entry[];
     try {
-      request = readJob(msg.headers);
+      const count = batchCount(msg.headers);
+      if (count === 0) {
+        const request = readJob(msg.headers);
+        const { job, client, name, argCount, blob } = request;
+        held = this.#hold(msg, job, client, 1);
+        entries = [{ job, name, args: blob ?? msg.data, argCount }];
+      } else {
+        const ids = replyIds(msg.headers);
+        if (ids === undefined) readJob(msg.headers); // throws what is wrong
+        entries = decodeBatch(msg.data, count).map((entry) => ({
+          ...entry,
+          argCount: undefined,
+        }));
+        held = this.#hold(msg, ids!.job, ids!.client, entries.length);
+      }
     } catch (error) {
       this.#reject(msg, error);
       return;
     }
-    const key = request.job;
-    if (this.#held.has(key)) {
+    if (this.#held.get(held.id) !== held) {
       // Delivered again while still running here: the running one answers.
       msg.working();
       return;
     }
-    const held: Held = { msg, future: undefined, cancelled: false };
-    this.#held.set(key, held);
-    this.#computing++;
-    this.#track(this.#run(request, held));
+    this.#computing += entries.length;
+    this.#perMessage = Math.max(
+      1,
+      this.#perMessage * 0.75 + entries.length * 0.25,
+    );
+    if (entries.length === 0) this.#finish(held);
+    for (const entry of entries) this.#run(entry, held);
   }
 
-  async #run(request: JobRequest, held: Held): Promise<void> {
-    const { msg } = held;
-    let ok = false;
-    let value: unknown;
+  #hold(msg: JsMsg, id: string, client: string, jobs: number): Held {
+    const existing = this.#held.get(id);
+    if (existing !== undefined) return { ...existing };
+    const held: Held = {
+      msg,
+      id,
+      client,
+      jobs,
+      open: jobs,
+      cancelled: 0,
+      undelivered: false,
+    };
+    this.#held.set(id, held);
+    this.#statusDue.push(held);
+    this.#statusTimer ??= setTimeout(() => this.#sendStatus(), STATUS_DELAY);
+    return held;
+  }
+
+  // Tells the clients which of their messages are held here, unless they
+  // were answered meanwhile.
+  #sendStatus(): void {
+    this.#statusTimer = undefined;
+    const due = this.#statusDue;
+    this.#statusDue = [];
+    for (const held of due) {
+      if (this.#held.get(held.id) !== held) continue;
+      this.#nc.publish(this.#names.status(held.client), held.id);
+    }
+  }
+
+  // Runs one job of a held message. No promise per job: with many tiny
+  // jobs, what each one allocates is most of the worker's work.
+  #run(entry: Entry, held: Held): void {
+    const running: Running = {
+      future: undefined,
+      cancelled: this.#cancels!.has(entry.job),
+    };
+    this.#running.set(entry.job, running);
+    let args: unknown[];
     try {
-      const fn = Object.hasOwn(this.#namespace, request.name)
-        ? this.#namespace[request.name]
+      const fn = Object.hasOwn(this.#namespace, entry.name)
+        ? this.#namespace[entry.name]
         : undefined;
+      if (entry.args === undefined) {
+        throw new TypeError(
+          `Cannot run call(${
+            JSON.stringify(entry.name)
+          }): its entry in the batch is malformed; it was not sent by a NatsExecutor of @frontier/generators`,
+        );
+      }
       if (typeof fn !== "function") {
         throw new TypeError(
           `Cannot run call(${
-            JSON.stringify(request.name)
+            JSON.stringify(entry.name)
           }): the worker's module has no such export (it exports ${
             this.exports.join(", ") || "no functions"
           }); start the worker with the module that has it`,
         );
       }
-      const args = await this.#readArgs(request, msg);
-      if (this.#cancels.delete(request.job)) held.cancelled = true;
-      if (held.cancelled) return this.#end(request, held, "cancelled");
-      this.#nc.publish(this.#names.status(request.client), request.job);
-      held.future = this.#pool.call(request.name, ...args);
-      value = await held.future;
-      ok = true;
+      const from = entry.args;
+      if (!Array.isArray(from) && !(from instanceof Uint8Array)) {
+        // Arguments in chunks: read them first.
+        this.#track(
+          getBlob(this.#jsm, this.#names, from).then(
+            (bytes) =>
+              this.#call(entry, held, running, this.#args(entry, bytes)),
+          ).catch((error) => this.#ran(entry, held, running, false, error)),
+        );
+        return;
+      }
+      args = this.#args(entry, from);
     } catch (error) {
-      value = error;
-    } finally {
-      // The slot is free while the answer travels: pull the next job now.
-      this.#computing--;
-      this.#pump();
+      this.#ran(entry, held, running, false, error);
+      return;
     }
-    if (held.cancelled) return this.#end(request, held, "cancelled");
-    await this.#reply(request, held, ok, value);
+    this.#call(entry, held, running, args);
   }
 
-  async #readArgs(request: JobRequest, msg: JsMsg): Promise<unknown[]> {
-    const bytes = request.blob === undefined
-      ? msg.data
-      : await getBlob(this.#jsm, this.#names, request.blob);
-    const args = decode(bytes);
-    if (!Array.isArray(args) || args.length !== request.argCount) {
+  #call(entry: Entry, held: Held, running: Running, args: unknown[]): void {
+    if (running.cancelled) {
+      this.#ran(entry, held, running, false, undefined);
+      return;
+    }
+    const future = this.#pool.call(entry.name, ...args);
+    running.future = future;
+    future.addDoneCallback(() => {
+      if (future.cancelled()) {
+        this.#ran(entry, held, running, false, undefined);
+        return;
+      }
+      const error = future.exception();
+      if (error === undefined) {
+        this.#ran(entry, held, running, true, future.result());
+      } else this.#ran(entry, held, running, false, error);
+    });
+  }
+
+  // A job's outcome: its slot is free while the answer travels (the next
+  // job is pulled now); the message is done once every answer was
+  // delivered or stored.
+  #ran(
+    entry: Entry,
+    held: Held,
+    running: Running,
+    ok: boolean,
+    value: unknown,
+  ): void {
+    this.#running.delete(entry.job);
+    this.#computing--;
+    this.#pump();
+    if (running.cancelled) {
+      this.#cancelled++;
+      held.cancelled++;
+      if (--held.open === 0) this.#finish(held);
+      return;
+    }
+    this.#results.send(
+      held.client,
+      { job: entry.job, name: entry.name, ok, value },
+      (delivered) => {
+        if (!delivered) held.undelivered = true;
+        else if (ok) this.#completed++;
+        else this.#failed++;
+        if (--held.open === 0) this.#finish(held);
+      },
+    );
+  }
+
+  // The arguments of a job, checked: a batch's entry brings them decoded, a
+  // message of one job encoded.
+  #args(entry: Entry, from: unknown[] | Uint8Array): unknown[] {
+    const args = Array.isArray(from) ? from : decode(from);
+    const count = entry.argCount;
+    if (
+      !Array.isArray(args) ||
+      (count === undefined ? args.length > MAX_ARGS : args.length !== count)
+    ) {
       throw new TypeError(
-        `Cannot run call(${JSON.stringify(request.name)}): its arguments are ${
+        `Cannot run call(${JSON.stringify(entry.name)}): its arguments are ${
           describe(args)
-        }, not the ${request.argCount} arguments its headers announce`,
+        }, not the ${
+          count ?? `at most ${MAX_ARGS}`
+        } arguments its message announces`,
       );
     }
     return args;
   }
 
-  // Stores the outcome on the client's subject, then acknowledges the job.
-  async #reply(
-    request: JobRequest,
-    held: Held,
-    ok: boolean,
-    value: unknown,
-  ): Promise<void> {
-    let body: Uint8Array;
-    try {
-      body = ok ? encode(value) : encodeError(value);
-      if (body.length > MAX_VALUE_BYTES) {
-        throw new RangeError(
-          `Cannot send the result of call(${
-            JSON.stringify(request.name)
-          }): it is ${
-            formatBytes(body.length)
-          } once encoded, more than the limit of ${
-            formatBytes(MAX_VALUE_BYTES)
-          }; return a reference to the data (a path, a URL, a key) instead`,
-        );
-      }
-    } catch (error) {
-      ok = false;
-      body = encodeError(error);
-    }
-    try {
-      const size = chunkSize(this.#nc.info?.max_payload ?? 1 << 20);
-      let blob: BlobRef | undefined;
-      if (body.length > size) {
-        blob = await putBlob(this.#js, this.#names, body, size);
-        body = new Uint8Array(0);
-      }
-      await this.#publishResult(request, ok, body, blob);
-      this.#end(request, held, ok ? "completed" : "failed");
-    } catch {
-      // The result could not be stored: leave the job to run again.
-      this.#held.delete(request.job);
-      this.#pump();
-    }
-  }
-
-  async #publishResult(
-    request: JobRequest,
-    ok: boolean,
-    body: Uint8Array,
-    blob: BlobRef | undefined,
-  ): Promise<void> {
-    const headers = resultHeaders(request.job, ok, blob);
-    try {
-      // Straight to the client, which confirms: the quick way.
-      await this.#nc.request(this.#names.reply(request.client), body, {
-        headers,
-        timeout: 5_000,
-      });
-      return;
-    } catch {
-      // The client is away, or its confirmation is: store the result on
-      // its subject of the results stream, where it will look.
-    }
-    const ack = await publishDurably(
-      this.#js,
-      this.#watcher,
-      this.#names.results(request.client),
-      body,
-      { headers, msgID: `${request.job}-${this.id}` },
-    );
-    if (ack === undefined) throw new Error("the connection closed");
-  }
-
-  #end(
-    request: JobRequest,
-    held: Held,
-    outcome: "completed" | "failed" | "cancelled",
-  ): void {
-    this.#held.delete(request.job);
-    if (outcome === "cancelled") {
-      this.#cancelled++;
+  // Every job of the message answered (or cancelled): done with it.
+  #finish(held: Held): void {
+    this.#held.delete(held.id);
+    if (held.undelivered) {
+      // A result could not be stored: leave the message to run again.
+    } else if (held.jobs > 0 && held.cancelled === held.jobs) {
       held.msg.term("cancelled by its client");
-    } else {
-      if (outcome === "completed") this.#completed++;
-      else this.#failed++;
-      held.msg.ack();
-    }
+    } else held.msg.ack();
     if (this.#held.size === 0) this.#idle?.();
     this.#pump();
   }
 
-  // A job that cannot be read: fail it for its client if it names one.
+  // A message that cannot be read: fail it for its client if it names one.
   #reject(msg: JsMsg, error: unknown): void {
     this.#rejected++;
     const ids = replyIds(msg.headers);
@@ -401,18 +491,12 @@ export class WorkerEngine {
     );
   }
 
+  // A cancel from the stream (remembered there for jobs not seen yet).
   #cancel(id: string): void {
-    const held = this.#held.get(id);
-    if (held === undefined) {
-      // Not here (yet): remember it, in case it comes.
-      if (this.#cancels.size >= REMEMBERED_CANCELS) {
-        this.#cancels.delete(this.#cancels.values().next().value!);
-      }
-      this.#cancels.add(id);
-      return;
-    }
-    held.cancelled = true;
-    held.future?.cancel();
+    const running = this.#running.get(id);
+    if (running === undefined || running.cancelled) return;
+    running.cancelled = true;
+    running.future?.cancel();
   }
 
   #track(promise: Promise<unknown>): void {
@@ -423,7 +507,7 @@ export class WorkerEngine {
   /** Counts of the jobs handled. */
   stats(): WorkerStats {
     return {
-      running: this.#held.size,
+      running: [...this.#held.values()].reduce((n, held) => n + held.open, 0),
       completed: this.#completed,
       failed: this.#failed,
       cancelled: this.#cancelled,
@@ -444,7 +528,9 @@ export class WorkerEngine {
     });
     this.#stopped = idle.then(async () => {
       clearInterval(this.#heartbeat);
-      this.#cancelSub?.unsubscribe();
+      clearTimeout(this.#statusTimer);
+      this.#statusTimer = undefined;
+      await this.#cancels?.close();
       while (this.#background.size > 0) {
         await Promise.allSettled([...this.#background]);
       }

@@ -10,9 +10,13 @@
  * - 10,000 tiny jobs all in flight, against BullMQ 5 on the local
  *   redis-server (its worker in this process, with the same concurrency as
  *   the two worker processes together);
- * - the tutorial's part 5, `compute_fibs(34)` twice: in sequence in this
- *   isolate, against two inlined futures in parallel across the two worker
- *   processes.
+ * - the tutorial's part 5, `compute_fibs(34)` twice, on two worker
+ *   processes of their own (one job at a time each, as in
+ *   `examples/cluster.ts`): in sequence (the baseline), against two inlined
+ *   futures in parallel; and, for the host's own floor, twice in sequence
+ *   in this isolate against two bare processes in parallel, each computing
+ *   one `compute_fibs(34)` when asked on its stdin (no NATS): their ratio
+ *   shows how much of two cores the host gives.
  *
  * Run with `deno bench -A bench/nats_bench.ts`. Without `nats-server` or
  * `redis-server` on PATH it registers nothing (not in CI).
@@ -24,7 +28,7 @@ import { connect } from "npm:@nats-io/transport-node@3.4.0";
 import { Queue, Worker as BullWorker } from "bullmq";
 import { gather } from "../future.ts";
 import { NatsExecutor } from "../nats.ts";
-import { startInlineFuture } from "../task.ts";
+import { runInlineFuture, startInlineFuture } from "../task.ts";
 import * as tasks from "../tests/fixtures/nats_tasks.ts";
 import { NatsServer, WorkerProcess } from "../tests/_nats_server.ts";
 
@@ -68,6 +72,37 @@ async function startRedis(): Promise<
   throw new Error("redis-server did not start");
 }
 
+/**
+ * A bare `deno` process that computes `compute_fibs(34)` for each line on
+ * its stdin and answers with a line: the host's own parallelism, without
+ * NATS.
+ */
+function startBare(): { pid: number; run(): Promise<void> } {
+  const code = `
+    const fib = (n) => n <= 2 ? 1 : fib(n - 1) + fib(n - 2);
+    const out = new TextEncoder().encode("done\\n");
+    for await (const _ of Deno.stdin.readable) {
+      for (let i = 0; i < 34; i++) fib(i);
+      await Deno.stdout.write(out);
+    }`;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", code],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  const reader = child.stdout.getReader();
+  const go = new TextEncoder().encode("go\n");
+  return {
+    pid: child.pid,
+    async run() {
+      await writer.write(go);
+      await reader.read();
+    },
+  };
+}
+
 if (onPath("nats-server") && onPath("redis-server")) {
   const server = await NatsServer.start();
   const redis = await startRedis();
@@ -80,6 +115,19 @@ if (onPath("nats-server") && onPath("redis-server")) {
     servers: server.servers,
     module: tasks,
   });
+  // Part 5's workers take one job at a time, so that the two chains of
+  // jobs run on both.
+  const fibArgs = ["--workers", "1", "--concurrency", "1", "--queue", "fibs"];
+  workers.push(
+    await WorkerProcess.start(server, fibArgs),
+    await WorkerProcess.start(server, fibArgs),
+  );
+  const fibPool = await NatsExecutor.connect({
+    servers: server.servers,
+    module: tasks,
+    queue: "fibs",
+  });
+  const bare = [startBare(), startBare()];
 
   // The floor: a responder on a plain subject, in this process.
   const raw = await connect({ servers: server.servers });
@@ -127,6 +175,7 @@ if (onPath("nats-server") && onPath("redis-server")) {
         redis.child.pid,
         server.pid,
         ...workers.map((w) => w.pid),
+        ...bare.map((b) => b.pid),
       ]
     ) {
       if (pid !== undefined) Deno.kill(pid, "SIGKILL");
@@ -182,14 +231,31 @@ if (onPath("nats-server") && onPath("redis-server")) {
 
   const computeFibs = function* (n: number) {
     const result: number[] = [];
-    for (let i = 0; i < n; i++) result.push(yield* pool.submit(tasks.fib, i));
+    for (let i = 0; i < n; i++) {
+      result.push(yield* fibPool.submit(tasks.fib, i));
+    }
     return result;
   };
+  await gather([
+    startInlineFuture(computeFibs(20)),
+    startInlineFuture(computeFibs(20)),
+  ]);
+
+  Deno.bench({
+    name: "compute_fibs(34) twice in sequence, 2 worker processes",
+    group: "part 5: compute_fibs(34) x 2",
+    baseline: true,
+    n: 5,
+    warmup: 1,
+    async fn() {
+      await runInlineFuture(computeFibs(34));
+      await runInlineFuture(computeFibs(34));
+    },
+  });
 
   Deno.bench({
     name: "compute_fibs(34) twice in sequence, in this isolate",
     group: "part 5: compute_fibs(34) x 2",
-    baseline: true,
     n: 5,
     warmup: 1,
     fn() {
@@ -208,6 +274,16 @@ if (onPath("nats-server") && onPath("redis-server")) {
         startInlineFuture(computeFibs(34)),
         startInlineFuture(computeFibs(34)),
       ]);
+    },
+  });
+
+  Deno.bench({
+    name: "the floor: two bare processes in parallel, no NATS",
+    group: "part 5: compute_fibs(34) x 2",
+    n: 5,
+    warmup: 1,
+    async fn() {
+      await Promise.all(bare.map((process) => process.run()));
     },
   });
 

@@ -10,6 +10,7 @@ import { QueueFullError } from "../queue.ts";
 import { JobLostError } from "../nats.ts";
 import { NatsExecutor } from "../nats.ts";
 import { type NatsWorker, serve, type ServeOptions } from "../nats_worker.ts";
+import { decode, encode } from "../_nats/wire.ts";
 import * as tasks from "./fixtures/nats_tasks.ts";
 import {
   hasNatsServer,
@@ -560,4 +561,321 @@ Deno.test({
     assert.match(out, /speedup: \d+\.\d\dx/);
     assert.match(out, /fib\(19\) = 4181 \(both: true\)/);
   },
+});
+
+/** The error `future` fails with, observed at once. */
+function failure(future: PromiseLike<unknown>): Promise<unknown> {
+  return Promise.resolve(future.then(
+    () => assert.fail("expected a failure"),
+    (error: unknown) => error,
+  ));
+}
+
+/**
+ * A TCP proxy in front of a server: `cut()` drops every connection through
+ * it and refuses new ones (a network partition for those clients alone),
+ * `resume()` lets them reconnect.
+ */
+class TcpProxy {
+  readonly port: number;
+  readonly #target: number;
+  #listener: Deno.Listener | undefined;
+  readonly #conns = new Set<Deno.Conn>();
+  readonly #tasks = new Set<Promise<void>>();
+
+  private constructor(port: number, target: number) {
+    this.port = port;
+    this.#target = target;
+  }
+
+  static start(target: number): TcpProxy {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const proxy = new TcpProxy((listener.addr as Deno.NetAddr).port, target);
+    proxy.#serve(listener);
+    return proxy;
+  }
+
+  get servers(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  #track(task: Promise<void>): void {
+    this.#tasks.add(task);
+    task.finally(() => this.#tasks.delete(task));
+  }
+
+  #serve(listener: Deno.Listener): void {
+    this.#listener = listener;
+    this.#track(
+      (async () => {
+        for await (const conn of listener) {
+          let upstream: Deno.Conn;
+          try {
+            upstream = await Deno.connect({
+              hostname: "127.0.0.1",
+              port: this.#target,
+            });
+          } catch {
+            conn.close();
+            continue;
+          }
+          this.#conns.add(conn);
+          this.#conns.add(upstream);
+          this.#track(this.#pipe(conn, upstream));
+          this.#track(this.#pipe(upstream, conn));
+        }
+      })().catch(() => {}),
+    );
+  }
+
+  async #pipe(from: Deno.Conn, to: Deno.Conn): Promise<void> {
+    const buffer = new Uint8Array(64 * 1024);
+    try {
+      for (;;) {
+        const n = await from.read(buffer);
+        if (n === null) break;
+        for (let at = 0; at < n;) at += await to.write(buffer.subarray(at, n));
+      }
+    } catch {
+      // Cut.
+    }
+    for (const conn of [from, to]) {
+      if (this.#conns.delete(conn)) conn.close();
+    }
+  }
+
+  /** Drops every connection and refuses new ones. */
+  async cut(): Promise<void> {
+    this.#listener?.close();
+    this.#listener = undefined;
+    for (const conn of this.#conns) conn.close();
+    this.#conns.clear();
+    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
+  }
+
+  /** Accepts connections again, on the same port. */
+  resume(): void {
+    this.#serve(Deno.listen({ hostname: "127.0.0.1", port: this.port }));
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.cut();
+  }
+}
+
+Deno.test({
+  name:
+    "nats: a job given up while its client was disconnected fails with JobLostError once the client is back",
+  ignore,
+  async fn() {
+    await using server = await NatsServer.start();
+    await using dir = await tempDir();
+    await using proxy = TcpProxy.start(server.port);
+    const marker = `${dir.path}/runs`;
+    const worker = await WorkerProcess.start(server, [
+      "--ack-wait",
+      "1000",
+      "--max-deliver",
+      "1",
+    ]);
+    const observer = await connect({ servers: server.servers });
+    try {
+      await using pool = await NatsExecutor.connect({
+        servers: proxy.servers,
+        module: tasks,
+        nats: { reconnectTimeWait: 100 },
+      });
+      const givenUp = observer.subscribe(
+        "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.>",
+        { max: 1 },
+      );
+      const job = pool.call("hold", marker, `${dir.path}/never`);
+      const outcome = Promise.resolve(job).then(() => "done", (error) => error);
+      await until(() => exists(marker), "the job to start");
+      await proxy.cut();
+      await until(() => !pool.stats().connected, "the client to see the drop");
+      await worker.kill("SIGKILL");
+      // The server gives the job up while its client is away.
+      for await (const _ of givenUp) break;
+      proxy.resume();
+      // Bounded: before the fix it stayed pending (then the cancel below
+      // lets the executor shut down).
+      try {
+        await until(() => job.done(), "the job to settle");
+      } finally {
+        job.cancel();
+      }
+      const error = await outcome;
+      assert.ok(error instanceof JobLostError);
+      assert.match(
+        error.message,
+        /call\("hold"\) was delivered 1 times and no worker finished it/,
+      );
+    } finally {
+      await worker.kill("SIGKILL");
+      await observer.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "nats: a cancel sent while the worker was disconnected stops the job once the worker is back",
+  ignore,
+  async fn() {
+    await using server = await NatsServer.start();
+    await using dir = await tempDir();
+    await using proxy = TcpProxy.start(server.port);
+    const marker = `${dir.path}/runs`;
+    const release = `${dir.path}/release`;
+    await using worker = await serve({
+      servers: proxy.servers,
+      module: new URL("./fixtures/nats_tasks.ts", import.meta.url),
+      concurrency: 2,
+      maxWorkers: 1,
+      nats: { reconnectTimeWait: 100 },
+    });
+    await using pool = await NatsExecutor.connect({
+      servers: server.servers,
+      module: tasks,
+    });
+    const observer = await connect({ servers: server.servers });
+    try {
+      const cancels = observer.subscribe("frontier.default.cancel", { max: 1 });
+      await observer.flush();
+      const job = pool.call("hold", marker, release);
+      await until(() => exists(marker), "the job to start");
+      await proxy.cut();
+      assert.equal(job.cancel(), true);
+      // The server has the cancel while the worker is away.
+      for await (const _ of cancels) break;
+      proxy.resume();
+      await until(() => worker.stats().cancelled === 1, "the worker's cancel");
+      assert.equal(worker.stats().completed, 0);
+      assert.equal(pool.stats().cancelled, 1);
+    } finally {
+      // Ends the job if it was not stopped, so that the worker can stop.
+      await Deno.writeTextFile(release, "go");
+      await observer.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "nats: jobs submitted together travel in batches; each settles, fails or is cancelled alone",
+  ignore,
+  async fn() {
+    await using server = await NatsServer.start();
+    await using dir = await tempDir();
+    await using pool = await NatsExecutor.connect({
+      servers: server.servers,
+      module: tasks,
+    });
+    const marker = `${dir.path}/spin`;
+    // In one message with the first sums: it cannot be taken off the queue.
+    const cancelled = pool.call("spin", marker);
+    const sums = Array.from({ length: 200 }, (_, i) => pool.call("add", i, 1));
+    const failing = failure(pool.call("fail", "batched"));
+    // Cannot be cloned: fails alone, its neighbours still go.
+    const uncloneable = failure(pool.call("echo", () => {}));
+    const missing = failure(pool.call("nothing" as "add", 1, 2));
+    const mixed = pool.call("echo", new Map([[1n, new Date(3)]]));
+    // Too large to travel with the others: goes alone.
+    const large = pool.call("sum", new Uint8Array(300 * 1024).fill(1));
+    const bigResults = [
+      pool.call("bytes", 200 * 1024, 1),
+      pool.call("bytes", 200 * 1024, 2),
+    ];
+    const queued = pool.stats().queued;
+    // Failed when the jobs were sent: they are on their way now.
+    const notCloned = await uncloneable;
+    assert.equal(cancelled.cancel(), true);
+    // Started after the cancel: the kept cancel tells it to skip the job.
+    await using worker = await serve({
+      servers: server.servers,
+      module: new URL("./fixtures/nats_tasks.ts", import.meta.url),
+      concurrency: 8,
+      maxWorkers: 1,
+    });
+    assert.equal(queued, 208);
+    assert.match(
+      String(notCloned),
+      /DataCloneError: .* could not be cloned/,
+    );
+    assert.deepEqual(
+      await Promise.all(sums),
+      Array.from({ length: 200 }, (_, i) => i + 1),
+    );
+    assert.ok(await failing instanceof RangeError);
+    assert.match(String(await missing), /has no such export/);
+    assert.deepEqual(await mixed, new Map([[1n, new Date(3)]]));
+    assert.equal(await large, 300 * 1024);
+    const [one, two] = await Promise.all(bigResults);
+    assert.equal(one.length + two.length, 400 * 1024);
+    assert.equal(two[0], 2);
+    await assert.rejects(Promise.resolve(cancelled), CancelledError);
+    await until(() => worker.stats().cancelled === 1, "the worker's skip");
+    assert.equal(await exists(marker), false);
+  },
+});
+
+Deno.test({
+  name:
+    "nats: hostile batches fail their jobs, one bad entry only its own, and never crash the worker",
+  ignore,
+  fn: () =>
+    withWorker(async (server, worker, pool) => {
+      const nc = await connect({ servers: server.servers });
+      try {
+        const js = (await jetstreamManager(nc)).jetstream();
+        const replies = nc.subscribe("frontier.default.results.intruder");
+        const batch = (fields: Record<string, string>, body: Uint8Array) => {
+          const h = headers();
+          h.set("Frontier-Client", "intruder");
+          for (const [key, value] of Object.entries(fields)) h.set(key, value);
+          return js.publish("frontier.default.jobs", body, { headers: h });
+        };
+        // Random bytes as a batch.
+        await batch(
+          { "Frontier-Job": "b1", "Frontier-Batch": "2" },
+          crypto.getRandomValues(new Uint8Array(256)),
+        );
+        // A batch with one good entry and one bad.
+        await batch(
+          { "Frontier-Job": "b2", "Frontier-Batch": "2" },
+          encode([["e1", "add", [1, 2]], ["e2", 5, "not arguments"]]),
+        );
+        // A batch larger than a batch may be.
+        await batch(
+          { "Frontier-Job": "b3", "Frontier-Batch": "100000" },
+          new Uint8Array(),
+        );
+        const answers = new Map<string, string>();
+        for await (const msg of replies) {
+          const h = msg.headers!;
+          if (h.get("Frontier-Results") !== "") {
+            const entries = decode(msg.data) as [string, boolean, unknown][];
+            for (const [job, ok, value] of entries) {
+              answers.set(job, ok ? `ok ${value}` : "error");
+            }
+          } else {
+            const ok = h.get("Frontier-Outcome") === "ok";
+            answers.set(
+              h.get("Frontier-Job"),
+              ok ? `ok ${decode(msg.data)}` : "error",
+            );
+          }
+          if (answers.size === 4) break;
+        }
+        assert.deepEqual(
+          [...answers].sort(),
+          [["b1", "error"], ["b3", "error"], ["e1", "ok 3"], ["e2", "error"]],
+        );
+        assert.equal(await pool.call("add", 20, 22), 42);
+        assert.equal(worker.stats().rejected, 2);
+      } finally {
+        await nc.close();
+      }
+    }),
 });
