@@ -50,6 +50,11 @@ function against(ours: Row, other: Row, what: string): string {
 }
 
 /** The bytes the memory probe printed for `what`. */
+// How many times `parallel` beats `sequence`, as "N.NNx".
+function times(sequence: Row, parallel: Row): string {
+  return `${(sequence.avg / parallel.avg).toFixed(2)}x`;
+}
+
 function bytes(memory: string | undefined, what: string): string {
   const match = memory?.match(new RegExp(`${what}:\\s+(\\d+) bytes`));
   if (!match) {
@@ -83,6 +88,18 @@ export async function benchSummary(json: BenchJson): Promise<string> {
   const fibs = (name: string) =>
     row("worker_pool", "part 5: compute_fibs(35) x 2", name);
   const pingPong = (name: string) => row("actor", "ping-pong", name);
+  const lock = (name: string) => row("sync", "Lock, uncontended", name);
+  const queue = (name: string) =>
+    row("sync", "Queue hand-off, producer task to consumer task", name);
+  const job = (name: string) => row("nats", "one job at a time", name);
+  const jobs = (name: string) =>
+    row("nats", "10000 tiny jobs, all in flight", name);
+  const natsFibs = (name: string) =>
+    row("nats", "part 5: compute_fibs(34) x 2", name);
+  const remoteAsk = (name: string) =>
+    row("nats_actors", "a question to another process, one at a time", name);
+  const remoteSend = (name: string) =>
+    row("nats_actors", "100000 one-way messages to another process", name);
   const workerActor = row(
     "actor",
     "worker",
@@ -156,29 +173,43 @@ export async function benchSummary(json: BenchJson): Promise<string> {
     ],
     [
       "one task at a time on a worker",
-      "a bare Worker `postMessage` ping-pong",
-      against(
-        roundTrip("WorkerPool submit"),
-        roundTrip("bare Worker postMessage ping-pong"),
-        "the bare Worker",
-      ),
+      "a bare `node:worker_threads` ping-pong (the floor); a bare Web Worker; piscina",
+      [
+        against(
+          roundTrip("WorkerPool submit"),
+          roundTrip("bare node:worker_threads ping-pong (the pool's floor)"),
+          "the floor",
+        ),
+        against(
+          roundTrip("WorkerPool submit"),
+          roundTrip("bare Web Worker postMessage ping-pong"),
+          "the Web Worker",
+        ),
+        against(
+          roundTrip("WorkerPool submit"),
+          roundTrip("piscina run"),
+          "piscina",
+        ),
+      ].join("; "),
     ],
     [
       "two `compute_fibs(35)` in parallel on a 2-worker pool",
-      "in sequence; two bare Workers (the floor)",
+      "in sequence; two bare threads (the floor)",
       [
-        against(
-          fibs("two inlined futures in parallel, 2-worker pool"),
-          fibs("compute_fibs(35) twice in sequence, in this isolate"),
-          "in sequence",
-        ),
-        against(
-          fibs("two inlined futures in parallel, 2-worker pool"),
-          fibs(
-            "bare Workers, a whole compute_fibs(35) each (the parallel floor)",
-          ),
-          "the floor",
-        ),
+        `${
+          times(
+            fibs("compute_fibs(35) twice in sequence, in this isolate"),
+            fibs("two inlined futures in parallel, 2-worker pool"),
+          )
+        } faster than in sequence`,
+        `two bare threads: ${
+          times(
+            fibs("compute_fibs(35) twice in sequence, in this isolate"),
+            fibs(
+              "bare threads, a whole compute_fibs(35) each (the parallel floor)",
+            ),
+          )
+        } faster than in sequence`,
       ].join("; "),
     ],
     [
@@ -201,6 +232,92 @@ export async function benchSummary(json: BenchJson): Promise<string> {
       "messages into a Worker actor",
       "",
       `${perSecond.toFixed(1)} million a second`,
+    ],
+    [
+      "`Lock` acquire and release in a task, uncontended",
+      "async-sema; async-mutex",
+      [
+        against(
+          lock("task: yield* lock.acquire(); lock.release() (ours)"),
+          lock("async-sema: await sema.acquire(); sema.release()"),
+          "async-sema",
+        ),
+        against(
+          lock("task: yield* lock.acquire(); lock.release() (ours)"),
+          lock("async-mutex: await mutex.acquire(); release()"),
+          "async-mutex",
+        ),
+      ].join("; "),
+    ],
+    [
+      "a `Queue` hand-off between two tasks",
+      "Effection's `createQueue`; a settled `yield*` step",
+      [
+        against(
+          queue("task: Queue({ maxSize: 64 }) put/get (ours)"),
+          queue("effection: createQueue() add/next"),
+          "Effection",
+        ),
+        against(
+          queue("task: Queue({ maxSize: 64 }) put/get (ours)"),
+          queue("task: yield* done future (a settled step)"),
+          "the step",
+        ),
+      ].join("; "),
+    ],
+    [
+      "one job at a time on a NATS worker process",
+      "a raw NATS request/reply (the floor)",
+      against(
+        job("NatsExecutor call, worker process"),
+        job("raw NATS request/reply (the floor)"),
+        "the floor",
+      ),
+    ],
+    [
+      "10,000 tiny jobs on 2 NATS worker processes",
+      "BullMQ on a local redis-server",
+      against(
+        jobs("NatsExecutor, 10000 tiny jobs, 2 worker processes"),
+        jobs("BullMQ, 10000 tiny jobs"),
+        "BullMQ",
+      ),
+    ],
+    [
+      "two `compute_fibs(34)` in parallel on 2 NATS worker processes",
+      "the same in sequence; two bare processes (the floor)",
+      [
+        `${
+          times(
+            natsFibs("compute_fibs(34) twice in sequence, 2 worker processes"),
+            natsFibs("two inlined futures in parallel, 2 worker processes"),
+          )
+        } faster than in sequence`,
+        `two bare processes: ${
+          times(
+            natsFibs("compute_fibs(34) twice in sequence, in this isolate"),
+            natsFibs("the floor: two bare processes in parallel, no NATS"),
+          )
+        } faster than in sequence in one isolate`,
+      ].join("; "),
+    ],
+    [
+      "an `ask` to an actor in another process",
+      "a raw NATS request/reply (the floor)",
+      against(
+        remoteAsk("system.ask of an actor in another process"),
+        remoteAsk("raw NATS request/reply (the floor)"),
+        "the floor",
+      ),
+    ],
+    [
+      "100,000 `send`s to an actor in another process",
+      "a raw NATS publish per message (the floor)",
+      against(
+        remoteSend("system.send, 100000 messages"),
+        remoteSend("raw NATS publish, 100000 messages (the floor)"),
+        "the floor",
+      ),
     ],
     [
       "lexing 10 MB",
