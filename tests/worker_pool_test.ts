@@ -551,6 +551,42 @@ Deno.test("tasks a dying worker had not started run on its replacement", async (
   );
 });
 
+Deno.test("messages a task posts from its worker are not taken for results: each future gets what its task returned", async () => {
+  type Chatty = typeof import("./fixtures/pool_chatty.ts");
+  await withPool<Chatty>({
+    maxWorkers: 1,
+    module: new URL("./fixtures/pool_chatty.ts", import.meta.url),
+  }, async (pool) => {
+    for (const name of ["viaGlobal", "viaParentPort", "lookalike"] as const) {
+      // One at a time: each result would go back as a bare value.
+      for (let i = 0; i < 20; i++) {
+        assert.equal(await pool.call(name, i), i, `${name}(${i})`);
+      }
+      // Many in flight.
+      const many = Array.from({ length: 50 }, (_, i) => pool.call(name, i));
+      assert.deepEqual(
+        await Promise.all(many),
+        Array.from({ length: 50 }, (_, i) => i),
+        name,
+      );
+    }
+  });
+});
+
+Deno.test("a long string argument sent alone reaches the worker whole, even one JSON could not hold", async () => {
+  // JSON writes each control character as six: 100 million of them would
+  // be past V8's longest string.
+  const output = await runScript(`
+    import { WorkerPool } from ${JSON.stringify(POOL_URL)};
+    const pool = new WorkerPool({ maxWorkers: 1 });
+    const text = "\\u0001".repeat(100_000_000);
+    const length = await pool.submit((s: string) => s.length, text);
+    await pool.shutdown();
+    console.log(JSON.stringify({ length }));
+  `);
+  assert.deepEqual(reported(output), { length: 100_000_000 });
+});
+
 Deno.test("a result or argument that cannot be copied fails only its own task", async () => {
   await withPool({ maxWorkers: 1, module: TASKS }, async (pool) => {
     const bad = pool.call("returnsFunction");
