@@ -691,6 +691,26 @@ Deno.test("the timeout option ends a running task with TimeoutError, and its wor
   });
 });
 
+Deno.test("a timeout interrupts a spinning task in its worker, which goes on: no worker is replaced, for submit and for map", async () => {
+  await withPool({ maxWorkers: 1 }, async (pool) => {
+    await pool.warm();
+    const spin = () => {
+      for (;;);
+    };
+    for (let i = 0; i < 10; i++) {
+      await assert.rejects(
+        outcome(pool.with({ timeout: 20 }).submit(spin)),
+        TimeoutError,
+      );
+      await assert.rejects(async () => {
+        for await (const _ of pool.map(spin, [1, 2], { timeout: 20 }));
+      }, TimeoutError);
+    }
+    assert.equal(await pool.submit((x: number) => x + 1, 1), 2);
+    assert.equal(pool.stats().workersStarted, 1, "the worker went on");
+  });
+});
+
 Deno.test("an AbortSignal cancels a task, and AbortSignal.timeout() times it out", async () => {
   await withPool({ maxWorkers: 1, module: TASKS }, async (pool) => {
     const f = flags();
