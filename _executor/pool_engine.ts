@@ -18,6 +18,7 @@ import { CostModel } from "./cost_model.ts";
 import { ERROR_CLASSES, QueueFullError, WorkerDiedError } from "./errors.ts";
 import { FunctionRegistry } from "./function_registry.ts";
 import { JobFuture, type JobOwner } from "./job.ts";
+import { LapsedTasks } from "./lapsed_tasks.ts";
 import { checkLimits, type TaskLimits, timeoutError } from "./options.ts";
 import { type ChunkRunner, orderedMap } from "./ordered_map.ts";
 import { PoolJob } from "./pool_job.ts";
@@ -60,13 +61,6 @@ function noop(): void {}
  */
 export const SHUTDOWN_GRACE_MS = 1000;
 
-/**
- * How long after a task's deadline its worker may take to interrupt it and
- * report so, before the pool stops the worker instead: the worker's own
- * interrupt and the pool's timer go off at about the same time.
- */
-export const LAPSE_GRACE_MS = 50;
-
 /** A pool of workers and the tasks given to it. */
 export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
   readonly #max: number;
@@ -86,9 +80,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
   #resolveDrained: (() => void) | undefined = undefined;
   #graceTimer: ReturnType<typeof setTimeout> | undefined = undefined;
 
-  // Tasks still running past their deadline, each with why it ended, for
-  // `#killLapsed`.
-  #lapsed: (PoolJob | string)[] = [];
+  readonly #lapsed = new LapsedTasks();
 
   #completed = 0;
   #failed = 0;
@@ -283,6 +275,17 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
     this.#failQueued(death);
   }
 
+  onLost(_worker: PoolWorker, jobs: PoolJob[]): void {
+    for (const job of jobs) {
+      this.#settleFailed(
+        job,
+        new WorkerDiedError(
+          `${job.what} failed: the worker running it was stopped, and its thread ended before the task's result arrived`,
+        ),
+      );
+    }
+  }
+
   onExit(worker: PoolWorker): void {
     this.#workers.exited(worker);
     this.#checkDrained();
@@ -374,7 +377,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
   // not take up what they were sent, and hands the tasks waiting behind a
   // long task to free workers. Returns whether to look again.
   #look(): boolean {
-    const lapsed = this.#killLapsed();
+    const lapsed = this.#lapsed.check(this.#kill);
     for (const worker of unresponsive(this.#workers.list())) {
       this.#retire(worker, { reason: UNRESPONSIVE });
     }
@@ -451,12 +454,8 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
       this.#checkDrained();
       return;
     }
-    if (job.deadline !== 0 && job.deadline - Date.now() < LAPSE_GRACE_MS) {
-      // Its deadline passed, or is about to (a map's timer runs on another
-      // clock): the worker interrupts the task's synchronous part there
-      // itself and lives on. It is stopped only if the task still runs a
-      // moment later (it waits on something).
-      this.#lapsed.push(job, why);
+    if (LapsedTasks.atDeadline(job)) {
+      this.#lapsed.add(job, why);
       this.#watchdog.arm();
       return;
     }
@@ -464,7 +463,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
   }
 
   // Stops the worker running `job`, if `job` still runs.
-  #kill(job: PoolJob, why: string): void {
+  #kill = (job: PoolJob, why: string): void => {
     const worker = job.worker;
     if (worker === undefined) return;
     if (worker.markKilled(job.slot)) {
@@ -474,25 +473,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
       });
     }
     // Otherwise it finished: its result is on the way, and is ignored.
-  }
-
-  // Stops the workers of lapsed tasks that still run `LAPSE_GRACE_MS` after
-  // their deadline; returns whether some are left to look at.
-  #killLapsed(): boolean {
-    const lapsed = this.#lapsed;
-    if (lapsed.length === 0) return false;
-    this.#lapsed = [];
-    const now = Date.now();
-    for (let i = 0; i < lapsed.length; i += 2) {
-      const job = lapsed[i] as PoolJob;
-      // Gone from its worker: it ended, or its worker was retired.
-      if (job.worker === undefined) continue;
-      if (now - job.deadline < LAPSE_GRACE_MS) {
-        this.#lapsed.push(job, lapsed[i + 1]);
-      } else this.#kill(job, lapsed[i + 1] as string);
-    }
-    return this.#lapsed.length > 0;
-  }
+  };
 
   // Gives up on a task without stopping it if it already runs: for map.
   #release(job: PoolJob): void {

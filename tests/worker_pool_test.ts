@@ -762,6 +762,40 @@ Deno.test("cancelling a running task fails the async tasks started beside it in 
   );
 });
 
+Deno.test("a task whose result was already sent when another task's cancel stopped their worker gets that result", async () => {
+  await withPool({ maxWorkers: 1, tasksPerWorker: 2 }, async (pool) => {
+    await pool.warm();
+    const f = new Int32Array(new SharedArrayBuffer(12));
+    const forever = pool.submit(() => new Promise(() => {}));
+    const finished = pool.submit((f: Int32Array) =>
+      new Promise((resolve) => {
+        Atomics.store(f, 2, 1);
+        Atomics.notify(f, 2);
+        const timer = setInterval(() => {
+          if (Atomics.load(f, 0) === 0) return;
+          clearInterval(timer);
+          resolve("sent");
+          // Its result is posted in a microtask, before this timer.
+          setTimeout(() => {
+            Atomics.store(f, 1, 1);
+            Atomics.notify(f, 1);
+          });
+        }, 1);
+      }), f);
+    await started(f, 2);
+    Atomics.store(f, 0, 1);
+    // This thread sleeps until the result is sent, so it is still unread
+    // when the other task is cancelled.
+    assert.equal(Atomics.wait(f, 1, 0, 30_000), "ok");
+    assert.ok(forever.cancel());
+    assert.equal(await finished, "sent");
+    const stats = pool.stats();
+    assert.equal(stats.completed, 1);
+    assert.equal(stats.cancelled, 1);
+    assert.equal(stats.failed, 0);
+  });
+});
+
 Deno.test("cancelling a running task leaves the other workers alone", async () => {
   await withPool({ maxWorkers: 2, module: TASKS }, async (pool) => {
     const f = flags();
