@@ -230,7 +230,8 @@ const dropped = new FinalizationRegistry<PoolEngine>((engine) => {
  * (its task is busy in synchronous code, even a `for (;;)`) is halted where
  * it is, and its thread ends; a `timeout` even interrupts the task's
  * synchronous code without losing the worker (the worker enforces it
- * itself). A halt that lands while the task is loading a module (a
+ * itself; a task still running 50 ms after its deadline, awaiting
+ * something, stops its worker). A halt that lands while the task is loading a module (a
  * Node.js built-in the first time, say) can be lost, leaving the thread
  * running uncounted, or crash the process: a Deno 2.9 bug, which waiting
  * the 100 ms first makes unlikely.

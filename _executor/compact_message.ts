@@ -6,11 +6,17 @@
 
 /** Batches of more entries than this go as they are. */
 const MAX_VALUES = 16;
+/**
+ * Strings longer than this go as they are: structured clone copies a long
+ * string faster than JSON escapes and parses it, and JSON would make a
+ * string of control characters six times longer, past V8's limit.
+ */
+const MAX_STRING_LENGTH = 4096;
 
 /**
  * `message` as a JSON string, if it is short and holds only values that
- * JSON keeps exactly (finite numbers but -0, strings, booleans, `null`,
- * and arrays of those one level down); `undefined` otherwise.
+ * JSON keeps exactly (finite numbers but -0, short strings, booleans,
+ * `null`, and arrays of those one level down); `undefined` otherwise.
  */
 export function compactMessage(message: unknown[]): string | undefined {
   if (message.length > MAX_VALUES) return undefined;
@@ -29,6 +35,7 @@ export function compactMessage(message: unknown[]): string | undefined {
 function keptByJson(value: unknown): boolean {
   switch (typeof value) {
     case "string":
+      return (value as string).length <= MAX_STRING_LENGTH;
     case "boolean":
       return true;
     case "number":

@@ -18,6 +18,7 @@ import { CostModel } from "./cost_model.ts";
 import { ERROR_CLASSES, QueueFullError, WorkerDiedError } from "./errors.ts";
 import { FunctionRegistry } from "./function_registry.ts";
 import { JobFuture, type JobOwner } from "./job.ts";
+import { LapsedTasks } from "./lapsed_tasks.ts";
 import { checkLimits, type TaskLimits, timeoutError } from "./options.ts";
 import { type ChunkRunner, orderedMap } from "./ordered_map.ts";
 import { PoolJob } from "./pool_job.ts";
@@ -78,6 +79,8 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
   #drained: Promise<void> | undefined = undefined;
   #resolveDrained: (() => void) | undefined = undefined;
   #graceTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+
+  readonly #lapsed = new LapsedTasks();
 
   #completed = 0;
   #failed = 0;
@@ -272,6 +275,17 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
     this.#failQueued(death);
   }
 
+  onLost(_worker: PoolWorker, jobs: PoolJob[]): void {
+    for (const job of jobs) {
+      this.#settleFailed(
+        job,
+        new WorkerDiedError(
+          `${job.what} failed: the worker running it was stopped, and its thread ended before the task's result arrived`,
+        ),
+      );
+    }
+  }
+
   onExit(worker: PoolWorker): void {
     this.#workers.exited(worker);
     this.#checkDrained();
@@ -363,11 +377,12 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
   // not take up what they were sent, and hands the tasks waiting behind a
   // long task to free workers. Returns whether to look again.
   #look(): boolean {
+    const lapsed = this.#lapsed.check(this.#kill);
     for (const worker of unresponsive(this.#workers.list())) {
       this.#retire(worker, { reason: UNRESPONSIVE });
     }
     this.#rebalance();
-    return this.#workers.busy();
+    return lapsed || this.#workers.busy();
   }
 
   // Hands the tasks stuck behind a long task to the free workers.
@@ -439,6 +454,18 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
       this.#checkDrained();
       return;
     }
+    if (LapsedTasks.atDeadline(job)) {
+      this.#lapsed.add(job, why);
+      this.#watchdog.arm();
+      return;
+    }
+    this.#kill(job, why);
+  }
+
+  // Stops the worker running `job`, if `job` still runs.
+  #kill = (job: PoolJob, why: string): void => {
+    const worker = job.worker;
+    if (worker === undefined) return;
     if (worker.markKilled(job.slot)) {
       this.#retire(worker, {
         reason:
@@ -446,7 +473,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
       });
     }
     // Otherwise it finished: its result is on the way, and is ignored.
-  }
+  };
 
   // Gives up on a task without stopping it if it already runs: for map.
   #release(job: PoolJob): void {

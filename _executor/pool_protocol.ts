@@ -40,6 +40,11 @@ export const RESULTS = 3;
 export const CRASHED = 4;
 /** `[CLOSED, results]`: the worker's code called `close()` or `Deno.exit()`. */
 export const CLOSED = 5;
+/**
+ * `[FOREIGN, message]`: a message the worker's own code posted, which the
+ * pool ignores.
+ */
+export const FOREIGN = 8;
 
 // A task in a RUN batch: slot, key, source, mode, args, deadline (the
 // `Date.now()` by which its timeout passes, or 0 for none).

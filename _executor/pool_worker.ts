@@ -10,6 +10,7 @@ import { type MessageTarget, postBatch } from "../_core/post_batch.ts";
 import { compactMessage } from "./compact_message.ts";
 import type { CostModel } from "./cost_model.ts";
 import { ERROR_CLASSES } from "./errors.ts";
+import { LateTasks } from "./late_tasks.ts";
 import { type FunctionRegistry, SentFunctions } from "./function_registry.ts";
 import type { PoolJob } from "./pool_job.ts";
 import {
@@ -28,6 +29,7 @@ import {
   CRASHED,
   DEFER_MS,
   deserializeError,
+  FINISHED,
   FREE,
   INIT,
   KILLED,
@@ -90,6 +92,11 @@ export interface WorkerOwner {
   onRefused(worker: PoolWorker, refused: readonly Refusal[]): void;
   /** The worker crashed, closed itself, ran out of memory, or could not start. */
   onDeath(worker: PoolWorker, death: Death): void;
+  /**
+   * The thread of a retired worker ended before the results it had sent
+   * for `jobs` arrived.
+   */
+  onLost(worker: PoolWorker, jobs: PoolJob[]): void;
   /** The worker's thread ended. */
   onExit(worker: PoolWorker): void;
 }
@@ -145,6 +152,7 @@ export class PoolWorker {
   #haltTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   #referenced = true;
   #inFlight = 0;
+  readonly #late = new LateTasks();
   #load = 0;
   #idleSince = 0;
   #posted = 0;
@@ -192,6 +200,7 @@ export class PoolWorker {
       clearTimeout(this.#haltTimer);
       this.#die({ reason: `exited with code ${code}` });
       this.#exited = true;
+      if (this.#late.size > 0) this.#owner.onLost(this, this.#late.takeAll());
       this.#owner.onExit(this);
     });
     thread.postMessage([
@@ -455,14 +464,16 @@ export class PoolWorker {
       job.worker = undefined;
       job.slot = -1;
       if (job.settled || job.future.done()) continue;
-      // Buffers moved to the dead worker are gone: such a task cannot rerun.
-      const unstarted = Atomics.compareExchange(
+      const state = Atomics.compareExchange(
         this.#states,
         slot,
         PENDING,
         CANCELLED,
-      ) === PENDING;
-      if (unstarted && !job.moved) leftovers.rerun.push(job);
+      );
+      // Its result was sent: it settles the task when it arrives.
+      if (state === FINISHED) this.#late.add(slot, job);
+      // Buffers moved to the dead worker are gone: such a task cannot rerun.
+      else if (state === PENDING && !job.moved) leftovers.rerun.push(job);
       else leftovers.failed.push(job);
     }
     this.#inFlight = 0;
@@ -497,7 +508,8 @@ export class PoolWorker {
   #close(): void {
     if (this.#exited) return;
     this.#thread.postMessage([STOP]);
-    this.#thread.unref();
+    // Results still to come for its late tasks keep it referenced.
+    if (this.#late.size === 0) this.#thread.unref();
     this.#referenced = false;
   }
 
@@ -520,7 +532,10 @@ export class PoolWorker {
   }
 
   #onMessage(message: unknown[] | BareValue): void {
-    if (this.#dead) return;
+    if (this.#dead) {
+      if (this.#late.size > 0) this.#onLateMessage(message);
+      return;
+    }
     if (!Array.isArray(message)) {
       this.#onBareResult(message);
       return;
@@ -562,11 +577,27 @@ export class PoolWorker {
 
   // A batch of one result sent as its value alone (see BARE_RESULT).
   #onBareResult(value: BareValue): void {
+    this.overdue = false;
+    this.#onResults(this.#bareResults(value));
+  }
+
+  // The bare result `value` as a batch of results.
+  #bareResults(value: BareValue): unknown[] {
     const slot = Atomics.load(this.#states, BARE_RESULT) - 1;
     const cost = this.#activity[COST];
     Atomics.store(this.#states, BARE_RESULT, 0);
-    this.overdue = false;
-    this.#onResults([RESULTS, slot, STATUS_OK, value, cost]);
+    return [RESULTS, slot, STATUS_OK, value, cost];
+  }
+
+  // Results that reach it after it was retired, for its late tasks.
+  #onLateMessage(message: unknown[] | BareValue): void {
+    const results = Array.isArray(message)
+      ? message
+      : this.#bareResults(message);
+    if (results[0] !== RESULTS) return;
+    const done = this.#late.take(results);
+    if (this.#late.size === 0 && !this.#exited) this.#thread.unref();
+    if (done.length > 0) this.#owner.onResults(this, done);
   }
 
   // `results` is [RESULTS, ...results], RESULT_SIZE values each.

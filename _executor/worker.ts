@@ -24,6 +24,7 @@ import {
   CRASHED,
   ENTRY_SIZE,
   FINISHED,
+  FOREIGN,
   INIT,
   isBareValue,
   LAST_ACTIVE,
@@ -49,10 +50,12 @@ import { callBounded, TIMED_OUT } from "./bounded_call.ts";
 import { holdHaltLock } from "../_core/halt_lock.ts";
 import {
   type Batch,
+  type MessageTarget,
   type Piece,
   post,
   postBatch,
 } from "../_core/post_batch.ts";
+import { parentPort } from "node:worker_threads";
 import { Future } from "../future.ts";
 import { Task } from "../task.ts";
 
@@ -66,6 +69,31 @@ type AnyFunction = (...args: unknown[]) => unknown;
 
 const scope = globalThis as unknown as WorkerScope;
 const realClose = scope.close.bind(scope);
+// The pool's own way to the main thread. Messages the worker's code posts
+// (with `postMessage` or `parentPort`) go wrapped as `[FOREIGN, message]`,
+// which the pool ignores: a primitive one would otherwise pass for a bare
+// result (see BARE_RESULT), and an array one for a batch of results.
+const port: MessageTarget = { postMessage: scope.postMessage.bind(scope) };
+(globalThis as { postMessage?: unknown }).postMessage = function postMessage(
+  message: unknown,
+  transfer?: Transferable[] | StructuredSerializeOptions,
+): void {
+  port.postMessage([FOREIGN, message], transferList(transfer));
+};
+if (parentPort !== null) {
+  parentPort.postMessage = function postMessage(
+    message: unknown,
+    transfer?: Transferable[] | StructuredSerializeOptions,
+  ): void {
+    port.postMessage([FOREIGN, message], transferList(transfer));
+  } as typeof parentPort.postMessage;
+}
+
+function transferList(
+  transfer: Transferable[] | StructuredSerializeOptions | undefined,
+): Transferable[] | undefined {
+  return Array.isArray(transfer) ? transfer : transfer?.transfer;
+}
 
 // Code written for Web Workers says `self`, which a thread of
 // node:worker_threads lacks: the pool's modules and functions keep it.
@@ -127,7 +155,7 @@ class ResultBatch implements Batch<unknown[]> {
         "DataCloneError",
       ),
     );
-    post(scope, one);
+    post(port, one);
   }
 }
 
@@ -198,7 +226,7 @@ function init(message: unknown[]): void {
   // Ready once the module is loaded and the lock that makes this thread
   // haltable is held: the pool halts only a thread that says it can be.
   Promise.all([holdHaltLock(), loaded]).then(([haltable]) =>
-    post(scope, [READY, haltable])
+    post(port, [READY, haltable])
   );
 }
 
@@ -256,7 +284,7 @@ function runBatch(entries: unknown[]): void {
   inBatch = false;
   flush();
   if (closing) {
-    post(scope, [CLOSED]);
+    post(port, [CLOSED]);
     realClose();
   }
 }
@@ -496,7 +524,7 @@ function flush(): void {
     activity[COST] = out[4] as number;
     const value = out[3];
     out.length = 1;
-    scope.postMessage(value);
+    port.postMessage(value);
     return;
   }
   batch.message = out;
@@ -505,7 +533,7 @@ function flush(): void {
   out = [RESULTS];
   outTransfer = [];
   outLists = [];
-  postBatch(scope, batch);
+  postBatch(port, batch);
   // The batch must not keep the results alive until the next one.
   batch.message = [];
   batch.transfer = undefined;
@@ -518,7 +546,7 @@ function closeWorker(): void {
   // Inside a batch, the batch stops after the current task, then closes.
   if (inBatch) return;
   flush();
-  post(scope, [CLOSED]);
+  post(port, [CLOSED]);
   realClose();
 }
 
@@ -526,6 +554,6 @@ function crash(error: unknown): void {
   if (closing) return;
   closing = true;
   flush();
-  post(scope, [CRASHED, serializeError(error)]);
+  post(port, [CRASHED, serializeError(error)]);
   realClose();
 }

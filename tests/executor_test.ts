@@ -478,3 +478,98 @@ Deno.test("yield* executor.submit() inside tasks", async () => {
   });
   await closed(pool);
 });
+
+// --- ported from CPython's test_concurrent_futures -------------------------
+
+// Every future the executor handed out is counted once, as what it became.
+function assertCounted(pool: LocalExecutor, futures: Future<unknown>[]): void {
+  let completed = 0, failed = 0, cancelled = 0;
+  for (const f of futures) {
+    assert.ok(f.done(), "every future is done");
+    if (f.cancelled()) cancelled++;
+    else if (f.exception() !== undefined) failed++;
+    else completed++;
+  }
+  const stats = pool.stats();
+  assert.deepEqual(
+    {
+      completed: stats.completed,
+      failed: stats.failed,
+      cancelled: stats.cancelled,
+    },
+    { completed, failed, cancelled },
+    "stats() counts each future once, as what it became",
+  );
+}
+
+Deno.test("CPython test_map_exception, test_map_timeout: map yields what came before the failure or the timeout", async () => {
+  const pool = new LocalExecutor({ maxConcurrency: 2 });
+  const seen: number[] = [];
+  await assert.rejects(async () => {
+    for await (
+      const n of pool.map((x: number) => {
+        if (x === 0) throw new RangeError("division by zero");
+        return 12 / x;
+      }, [2, 3, 0, 5])
+    ) seen.push(n);
+  }, RangeError);
+  assert.deepEqual(seen, [6, 4]);
+  const stuck = gate();
+  const timed: unknown[] = [];
+  await assert.rejects(async () => {
+    for await (
+      const n of pool.map(
+        (i: number) => i === 2 ? stuck : i,
+        [0, 1, 2, 3],
+        { timeout: 20 },
+      )
+    ) timed.push(n);
+  }, TimeoutError);
+  assert.deepEqual(timed, [0, 1]);
+  await closed(pool);
+  assert.ok(
+    stuck.cancelled(),
+    "the future the timed-out item returned was cancelled",
+  );
+});
+
+Deno.test("CPython test_cancel_futures, test_hang_issue12364: shutdown() finishes what runs, cancelPending cancels the rest, each counted once", async () => {
+  const pool = new LocalExecutor({ maxConcurrency: 2 });
+  const gates = [gate(), gate()];
+  const running = [pool.submit(() => gates[0]), pool.submit(() => gates[1])];
+  const waiting = Array.from({ length: 20 }, (_, i) => pool.submit(() => i));
+  await Promise.resolve();
+  const done = pool.shutdown({ cancelPending: true });
+  assert.ok(waiting.every((f) => f.cancelled()));
+  assert.throws(() => pool.submit(() => 1), InvalidStateError);
+  gates[0].setResult();
+  gates[1].setException(new TypeError("late"));
+  await done;
+  assertCounted(pool, [...running, ...waiting]);
+  const again = new LocalExecutor({ maxConcurrency: 3 });
+  const all = Array.from({ length: 50 }, (_, i) => again.submit(sleep, 1, i));
+  await again.shutdown();
+  assert.deepEqual(all.map((f) => f.result()), [...Array(50).keys()]);
+  assertCounted(again, all);
+});
+
+Deno.test("CPython test_first_completed, test_future_times_out: wait() and asCompleted() on executor futures", async () => {
+  const { wait, asCompleted } = await import("../mod.ts");
+  const pool = new LocalExecutor({ maxConcurrency: 2 });
+  const g = gate<string>();
+  const long = pool.submit(() => g);
+  const quick = pool.submit(() => "quick");
+  const result = await wait([long, quick], { returnWhen: "FIRST_COMPLETED" });
+  assert.ok(result.done.has(quick) && result.notDone.has(long));
+  const got: unknown[] = [];
+  await assert.rejects(async () => {
+    for await (const f of asCompleted([long, quick, quick], { timeout: 20 })) {
+      got.push(f.result());
+    }
+  }, TimeoutError);
+  assert.deepEqual(got, ["quick"]);
+  g.setResult("long");
+  assert.equal(await long, "long");
+  await closed(pool);
+  assertCounted(pool, [long, quick]);
+});

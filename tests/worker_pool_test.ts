@@ -551,6 +551,42 @@ Deno.test("tasks a dying worker had not started run on its replacement", async (
   );
 });
 
+Deno.test("messages a task posts from its worker are not taken for results: each future gets what its task returned", async () => {
+  type Chatty = typeof import("./fixtures/pool_chatty.ts");
+  await withPool<Chatty>({
+    maxWorkers: 1,
+    module: new URL("./fixtures/pool_chatty.ts", import.meta.url),
+  }, async (pool) => {
+    for (const name of ["viaGlobal", "viaParentPort", "lookalike"] as const) {
+      // One at a time: each result would go back as a bare value.
+      for (let i = 0; i < 20; i++) {
+        assert.equal(await pool.call(name, i), i, `${name}(${i})`);
+      }
+      // Many in flight.
+      const many = Array.from({ length: 50 }, (_, i) => pool.call(name, i));
+      assert.deepEqual(
+        await Promise.all(many),
+        Array.from({ length: 50 }, (_, i) => i),
+        name,
+      );
+    }
+  });
+});
+
+Deno.test("a long string argument sent alone reaches the worker whole, even one JSON could not hold", async () => {
+  // JSON writes each control character as six: 100 million of them would
+  // be past V8's longest string.
+  const output = await runScript(`
+    import { WorkerPool } from ${JSON.stringify(POOL_URL)};
+    const pool = new WorkerPool({ maxWorkers: 1 });
+    const text = "\\u0001".repeat(100_000_000);
+    const length = await pool.submit((s: string) => s.length, text);
+    await pool.shutdown();
+    console.log(JSON.stringify({ length }));
+  `);
+  assert.deepEqual(reported(output), { length: 100_000_000 });
+});
+
 Deno.test("a result or argument that cannot be copied fails only its own task", async () => {
   await withPool({ maxWorkers: 1, module: TASKS }, async (pool) => {
     const bad = pool.call("returnsFunction");
@@ -655,6 +691,26 @@ Deno.test("the timeout option ends a running task with TimeoutError, and its wor
   });
 });
 
+Deno.test("a timeout interrupts a spinning task in its worker, which goes on: no worker is replaced, for submit and for map", async () => {
+  await withPool({ maxWorkers: 1 }, async (pool) => {
+    await pool.warm();
+    const spin = () => {
+      for (;;);
+    };
+    for (let i = 0; i < 10; i++) {
+      await assert.rejects(
+        outcome(pool.with({ timeout: 20 }).submit(spin)),
+        TimeoutError,
+      );
+      await assert.rejects(async () => {
+        for await (const _ of pool.map(spin, [1, 2], { timeout: 20 }));
+      }, TimeoutError);
+    }
+    assert.equal(await pool.submit((x: number) => x + 1, 1), 2);
+    assert.equal(pool.stats().workersStarted, 1, "the worker went on");
+  });
+});
+
 Deno.test("an AbortSignal cancels a task, and AbortSignal.timeout() times it out", async () => {
   await withPool({ maxWorkers: 1, module: TASKS }, async (pool) => {
     const f = flags();
@@ -704,6 +760,40 @@ Deno.test("cancelling a running task fails the async tasks started beside it in 
       });
     },
   );
+});
+
+Deno.test("a task whose result was already sent when another task's cancel stopped their worker gets that result", async () => {
+  await withPool({ maxWorkers: 1, tasksPerWorker: 2 }, async (pool) => {
+    await pool.warm();
+    const f = new Int32Array(new SharedArrayBuffer(12));
+    const forever = pool.submit(() => new Promise(() => {}));
+    const finished = pool.submit((f: Int32Array) =>
+      new Promise((resolve) => {
+        Atomics.store(f, 2, 1);
+        Atomics.notify(f, 2);
+        const timer = setInterval(() => {
+          if (Atomics.load(f, 0) === 0) return;
+          clearInterval(timer);
+          resolve("sent");
+          // Its result is posted in a microtask, before this timer.
+          setTimeout(() => {
+            Atomics.store(f, 1, 1);
+            Atomics.notify(f, 1);
+          });
+        }, 1);
+      }), f);
+    await started(f, 2);
+    Atomics.store(f, 0, 1);
+    // This thread sleeps until the result is sent, so it is still unread
+    // when the other task is cancelled.
+    assert.equal(Atomics.wait(f, 1, 0, 30_000), "ok");
+    assert.ok(forever.cancel());
+    assert.equal(await finished, "sent");
+    const stats = pool.stats();
+    assert.equal(stats.completed, 1);
+    assert.equal(stats.cancelled, 1);
+    assert.equal(stats.failed, 0);
+  });
 });
 
 Deno.test("cancelling a running task leaves the other workers alone", async () => {
@@ -1412,5 +1502,354 @@ Deno.test("an argument or a result that fails to clone with something that is no
     }))).then(() => undefined, (e) => e);
     assert.equal(back?.name, "DataCloneError");
     assert.match(back.message, /"a result's getter threw this" \(a string\)/);
+  });
+});
+
+// --- ported from CPython's test_concurrent_futures -------------------------
+
+const sleepIn = (ms: number, value: unknown) =>
+  new Promise((resolve) => setTimeout(() => resolve(value), ms));
+
+// Every future the pool handed out is counted once, as what it became.
+function assertCounted(pool: WorkerPool<Tasks>, futures: Future<unknown>[]) {
+  let completed = 0, failed = 0, cancelled = 0;
+  for (const f of futures) {
+    assert.ok(f.done(), "every future is done");
+    if (f.cancelled()) cancelled++;
+    else if (f.exception() !== undefined) failed++;
+    else completed++;
+  }
+  const stats = pool.stats();
+  assert.deepEqual(
+    {
+      completed: stats.completed,
+      failed: stats.failed,
+      cancelled: stats.cancelled,
+    },
+    { completed, failed, cancelled },
+    "stats() counts each future once, as what it became",
+  );
+}
+
+Deno.test("CPython test_submit, test_map: pow runs in a worker, map keeps order through mod.ts", async () => {
+  const mod = await import("../mod.ts");
+  const pool = new mod.WorkerPool({ maxWorkers: 2 });
+  try {
+    assert.equal(
+      await pool.submit((a: number, b: number) => a ** b, 2, 8),
+      256,
+    );
+    const results: number[] = [];
+    for await (
+      const n of pool.map((i: number) => i ** i, [...Array(10).keys()])
+    ) {
+      results.push(n as number);
+    }
+    assert.deepEqual(results, [...Array(10).keys()].map((i) => i ** i));
+  } finally {
+    await pool.shutdown();
+  }
+});
+
+Deno.test("CPython test_map_exception: map yields the results before the failing item, then its error", async () => {
+  await withPool({ maxWorkers: 2 }, async (pool) => {
+    for (const chunkSize of [1, 2, 3]) {
+      const seen: number[] = [];
+      await assert.rejects(async () => {
+        for await (
+          const n of pool.map(
+            (x: number) => {
+              if (x === 0) throw new RangeError("division by zero");
+              return 12 / x;
+            },
+            [2, 3, 0, 5],
+            { chunkSize },
+          )
+        ) seen.push(n as number);
+      }, { name: "RangeError", message: "division by zero" });
+      assert.deepEqual(
+        seen,
+        chunkSize === 3 ? [] : [6, 4],
+        `chunkSize ${chunkSize}`,
+      );
+    }
+  });
+});
+
+Deno.test("CPython test_map_timeout: map fails with TimeoutError after the results that came in time, also in chunks", async () => {
+  await withPool({ maxWorkers: 2 }, async (pool) => {
+    for (const chunkSize of [1, 2]) {
+      const seen: unknown[] = [];
+      const fn = (ms: number) =>
+        new Promise((resolve) => setTimeout(() => resolve(ms), ms));
+      await assert.rejects(async () => {
+        for await (
+          const n of pool.map(fn, [0, 0, 60_000, 0], {
+            timeout: 500,
+            chunkSize,
+          })
+        ) seen.push(n);
+      }, TimeoutError);
+      assert.deepEqual(seen, [0, 0], `chunkSize ${chunkSize}`);
+    }
+    // The pool still works after the timed-out chunks.
+    assert.equal(await pool.submit((x: number) => x + 1, 1), 2);
+  });
+});
+
+Deno.test("CPython test_map_chunksize: a chunk size below 1 is refused, and any chunk size gives the same results", async () => {
+  await withPool({ maxWorkers: 2 }, async (pool) => {
+    for (const chunkSize of [0, -1, 1.5, NaN]) {
+      assert.throws(
+        () => pool.map((x: number) => x, [1], { chunkSize }),
+        RangeError,
+      );
+    }
+    const items = [...Array(50).keys()];
+    for (const chunkSize of [2, 3, 49, 50, 100]) {
+      const results: unknown[] = [];
+      for await (
+        const n of pool.map((x: number) => x * x, items, { chunkSize })
+      ) {
+        results.push(n);
+      }
+      assert.deepEqual(
+        results,
+        items.map((x) => x * x),
+        `chunkSize ${chunkSize}`,
+      );
+    }
+  });
+});
+
+Deno.test("CPython test_max_workers_negative: maxWorkers of 0 or below is refused", () => {
+  for (const maxWorkers of [0, -1]) {
+    assert.throws(() => new WorkerPool({ maxWorkers }), RangeError);
+  }
+});
+
+Deno.test("CPython test_run_after_shutdown: submit, call and map after shutdown() throw InvalidStateError", async () => {
+  const pool = new WorkerPool<Tasks>({ maxWorkers: 1, module: TASKS });
+  await pool.shutdown();
+  assert.throws(() => pool.submit((x: number) => x, 1), InvalidStateError);
+  assert.throws(() => pool.call("add", 1, 2), InvalidStateError);
+  assert.throws(() => pool.map((x: number) => x, [1]), InvalidStateError);
+  // A second shutdown is harmless.
+  await pool.shutdown();
+});
+
+Deno.test("CPython test_hang_issue12364: shutdown() right after 50 submits lets every one finish", async () => {
+  const pool = new WorkerPool<Tasks>({ maxWorkers: 2 });
+  const futures = Array.from(
+    { length: 50 },
+    (_, i) => pool.submit(sleepIn, 5, i),
+  );
+  await pool.shutdown();
+  for (const [i, f] of futures.entries()) assert.equal(f.result(), i);
+  assertCounted(pool, futures);
+  assert.equal(pool.stats().workers, 0);
+});
+
+Deno.test("CPython test_cancel_futures: shutdown({ cancelPending }) cancels what waits, finishes what runs, counts each once", async () => {
+  const pool = new WorkerPool<Tasks>({
+    maxWorkers: 2,
+    module: TASKS,
+    tasksPerWorker: 1,
+  });
+  const f = flags();
+  const running = [pool.call("block", f, 1), pool.call("block", f, 2)];
+  const waiting = Array.from(
+    { length: 48 },
+    (_, i) => pool.submit((x: number) => x, i),
+  );
+  await started(f, 1);
+  await started(f, 2);
+  const done = pool.shutdown({ cancelPending: true });
+  assert.ok(waiting.every((future) => future.cancelled()));
+  release(f);
+  await done;
+  for (const future of running) assert.equal(future.result(), "released");
+  assertCounted(pool, [...running, ...waiting]);
+  assert.equal(pool.stats().workers, 0);
+});
+
+Deno.test("CPython test_shutdown_no_wait: shutdown({ wait: false }) returns at once, and the work still finishes", async () => {
+  const pool = new WorkerPool<Tasks>({ maxWorkers: 2 });
+  const futures = Array.from(
+    { length: 10 },
+    (_, i) => pool.submit(sleepIn, 20, i),
+  );
+  let resolved = false;
+  const done = pool.shutdown({ wait: false }).then(() => resolved = true);
+  await Promise.resolve();
+  await done;
+  assert.ok(resolved);
+  assert.ok(futures.some((f) => !f.done()), "it did not wait for the work");
+  assert.deepEqual(await Promise.all(futures), [...Array(10).keys()]);
+  // Once the work is done, the workers go.
+  await pool.shutdown();
+  assertCounted(pool, futures);
+  assert.equal(pool.stats().workers, 0);
+});
+
+Deno.test("CPython test_cancel_futures_wait_false: shutdown({ wait: false, cancelPending: true }) in a script, which then exits", async () => {
+  const output = await runScript(
+    `
+    import { WorkerPool } from ${JSON.stringify(POOL_URL)};
+    const pool = new WorkerPool({ maxWorkers: 1, tasksPerWorker: 1 });
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const fs = Array.from({ length: 20 }, (_, i) =>
+      pool.submit((flag: Int32Array, v: number) => {
+        Atomics.store(flag, 0, 1);
+        Atomics.notify(flag, 0);
+        return new Promise((r) => setTimeout(() => r(v), 50));
+      }, flag, i));
+    const first = Atomics.waitAsync(flag, 0, 0);
+    if (first.async) await first.value;
+    pool.shutdown({ wait: false, cancelPending: true });
+    await Promise.allSettled(fs);
+    console.log(JSON.stringify({
+      cancelled: fs.filter((f) => f.cancelled()).length,
+      first: fs[0].result(),
+    }));
+  `,
+    { limit: 30_000 },
+  );
+  const report = reported(output);
+  assert.equal(report.first, 0);
+  assert.equal(report.cancelled, 19);
+});
+
+Deno.test("CPython test_cancel: a pending future cancels and is counted once; cancelling a finished one fails", async () => {
+  await withPool(
+    { maxWorkers: 1, module: TASKS, tasksPerWorker: 1 },
+    async (pool) => {
+      const f = flags();
+      const running = pool.call("block", f, 1);
+      const pending = pool.submit((x: number) => x, 1);
+      await started(f, 1);
+      assert.ok(pending.cancel());
+      assert.ok(pending.cancelled());
+      assert.ok(!pending.cancel(), "a second cancel does nothing");
+      release(f);
+      assert.equal(await running, "released");
+      assert.ok(!running.cancel(), "a finished future cannot be cancelled");
+      assert.equal(await pool.submit((x: number) => x, 2), 2);
+      const stats = pool.stats();
+      assert.equal(stats.cancelled, 1);
+      assert.equal(stats.completed, 2);
+    },
+  );
+});
+
+Deno.test("CPython test_first_completed, test_first_exception, test_all_completed: wait() on pool futures", async () => {
+  const { wait } = await import("../mod.ts");
+  await withPool({ maxWorkers: 2, module: TASKS }, async (pool) => {
+    const f = flags();
+    const long = pool.call("block", f, 1);
+    const quick = pool.submit((x: number) => x, 1);
+    let result = await wait([long, quick], { returnWhen: "FIRST_COMPLETED" });
+    assert.ok(result.done.has(quick));
+    assert.ok(result.notDone.has(long));
+    const failing = pool.submit(() => {
+      throw new TypeError("boom");
+    });
+    result = await wait([long, failing], { returnWhen: "FIRST_EXCEPTION" });
+    assert.ok(result.done.has(failing));
+    assert.ok(result.notDone.has(long));
+    result = await wait([long, quick], { timeout: 50 });
+    assert.ok(
+      result.notDone.has(long),
+      "a timeout leaves the long one pending",
+    );
+    release(f);
+    result = await wait([long, quick, failing], {
+      returnWhen: "ALL_COMPLETED",
+    });
+    assert.equal(result.done.size, 3);
+    assert.equal(result.notDone.size, 0);
+  });
+});
+
+Deno.test("CPython test_no_timeout, test_future_times_out, test_duplicate_futures: asCompleted() on pool futures", async () => {
+  const { asCompleted } = await import("../mod.ts");
+  await withPool({ maxWorkers: 2, module: TASKS }, async (pool) => {
+    const a = pool.submit((x: number) => x, 1);
+    const b = pool.submit(sleepIn, 20, 2);
+    const seen: unknown[] = [];
+    for await (const f of asCompleted([a, b, a])) seen.push(f.result());
+    assert.deepEqual(seen.sort(), [1, 2], "a future listed twice comes once");
+    const f = flags();
+    const long = pool.call("block", f, 1);
+    const quick = pool.submit((x: number) => x, 3);
+    const got: unknown[] = [];
+    await assert.rejects(async () => {
+      for await (const done of asCompleted([long, quick], { timeout: 100 })) {
+        got.push(done.result());
+      }
+    }, TimeoutError);
+    assert.deepEqual(got, [3]);
+    release(f);
+    await long;
+  });
+});
+
+Deno.test("CPython ExecutorDeadlockTest: a worker that crashes, exits or fails to send its result breaks no later work", async () => {
+  await withPool({ maxWorkers: 2, module: TASKS }, async (pool) => {
+    const futures: Future<unknown>[] = [];
+    for (let round = 0; round < 3; round++) {
+      const exit = pool.call("exitNow");
+      const crash = pool.call("crashInTimer", "boom");
+      const unsendable = pool.call("returnsFunction");
+      futures.push(exit, crash, unsendable);
+      await assert.rejects(outcome(exit), WorkerDiedError);
+      await assert.rejects(outcome(crash), WorkerDiedError);
+      await assert.rejects(outcome(unsendable), { name: "DataCloneError" });
+      const ok = pool.call("add", round, 1);
+      futures.push(ok);
+      assert.equal(await ok, round + 1);
+    }
+    assertCounted(pool, futures);
+  });
+});
+
+Deno.test("stats() counts each future once after timeouts, cancels of running and waiting work, map breaks and halts", async () => {
+  await withPool({ maxWorkers: 2, module: TASKS }, async (pool) => {
+    const futures: Future<unknown>[] = [];
+    const spin = () => {
+      for (;;);
+    };
+    for (let i = 0; i < 3; i++) {
+      const timed = pool.with({ timeout: 30 }).submit(spin);
+      futures.push(timed);
+      await assert.rejects(outcome(timed), TimeoutError);
+      const running = pool.submit(sleepIn, 60_000, 0);
+      const waiting = Array.from(
+        { length: 5 },
+        () => pool.submit(sleepIn, 1, 0),
+      );
+      futures.push(running, ...waiting);
+      await sleepIn(20, 0);
+      running.cancel();
+      waiting[4].cancel();
+      await Promise.all(waiting.slice(0, 4));
+      const signal = AbortSignal.timeout(20);
+      const aborted = pool.with({ signal }).submit(spin);
+      futures.push(aborted);
+      await assert.rejects(outcome(aborted), TimeoutError);
+    }
+    assertCounted(pool, futures);
+    const before = pool.stats();
+    for await (const x of pool.map((x: number) => x, [1, 2, 3, 4, 5, 6])) {
+      if (x === 2) break;
+    }
+    await sleepIn(50, 0);
+    const after = pool.stats();
+    assert.equal(after.failed, before.failed);
+    assert.equal(
+      after.completed + after.cancelled - before.completed - before.cancelled,
+      6,
+      "each item of the map is counted once",
+    );
   });
 });
