@@ -43,6 +43,16 @@ const CLASSES: Record<string, new (message: string) => Error> = {
   ActorError: ActorError as unknown as new (message: string) => Error,
 };
 
+// A name whose key would not fit in a subject.
+function tooLong(action: string, name: string): ActorError {
+  return new ActorError(
+    `Cannot ${action}: its name is longer than 1024 bytes in UTF-8 (${
+      new TextEncoder().encode(name).length
+    }), and the names of a system connected to NATS cross in subjects; give it a shorter name`,
+    name,
+  );
+}
+
 // An encoded error, as a plain Uint8Array: inside a batch, a Node Buffer
 // would come back through Buffer's deprecated constructor.
 function errorBytes(error: unknown): Uint8Array {
@@ -64,6 +74,11 @@ interface Served {
   claimed: Promise<void>;
   /** Whether its actor stops if the claim fails. */
   stopOnLoss: boolean;
+  /**
+   * The renewal on its way, if any: the release waits for it, since it
+   * writes a new revision (and may claim the name again).
+   */
+  renewing: Promise<unknown> | undefined;
 }
 
 /** What a node is made of. */
@@ -179,6 +194,10 @@ export class ActorNode implements RemoteRoute {
   checkFree(action: string, name: string): void {
     // Claimed by this process: the directory may not have heard yet.
     if (this.#served.has(name)) return;
+    // Refused before the actor starts, not by `serve` once it runs.
+    if (nameKey(name) === undefined) {
+      throw tooLong(action, name);
+    }
     const held = this.directory.lookup(name);
     if (held === undefined || held.process === this.self.process) return;
     throw new ActorError(
@@ -274,12 +293,7 @@ export class ActorNode implements RemoteRoute {
   serve(name: string, cell: Cell | undefined, stopOnLoss = true): Served {
     const key = nameKey(name);
     if (key === undefined) {
-      throw new ActorError(
-        `Cannot serve actor ${
-          JSON.stringify(name)
-        } to other processes: its name is longer than 1024 bytes`,
-        name,
-      );
+      throw tooLong("serve an actor to other processes", name);
     }
     const served: Served = {
       name,
@@ -292,6 +306,7 @@ export class ActorNode implements RemoteRoute {
       waiting: [],
       claimed: Promise.resolve(),
       stopOnLoss,
+      renewing: undefined,
     };
     this.#served.set(name, served);
     served.claimed = this.#registry.claim(key).then((claim) => {
@@ -365,8 +380,16 @@ export class ActorNode implements RemoteRoute {
     if (served.revision !== undefined) this.#free(served);
   }
 
-  /** Stops serving a name claimed for a cell that never came. */
+  /**
+   * Stops serving a name claimed for a cell that never came. A cell that
+   * came meanwhile (a `system.spawn` of the name while the face claimed it)
+   * keeps it.
+   */
   abandon(served: Served): void {
+    if (served.cell === undefined) this.#drop(served);
+  }
+
+  #drop(served: Served): void {
     if (this.#served.get(served.name) !== served) return;
     this.#served.delete(served.name);
     served.subscription.unsubscribe();
@@ -374,7 +397,16 @@ export class ActorNode implements RemoteRoute {
   }
 
   #free(served: Served): void {
-    const releasing = this.#registry.release(served.key, served.revision!)
+    // After the renewal on its way, with the revision it wrote: released
+    // before it lands, the name would be written again (or claimed again)
+    // by a process that no longer serves it, and held until the age limit.
+    const releasing = (served.renewing ?? Promise.resolve())
+      .catch(() => {})
+      .then(() =>
+        served.revision === undefined
+          ? undefined
+          : this.#registry.release(served.key, served.revision)
+      )
       .catch(() => {});
     this.#releasing.add(releasing);
     releasing.finally(() => this.#releasing.delete(releasing));
@@ -399,21 +431,28 @@ export class ActorNode implements RemoteRoute {
       ? this.#replyLink(msg.reply.slice(0, msg.reply.lastIndexOf(".")))
       : undefined;
     const length = operations.length;
+    // Read to the end before anything is delivered: a batch with a fault is
+    // a dead letter as a whole, not delivered in part and kept as well.
     for (let i = 0; i < length;) {
       const code = operations[i];
-      if (code === SEND && i + 1 < length) {
-        this.#deliver(served, operations[i + 1], undefined);
-        i += 2;
-      } else if (
+      if (code === SEND && i + 1 < length) i += 2;
+      else if (
         code === ASK && i + 2 < length && reply !== undefined &&
         Number.isSafeInteger(operations[i + 1])
-      ) {
-        const slot = new RemoteReply(reply, operations[i + 1] as number);
-        this.#deliver(served, operations[i + 2], slot);
-        i += 3;
-      } else {
+      ) i += 3;
+      else {
         this.#malformed(served, msg.data);
         return;
+      }
+    }
+    for (let i = 0; i < length;) {
+      if (operations[i] === SEND) {
+        this.#deliver(served, operations[i + 1], undefined);
+        i += 2;
+      } else {
+        const slot = new RemoteReply(reply!, operations[i + 1] as number);
+        this.#deliver(served, operations[i + 2], slot);
+        i += 3;
       }
     }
   }
@@ -458,14 +497,25 @@ export class ActorNode implements RemoteRoute {
       await Promise.all([...this.#served.values()].map(async (served) => {
         if (served.revision === undefined) return;
         try {
-          const claim = await this.#registry.renew(
-            served.key,
-            served.revision,
-          );
-          if ("revision" in claim) {
-            served.revision = claim.revision;
-            return;
+          // The revision is updated as the renewal settles, before a release
+          // that waits for it reads it.
+          const renewing = this.#registry.renew(served.key, served.revision)
+            .then((claim) => {
+              served.revision = "revision" in claim
+                ? claim.revision
+                : undefined;
+              return claim;
+            });
+          served.renewing = renewing;
+          let claim;
+          try {
+            claim = await renewing;
+          } finally {
+            if (served.renewing === renewing) served.renewing = undefined;
           }
+          if ("revision" in claim) return;
+          // Stopped meanwhile: nothing to stop, nor to report.
+          if (this.#served.get(served.name) !== served) return;
           this.#lost(served, true);
           this.#engine.report(
             new ActorError(
@@ -515,7 +565,7 @@ export class ActorNode implements RemoteRoute {
     for (const served of [...this.#served.values()]) {
       if (up) await served.claimed.catch(() => {});
       else served.revision = undefined;
-      this.abandon(served);
+      this.#drop(served);
     }
     await Promise.all(this.#releasing);
     for (const subscription of this.#subscriptions) subscription.unsubscribe();

@@ -334,6 +334,8 @@ Deno.test({
           encode([99, "unknown operation"]),
           encode([2, "not an id", "ask"]),
           encode([1]),
+          // A batch that starts well: nothing of it is delivered.
+          encode([1, "delivered?", 99, "unknown operation"]),
         ];
         for (const subject of ["local", "echo"]) {
           for (const bytes of hostile) {
@@ -347,7 +349,7 @@ Deno.test({
         await raw.close();
       }
       await until(
-        () => system.deadLetters.length === 6,
+        () => system.deadLetters.length === 7,
         "the hostile batches to be dead letters",
       );
       for (const letter of system.deadLetters) {
@@ -807,5 +809,90 @@ Deno.test({
       );
       await peer.kill("SIGKILL");
       await server.restart();
+    }),
+});
+
+Deno.test({
+  name:
+    "nats actors: stopping an actor while its name is being renewed still frees the name at once",
+  ignore,
+  fn: () =>
+    withTwo(async (a, b, server) => {
+      const ref = await a.remote.spawn("renewed", echo);
+      await b.remote.waitFor("renewed", { timeout: 30_000 });
+      // The server stops answering: the next renewal waits for it, and the
+      // release of the name goes out after it.
+      Deno.kill(server.pid!, "SIGSTOP");
+      try {
+        await new Promise((resolve) => setTimeout(resolve, TTL / 3 + 200));
+        await ref.stop();
+      } finally {
+        Deno.kill(server.pid!, "SIGCONT");
+      }
+      // close() waits for the release.
+      await a.remote.close();
+      await b.remote.spawn("renewed", echo);
+      assert.equal(await b.system.ask("renewed", "mine"), "mine");
+    }),
+});
+
+Deno.test({
+  name:
+    "nats actors: a name too long to cross is refused by system.spawn and spawnWorker before anything starts",
+  ignore,
+  fn: () =>
+    withTwo((a) => {
+      const long = "z".repeat(2000);
+      let made = 0;
+      assert.throws(
+        () =>
+          a.system.spawn(long, function* () {
+            made++;
+            while (true) yield;
+          }),
+        { name: "ActorError", message: /its name is longer than 1024 bytes/ },
+      );
+      assert.equal(made, 0);
+      assert.equal(a.system.has(long), false);
+      // No Worker is started (the sanitizer would see it).
+      assert.throws(
+        () =>
+          a.system.spawnWorker(long, {
+            module: new URL("../examples/actors.ts", import.meta.url),
+            export: "echo",
+          }),
+        { name: "ActorError", message: /its name is longer than 1024 bytes/ },
+      );
+      assert.equal(a.system.has(long), false);
+      return Promise.resolve();
+    }),
+});
+
+Deno.test({
+  name:
+    "nats actors: system.spawn of a name whose remote.spawn is claiming it keeps the name held for the actor that runs",
+  ignore,
+  fn: () =>
+    withTwo(async (a, b) => {
+      const claiming = a.remote.spawn("raced", echo);
+      a.system.spawn("raced", function* (): ActorGenerator<unknown> {
+        while (true) {
+          yield;
+          reply("the one that runs");
+        }
+      });
+      await assert.rejects(claiming, {
+        name: "ActorError",
+        message: /an actor named "raced" is already running/,
+      });
+      await b.remote.waitFor("raced", { timeout: 30_000 });
+      assert.equal(
+        await b.system.ask("raced", 1, { timeout: 30_000 }),
+        "the one that runs",
+      );
+      await assert.rejects(b.remote.spawn("raced", echo), {
+        name: "ActorError",
+        message: /already running in process/,
+      });
     }),
 });
