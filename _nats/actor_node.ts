@@ -145,11 +145,15 @@ export class ActorNode implements RemoteRoute {
       subject: names.process,
       interval: parts.probeInterval,
     });
-    this.#state = new ConnectionState(nc, () =>
-      // Answers sent while this process is cut off never reach it.
-      asks.failAll(
-        "the connection to NATS dropped while it waited for the reply",
-      ));
+    this.#state = new ConnectionState(
+      nc,
+      () =>
+        // Answers sent while this process is cut off never reach it.
+        asks.failAll(
+          "the connection to NATS dropped while it waited for the reply",
+        ),
+      () => this.#outbox.resume(),
+    );
     this.#replyPattern = new RegExp(
       `^${
         names.reply("").replaceAll(".", "\\.")

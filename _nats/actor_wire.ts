@@ -12,6 +12,10 @@
 // messages go to dead letters (its questions fail) instead of vanishing.
 // Batches are kept until a PING sent after them comes back: by then any such
 // answer has arrived, since the server answers one connection in order.
+// Answers to other processes' questions are kept the same way, and those
+// that may have been lost with a connection that dropped (or were written
+// while it was down) are published again once it is back: the asker may
+// still wait, and ignores an answer it already has.
 
 import type { NatsConnection } from "npm:@nats-io/transport-node@3.4.0";
 import { describe } from "../_core/describe.ts";
@@ -75,6 +79,8 @@ export interface Sent {
   target: Target;
   process: string;
   operations: unknown[];
+  /** The batch as published. */
+  bytes: Uint8Array;
 }
 
 /** What the outbox reports. */
@@ -115,6 +121,8 @@ export class Outbox {
   #seq = 0;
   #sent = new Map<number, Sent>();
   #pinging = false;
+  // Answers to publish again once the connection is back.
+  #held: Sent[] = [];
   #flushNow = () => {
     this.#scheduled = false;
     this.flush();
@@ -200,18 +208,25 @@ export class Outbox {
       );
       return;
     }
-    const seq = ++this.#seq;
-    const sent = { target: to, process: to.process, operations };
+    this.#send({ target: to, process: to.process, operations, bytes });
+  }
+
+  #send(sent: Sent): void {
+    const to = sent.target;
     if (!this.#isUp()) {
-      // The client would drop it: say so now.
+      // The client would drop it: say so now, or keep an answer for later.
       if (to.watched) this.#handler.undelivered(sent, DOWN);
+      else this.#held.push(sent);
       return;
     }
+    const seq = ++this.#seq;
+    this.#sent.set(seq, sent);
     try {
-      if (to.watched) {
-        this.#sent.set(seq, sent);
-        this.#nc.publish(to.subject, bytes, { reply: `${this.#reply}.${seq}` });
-      } else this.#nc.publish(to.subject, bytes);
+      this.#nc.publish(
+        to.subject,
+        sent.bytes,
+        to.watched ? { reply: `${this.#reply}.${seq}` } : undefined,
+      );
     } catch {
       // The connection is closed: nothing of this batch went out.
       this.#sent.delete(seq);
@@ -219,6 +234,15 @@ export class Outbox {
       return;
     }
     this.published++;
+  }
+
+  /** The connection is back: publishes the answers kept meanwhile. */
+  resume(): void {
+    const held = this.#held;
+    if (held.length === 0) return;
+    this.#held = [];
+    for (const sent of held) this.#send(sent);
+    this.#ping();
   }
 
   // A batch that cannot go as it is: published one operation at a time, so
@@ -269,11 +293,14 @@ export class Outbox {
       },
       () => {
         // The connection dropped before the PING came back: what was sent
-        // before it may or may not have arrived, and is reported as lost.
+        // before it may or may not have arrived, and is reported as lost;
+        // answers wait to be published again.
         for (const [seq, sent] of this.#sent) {
           if (seq > upTo) break;
           this.#sent.delete(seq);
-          this.#handler.undelivered(sent, DROPPED);
+          if (sent.target.watched) {
+            this.#handler.undelivered(sent, DROPPED);
+          } else this.#held.push(sent);
         }
         this.#pinging = false;
         this.#ping();
@@ -284,15 +311,8 @@ export class Outbox {
   /** The server said nobody serves the subject of batch `seq`. */
   noResponders(seq: number): void {
     const sent = this.#sent.get(seq);
-    if (sent === undefined) return;
+    if (sent === undefined || !sent.target.watched) return;
     this.#sent.delete(seq);
     this.#handler.undelivered(sent, NO_RESPONDERS);
-  }
-
-  /** The batches not yet known to have arrived, oldest first. */
-  takeSent(): Sent[] {
-    const sent = [...this.#sent.values()];
-    this.#sent.clear();
-    return sent;
   }
 }

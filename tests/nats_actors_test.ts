@@ -896,3 +896,125 @@ Deno.test({
       });
     }),
 });
+
+/**
+ * A TCP proxy to a server: `cut()` closes the connections made through it so
+ * far (as a network blip would), and new ones go through again.
+ */
+class Proxy {
+  readonly #listener: Deno.Listener;
+  readonly #target: number;
+  readonly #pipes = new Set<Promise<unknown>>();
+  readonly #conns = new Set<Deno.Conn>();
+  readonly #accepting: Promise<void>;
+
+  constructor(target: number) {
+    this.#target = target;
+    this.#listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    this.#accepting = this.#accept();
+  }
+
+  get servers(): string {
+    return `127.0.0.1:${(this.#listener.addr as Deno.NetAddr).port}`;
+  }
+
+  async #accept(): Promise<void> {
+    for await (const client of this.#listener) {
+      const upstream = await Deno.connect({
+        hostname: "127.0.0.1",
+        port: this.#target,
+      });
+      this.#conns.add(client).add(upstream);
+      const pipe = (from: Deno.Conn, to: Deno.Conn) => {
+        const done = from.readable.pipeTo(to.writable).catch(() => {})
+          .finally(() => {
+            this.#pipes.delete(done);
+            for (const conn of [from, to]) {
+              if (this.#conns.delete(conn)) {
+                try {
+                  conn.close();
+                } catch {
+                  // Closed by the other pipe.
+                }
+              }
+            }
+          });
+        this.#pipes.add(done);
+      };
+      pipe(client, upstream);
+      pipe(upstream, client);
+    }
+  }
+
+  /** Closes every connection made so far. */
+  async cut(): Promise<void> {
+    for (const conn of this.#conns) {
+      try {
+        conn.close();
+      } catch {
+        // Already closed.
+      }
+    }
+    this.#conns.clear();
+    await Promise.all(this.#pipes);
+  }
+
+  async close(): Promise<void> {
+    this.#listener.close();
+    await this.#accepting.catch(() => {});
+    await this.cut();
+  }
+}
+
+Deno.test({
+  name:
+    "nats actors: an answer sent as its process's connection dropped reaches the asker once it is back",
+  ignore,
+  async fn() {
+    await using server = await NatsServer.start();
+    const proxy = new Proxy(server.port);
+    const asker = new ActorSystem();
+    const answerer = new ActorSystem();
+    // Probes seldom, so that only the answer can end the question.
+    const a = await connectActors(asker, {
+      servers: server.servers,
+      cluster: CLUSTER,
+      nameTtl: TTL,
+      probeInterval: 60_000,
+    });
+    const b = await connectActors(answerer, {
+      servers: proxy.servers,
+      cluster: CLUSTER,
+      nameTtl: TTL,
+    });
+    try {
+      const handling = Promise.withResolvers<void>();
+      await b.spawn("slow", function* (): ActorGenerator<unknown> {
+        while (true) {
+          const message = yield;
+          handling.resolve();
+          // Busy while the connection is cut: the answer goes out on it.
+          const until = Date.now() + 300;
+          while (Date.now() < until) {
+            // Busy.
+          }
+          reply(message);
+        }
+      });
+      await a.waitFor("slow", { timeout: 30_000 });
+      // Bounded, so the test cannot hang.
+      const question = asker.ask("slow", "there?", { timeout: 20_000 });
+      await handling.promise;
+      // This runs before the answer, written by the handler, is published:
+      // the answer goes out on a connection that is cut.
+      await proxy.cut();
+      assert.equal(await question, "there?");
+    } finally {
+      await a.close();
+      await b.close();
+      await proxy.close();
+      await asker.stop();
+      await answerer.stop();
+    }
+  },
+});
