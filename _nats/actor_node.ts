@@ -13,28 +13,29 @@ import type {
   Subscription,
 } from "npm:@nats-io/transport-node@3.4.0";
 import type { JetStreamManager } from "npm:@nats-io/jetstream@3.4.0";
-import { describe } from "../_core/describe.ts";
 import { ActorError } from "../_actor/error.ts";
 import { type AskSlot, failAsk, noReply, RemoteReply } from "../_actor/ask.ts";
 import type { ReplyLink } from "../_actor/ask.ts";
 import { ALIVE, type Cell } from "../_actor/cell.ts";
 import type { Engine } from "../_actor/engine.ts";
 import type { RemoteRoute } from "../_actor/remote.ts";
-import { type ClusterNames, nameKey } from "./actor_names.ts";
+import { type ClusterNames, nameKeyFor } from "./actor_names.ts";
 import { type Holder, Registry } from "./actor_registry.ts";
 import { Directory } from "./actor_directory.ts";
 import { describeHolder, PendingAsks } from "./actor_asks.ts";
 import {
   ASK,
+  errorBytes,
   FAIL,
   Outbox,
+  readActorBatch,
   REPLY,
   SEND,
   type Sent,
   type Target,
   target,
 } from "./actor_wire.ts";
-import { decode, encodeError } from "./wire.ts";
+
 import { NATS_ERROR_CLASSES } from "./errors.ts";
 import { ConnectionState } from "./actor_status.ts";
 
@@ -42,23 +43,6 @@ const CLASSES: Record<string, new (message: string) => Error> = {
   ...NATS_ERROR_CLASSES,
   ActorError: ActorError as unknown as new (message: string) => Error,
 };
-
-// A name whose key would not fit in a subject.
-function tooLong(action: string, name: string): ActorError {
-  return new ActorError(
-    `Cannot ${action}: its name is longer than 1024 bytes in UTF-8 (${
-      new TextEncoder().encode(name).length
-    }), and the names of a system connected to NATS cross in subjects; give it a shorter name`,
-    name,
-  );
-}
-
-// An encoded error, as a plain Uint8Array: inside a batch, a Node Buffer
-// would come back through Buffer's deprecated constructor.
-function errorBytes(error: unknown): Uint8Array {
-  const bytes = encodeError(error);
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-}
 
 /** One actor this process serves, from its claim to its release. */
 interface Served {
@@ -199,9 +183,7 @@ export class ActorNode implements RemoteRoute {
     // Claimed by this process: the directory may not have heard yet.
     if (this.#served.has(name)) return;
     // Refused before the actor starts, not by `serve` once it runs.
-    if (nameKey(name) === undefined) {
-      throw tooLong(action, name);
-    }
+    nameKeyFor(action, name);
     const held = this.directory.lookup(name);
     if (held === undefined || held.process === this.self.process) return;
     throw new ActorError(
@@ -295,10 +277,7 @@ export class ActorNode implements RemoteRoute {
    * that was running before the system connected).
    */
   serve(name: string, cell: Cell | undefined, stopOnLoss = true): Served {
-    const key = nameKey(name);
-    if (key === undefined) {
-      throw tooLong("serve an actor to other processes", name);
-    }
+    const key = nameKeyFor("serve an actor to other processes", name);
     const served: Served = {
       name,
       key,
@@ -417,38 +396,17 @@ export class ActorNode implements RemoteRoute {
   }
 
   #onMessage(served: Served, msg: Msg): void {
-    let operations: unknown;
-    try {
-      operations = decode(msg.data);
-      if (!Array.isArray(operations)) {
-        throw new TypeError(
-          `Cannot read a batch for actor ${JSON.stringify(served.name)}: got ${
-            describe(operations)
-          }, not a batch`,
-        );
-      }
-    } catch {
+    const canAsk = msg.reply !== undefined &&
+      this.#replyPattern.test(msg.reply);
+    const operations = readActorBatch(msg.data, canAsk);
+    if (operations === undefined) {
       this.#malformed(served, msg.data);
       return;
     }
-    const reply = msg.reply !== undefined && this.#replyPattern.test(msg.reply)
-      ? this.#replyLink(msg.reply.slice(0, msg.reply.lastIndexOf(".")))
+    const reply = canAsk
+      ? this.#replyLink(msg.reply!.slice(0, msg.reply!.lastIndexOf(".")))
       : undefined;
     const length = operations.length;
-    // Read to the end before anything is delivered: a batch with a fault is
-    // a dead letter as a whole, not delivered in part and kept as well.
-    for (let i = 0; i < length;) {
-      const code = operations[i];
-      if (code === SEND && i + 1 < length) i += 2;
-      else if (
-        code === ASK && i + 2 < length && reply !== undefined &&
-        Number.isSafeInteger(operations[i + 1])
-      ) i += 3;
-      else {
-        this.#malformed(served, msg.data);
-        return;
-      }
-    }
     for (let i = 0; i < length;) {
       if (operations[i] === SEND) {
         this.#deliver(served, operations[i + 1], undefined);

@@ -19,7 +19,7 @@
 
 import type { NatsConnection } from "npm:@nats-io/transport-node@3.4.0";
 import { describe } from "../_core/describe.ts";
-import { encode, formatBytes } from "./wire.ts";
+import { decode, encode, encodeError, formatBytes } from "./wire.ts";
 
 /** A message: the message follows. */
 export const SEND = 1;
@@ -29,6 +29,45 @@ export const ASK = 2;
 export const REPLY = 3;
 /** A failed question: its id and the encoded error follow. */
 export const FAIL = 4;
+
+/**
+ * The operations of a batch for an actor (messages, and questions if
+ * `canAsk`), read to the end before anything is delivered: `undefined` for
+ * bytes that are not such a batch, even in part, so that a batch with a
+ * fault is a dead letter as a whole and not delivered in part as well.
+ */
+export function readActorBatch(
+  data: Uint8Array,
+  canAsk: boolean,
+): unknown[] | undefined {
+  let operations: unknown;
+  try {
+    operations = decode(data);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(operations)) return undefined;
+  const length = operations.length;
+  for (let i = 0; i < length;) {
+    const code = operations[i];
+    if (code === SEND && i + 1 < length) i += 2;
+    else if (
+      code === ASK && canAsk && i + 2 < length &&
+      Number.isSafeInteger(operations[i + 1])
+    ) i += 3;
+    else return undefined;
+  }
+  return operations;
+}
+
+/**
+ * An encoded error, as a plain Uint8Array: inside a batch, a Node Buffer
+ * would come back through Buffer's deprecated constructor.
+ */
+export function errorBytes(error: unknown): Uint8Array {
+  const bytes = encodeError(error);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+}
 
 /** Why a batch was not delivered: nobody serves its subject. */
 const NO_RESPONDERS =
