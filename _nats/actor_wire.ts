@@ -333,9 +333,11 @@ export class Outbox {
       () => {
         // The connection dropped before the PING came back: what was sent
         // before it may or may not have arrived, and is reported as lost;
-        // answers wait to be published again.
+        // answers wait to be published again. So is what was sent after
+        // it: it went out on the same connection (or into the buffer the
+        // client empties as it reconnects), and a PING on the next one
+        // would vouch for it.
         for (const [seq, sent] of this.#sent) {
-          if (seq > upTo) break;
           this.#sent.delete(seq);
           if (sent.target.watched) {
             this.#handler.undelivered(sent, DROPPED);

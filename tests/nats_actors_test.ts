@@ -1018,3 +1018,55 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "nats actors: batches sent while a check of earlier ones is on its way are reported too when the connection drops",
+  ignore,
+  async fn() {
+    await using server = await NatsServer.start();
+    const proxy = new Proxy(server.port);
+    const sender = new ActorSystem();
+    const receiver = new ActorSystem();
+    const a = await connectActors(sender, {
+      servers: proxy.servers,
+      cluster: CLUSTER,
+      nameTtl: TTL,
+    });
+    const b = await connectActors(receiver, {
+      servers: server.servers,
+      cluster: CLUSTER,
+      nameTtl: TTL,
+    });
+    try {
+      const received: unknown[] = [];
+      await b.spawn("inbox", function* (): ActorGenerator<unknown> {
+        while (true) received.push(yield);
+      });
+      await a.waitFor("inbox", { timeout: 30_000 });
+      sender.send("inbox", 1);
+      // Published, with a PING after it: its check is on its way.
+      await null;
+      sender.send("inbox", 2);
+      // Published while that check waits for the server.
+      await null;
+      // Before the server could read any of it.
+      await proxy.cut();
+      const accounted = (message: number) =>
+        received.includes(message) ||
+        sender.deadLetters.some((letter) => letter.message === message);
+      // Bounded (10 s): each message arrives or is a dead letter.
+      for (let i = 0; i < 500 && !(accounted(1) && accounted(2)); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.ok(accounted(1), "message 1 was lost without a report");
+      assert.ok(accounted(2), "message 2 was lost without a report");
+    } finally {
+      await a.close();
+      await b.close();
+      await proxy.close();
+      await sender.stop();
+      await receiver.stop();
+    }
+  },
+});
