@@ -229,6 +229,22 @@ export class ActorNode implements RemoteRoute {
       this.#outbox.write3(to, FAIL, operations[1], errorBytes(error));
       return;
     }
+    if (operations[0] === FAIL) {
+      // The failure itself cannot cross: the asker gets one that can, or it
+      // would wait for ever (its process is alive to every probe).
+      this.#outbox.write3(
+        to,
+        FAIL,
+        operations[1],
+        errorBytes(
+          new ActorError(
+            `Cannot send the failure of a question back to the process that asked: ${error.message}`,
+            "",
+          ),
+        ),
+      );
+      return;
+    }
     if (operations[0] === SEND) this.#engine.deadLetter(to.name, operations[1]);
     this.#engine.report(error, {
       name: to.name,

@@ -238,11 +238,17 @@ export class Outbox {
         to,
         operations,
         new RangeError(
-          `Cannot send a message of ${formatBytes(bytes.length)} to actor ${
-            JSON.stringify(to.name)
-          } of another process: it is larger than the server's max_payload of ${
+          `Cannot send ${
+            to.watched
+              ? `a message of ${formatBytes(bytes.length)} to actor ${
+                JSON.stringify(to.name)
+              } of another process`
+              : `an answer of ${
+                formatBytes(bytes.length)
+              } to the process that asked`
+          }: it is larger than the server's max_payload of ${
             formatBytes(this.#maxPayload)
-          }; send smaller messages (or raise max_payload on the servers)`,
+          }; send smaller values (or raise max_payload on the servers)`,
         ),
       );
       return;

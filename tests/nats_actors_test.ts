@@ -1070,3 +1070,46 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "nats actors: a failure too large to cross still fails the question of another process",
+  ignore,
+  async fn() {
+    await using server = await NatsServer.start();
+    const reported: unknown[] = [];
+    const answerer = new ActorSystem({
+      onError: (error) => reported.push(error),
+    });
+    const asker = new ActorSystem();
+    const options = { servers: server.servers, cluster: CLUSTER, nameTtl: TTL };
+    const a = await connectActors(answerer, options);
+    const b = await connectActors(asker, options);
+    try {
+      await a.spawn("verbose", function* (): ActorGenerator<unknown> {
+        while (true) {
+          yield;
+          throw new RangeError("x".repeat(2 << 20));
+        }
+      });
+      await b.waitFor("verbose", { timeout: 30_000 });
+      // Bounded, so the test cannot hang.
+      const error = await failure(
+        asker.ask("verbose", "why?", { timeout: 20_000 }),
+      );
+      assert.ok(!(error instanceof TimeoutError), String(error).slice(0, 200));
+      assert.equal(error.name, "ActorError");
+      assert.match(
+        error.message,
+        /^Cannot send the failure of a question back to the process that asked: Cannot send an answer of \d+\.\d MiB to the process that asked: it is larger than the server's max_payload of 1\.0 MiB/,
+      );
+      // The actor's failure is reported where it ran, as locally.
+      assert.equal(reported.length, 1);
+    } finally {
+      await a.close();
+      await b.close();
+      await answerer.stop();
+      await asker.stop();
+    }
+  },
+});
