@@ -15,7 +15,6 @@ import type {
 import type { JetStreamManager } from "npm:@nats-io/jetstream@3.4.0";
 import { ActorError } from "../_actor/error.ts";
 import { type AskSlot, failAsk, noReply, RemoteReply } from "../_actor/ask.ts";
-import type { ReplyLink } from "../_actor/ask.ts";
 import { ALIVE, type Cell } from "../_actor/cell.ts";
 import type { Engine } from "../_actor/engine.ts";
 import type { RemoteRoute } from "../_actor/remote.ts";
@@ -25,17 +24,13 @@ import { Directory } from "./actor_directory.ts";
 import { describeHolder, PendingAsks } from "./actor_asks.ts";
 import {
   ASK,
-  errorBytes,
-  FAIL,
   Outbox,
   readActorBatch,
-  REPLY,
   SEND,
   type Sent,
   type Target,
   target,
 } from "./actor_wire.ts";
-
 import { NATS_ERROR_CLASSES } from "./errors.ts";
 import { ConnectionState } from "./actor_status.ts";
 
@@ -97,7 +92,6 @@ export class ActorNode implements RemoteRoute {
   readonly #asks: PendingAsks;
   readonly #served = new Map<string, Served>();
   readonly #targets = new Map<string, Target>();
-  readonly #replies = new Map<string, ReplyLink>();
   readonly #subscriptions: Subscription[] = [];
   readonly #releasing = new Set<Promise<unknown>>();
   readonly #replyPattern: RegExp;
@@ -222,27 +216,6 @@ export class ActorNode implements RemoteRoute {
   #unsendable(to: Target, operations: unknown[], error: Error): void {
     if (operations[0] === ASK) {
       this.#asks.fail(operations[1] as number, error);
-      return;
-    }
-    if (operations[0] === REPLY) {
-      // The asker still gets an answer: the reason its reply could not come.
-      this.#outbox.write3(to, FAIL, operations[1], errorBytes(error));
-      return;
-    }
-    if (operations[0] === FAIL) {
-      // The failure itself cannot cross: the asker gets one that can, or it
-      // would wait for ever (its process is alive to every probe).
-      this.#outbox.write3(
-        to,
-        FAIL,
-        operations[1],
-        errorBytes(
-          new ActorError(
-            `Cannot send the failure of a question back to the process that asked: ${error.message}`,
-            "",
-          ),
-        ),
-      );
       return;
     }
     if (operations[0] === SEND) this.#engine.deadLetter(to.name, operations[1]);
@@ -420,7 +393,9 @@ export class ActorNode implements RemoteRoute {
       return;
     }
     const reply = canAsk
-      ? this.#replyLink(msg.reply!.slice(0, msg.reply!.lastIndexOf(".")))
+      ? this.#outbox.replyLink(
+        msg.reply!.slice(0, msg.reply!.lastIndexOf(".")),
+      )
       : undefined;
     const length = operations.length;
     for (let i = 0; i < length;) {
@@ -447,22 +422,6 @@ export class ActorNode implements RemoteRoute {
   #malformed(served: Served, data: Uint8Array): void {
     this.stats.malformed++;
     this.#engine.deadLetter(served.name, new Uint8Array(data));
-  }
-
-  #replyLink(subject: string): ReplyLink {
-    let link = this.#replies.get(subject);
-    if (link === undefined) {
-      // One per asking process; forged subjects must not grow it for good.
-      if (this.#replies.size >= 4096) this.#replies.clear();
-      const to = target(`${subject}.0`, "", "");
-      const outbox = this.#outbox;
-      link = {
-        reply: (id, value) => outbox.write3(to, REPLY, id, value),
-        fail: (id, error) => outbox.write3(to, FAIL, id, errorBytes(error)),
-      };
-      this.#replies.set(subject, link);
-    }
-    return link;
   }
 
   // -------------------------------------------------------------------------

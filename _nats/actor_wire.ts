@@ -20,6 +20,8 @@
 import type { NatsConnection } from "npm:@nats-io/transport-node@3.4.0";
 import { describe } from "../_core/describe.ts";
 import { decode, encode, encodeError, formatBytes } from "./wire.ts";
+import { ActorError } from "../_actor/error.ts";
+import type { ReplyLink } from "../_actor/ask.ts";
 
 /** A message: the message follows. */
 export const SEND = 1;
@@ -129,7 +131,10 @@ export interface OutboxHandler {
    * the connection was down).
    */
   undelivered(sent: Sent, reason: string): void;
-  /** Operations that cannot be published (too large, or not clonable). */
+  /**
+   * Operations that cannot be published (too large, or not clonable): a
+   * message or a question (answers and failures are handled here).
+   */
   unsendable(target: Target, operations: unknown[], error: Error): void;
 }
 
@@ -160,6 +165,8 @@ export class Outbox {
   #seq = 0;
   #sent = new Map<number, Sent>();
   #pinging = false;
+  // The links to the processes that asked, by reply subject.
+  readonly #replies = new Map<string, ReplyLink>();
   // Answers to publish again once the connection is back.
   #held: Sent[] = [];
   #flushNow = () => {
@@ -301,24 +308,38 @@ export class Outbox {
       this.#publishSome(to, ones.slice(half).flat());
       return;
     }
-    if (ones.length === 1) {
-      this.#handler.unsendable(
-        to,
-        operations,
-        error instanceof DOMException
-          ? new TypeError(
-            `Cannot send ${
-              describe(operations[operations.length - 1])
-            } to actor ${
-              JSON.stringify(to.name)
-            } of another process: structured clone refused it (${error.message}); send only what structured clone can copy`,
-            { cause: error },
-          )
-          : error,
-      );
+    if (ones.length > 1) {
+      for (const one of ones) this.#publishSome(to, one);
       return;
     }
-    for (const one of ones) this.#publishSome(to, one);
+    const reason = error instanceof DOMException
+      ? new TypeError(
+        `Cannot send ${describe(operations[operations.length - 1])} to ${
+          to.watched
+            ? `actor ${JSON.stringify(to.name)} of another process`
+            : "the process that asked"
+        }: structured clone refused it (${error.message}); send only what structured clone can copy`,
+        { cause: error },
+      )
+      : error;
+    if (to.watched) {
+      this.#handler.unsendable(to, operations, reason);
+      return;
+    }
+    // The asker still gets an answer: the reason its answer (or failure)
+    // could not come. Not the failure as it is, which might not fit again:
+    // the asker would wait for ever, its process alive to every probe.
+    this.write3(
+      to,
+      FAIL,
+      operations[1],
+      errorBytes(
+        operations[0] === REPLY ? reason : new ActorError(
+          `Cannot send the failure of a question back to the process that asked: ${reason.message}`,
+          "",
+        ),
+      ),
+    );
   }
 
   // Once the server has answered a PING sent after the batches published so
@@ -353,6 +374,22 @@ export class Outbox {
         this.#ping();
       },
     );
+  }
+
+  /** Where the answers to the questions of one process go. */
+  replyLink(subject: string): ReplyLink {
+    let link = this.#replies.get(subject);
+    if (link === undefined) {
+      // One per asking process; forged subjects must not grow it for good.
+      if (this.#replies.size >= 4096) this.#replies.clear();
+      const to = target(`${subject}.0`, "", "");
+      link = {
+        reply: (id, value) => this.write3(to, REPLY, id, value),
+        fail: (id, error) => this.write3(to, FAIL, id, errorBytes(error)),
+      };
+      this.#replies.set(subject, link);
+    }
+    return link;
   }
 
   /** The server said nobody serves the subject of batch `seq`. */
