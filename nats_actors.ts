@@ -353,6 +353,9 @@ export class RemoteActors implements AsyncDisposable {
     // The bucket decides, not this process's view of it, which may lag.
     const served = this.#node.serve(name, undefined);
     await served.claimed;
+    // Closed meanwhile: the name is freed, and an actor started now would
+    // be this process's only.
+    this.#checkOpen(action);
     let ref: R;
     try {
       ref = start();

@@ -1113,3 +1113,26 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "nats actors: closing the connection while remote.spawn claims a name rejects it, and starts nothing",
+  ignore,
+  fn: () =>
+    withTwo(async (a) => {
+      let made = 0;
+      const claiming = a.remote.spawn("late-start", function* () {
+        made++;
+        while (true) yield;
+      });
+      const rejected = assert.rejects(claiming, {
+        name: "ActorError",
+        message:
+          /^Cannot spawn an actor: this system was disconnected from NATS cluster "test"; connect it again with connectActors\(\)$/,
+      });
+      await a.remote.close();
+      await rejected;
+      assert.equal(made, 0);
+      assert.equal(a.system.has("late-start"), false);
+    }),
+});
