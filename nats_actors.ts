@@ -151,8 +151,9 @@ export interface NatsActorsOptions extends NatsConnectOptions {
    * Milliseconds after which the names of a process that died are free: the
    * age limit of the bucket of names, which this process makes if it is
    * missing (a bucket that exists keeps its own limit, and
-   * {@linkcode RemoteActors.prototype.nameTtl} says which holds). Names are
-   * written again every third of it. At least 500.
+   * {@linkcode RemoteActors.prototype.nameTtl} says which holds; one with
+   * no limit, or one under 500 ms, is refused). Names are written again
+   * every third of it. At least 500.
    *
    * @default {15000}
    */
@@ -561,7 +562,8 @@ function hostName(): string {
  * @param options Servers, authentication, cluster name, and timings.
  * @returns The connection; close it to disconnect.
  * @throws {ActorError} If an actor of `system` has a name another process
- * of the cluster holds, or `system` is already connected.
+ * of the cluster holds, `system` is already connected, or the bucket of
+ * names exists without an age limit (see `nameTtl`).
  */
 export function connectActors(
   system: ActorSystem,
@@ -623,11 +625,26 @@ async function connectNow(
   try {
     const jsm = await jetstreamManager(nc);
     const bucketTtl = await ensureBucket(jsm, names, ttl);
+    if (bucketTtl < 500) {
+      // Made by another tool (`nats kv add` gives no age limit): the names
+      // of a process that died would be held for ever, or for too short a
+      // time to be written again.
+      throw new ActorError(
+        `Cannot ${action}: the bucket of names ${
+          JSON.stringify(names.bucket)
+        } has ${
+          bucketTtl <= 0 ? "no age limit" : `an age limit of ${bucketTtl} ms`
+        } (max_age), so the names of a process that died would ${
+          bucketTtl <= 0 ? "never be freed" : "be freed while it lives"
+        }; delete the bucket (connectActors makes it again), or give it a max_age of at least 500 ms`,
+        "",
+      );
+    }
     node = new ActorNode(engine, {
       nc,
       jsm,
       names,
-      ttl: bucketTtl > 0 ? bucketTtl : ttl,
+      ttl: bucketTtl,
       probeInterval,
       self: { process: randomId(), host: hostName(), pid: Deno.pid },
     });

@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import { connect } from "npm:@nats-io/transport-node@3.4.0";
+import { jetstreamManager } from "npm:@nats-io/jetstream@3.4.0";
 import { type ActorGenerator, ActorSystem, reply } from "../actor.ts";
 import { TimeoutError } from "../future.ts";
 import { connectActors, type RemoteActors } from "../nats_actors.ts";
@@ -1135,4 +1136,41 @@ Deno.test({
       assert.equal(made, 0);
       assert.equal(a.system.has("late-start"), false);
     }),
+});
+
+Deno.test({
+  name:
+    "nats actors: a bucket of names made without an age limit is refused, since a dead process's names would never be freed",
+  ignore,
+  async fn() {
+    await using server = await NatsServer.start();
+    const nc = await connect({ servers: server.servers });
+    try {
+      const jsm = await jetstreamManager(nc);
+      // As `nats kv add frontier-actors-test` makes it: no max_age.
+      await jsm.streams.add({
+        name: `KV_frontier-actors-${CLUSTER}`,
+        subjects: [`$KV.frontier-actors-${CLUSTER}.>`],
+        max_msgs_per_subject: 1,
+        allow_rollup_hdrs: true,
+        deny_delete: true,
+        allow_direct: true,
+      });
+    } finally {
+      await nc.close();
+    }
+    const system = new ActorSystem();
+    await assert.rejects(
+      connectActors(system, {
+        servers: server.servers,
+        cluster: CLUSTER,
+        nameTtl: TTL,
+      }),
+      {
+        name: "ActorError",
+        message:
+          /^Cannot connect an actor system to NATS: the bucket of names "frontier-actors-test" has no age limit \(max_age\), so the names of a process that died would never be freed; delete the bucket \(connectActors makes it again\), or give it a max_age of at least 500 ms$/,
+      },
+    );
+  },
 });
