@@ -52,7 +52,11 @@
  * just stopped serving it goes to this system's `deadLetters` (the server
  * says at once that nobody serves its subject), and its question fails; a
  * question whose actor's process dies before answering fails within
- * `probeInterval` with an error that says so; a message for a remote actor
+ * `probeInterval` with an error that says so, and so does one whose actor's
+ * process lost its connection to NATS and came back while it waited (the
+ * question, or its answer, may have been lost with the connection); an
+ * answer written as its process's connection drops is published again once
+ * it is back (the asker takes the first answer only); a message for a remote actor
  * that has stopped is a dead letter of the process that owned it, as
  * locally. NATS itself keeps no message for an actor (core NATS, at most
  * once): while this process's connection is down, what it sends to other

@@ -98,6 +98,8 @@ export class ActorNode implements RemoteRoute {
   readonly #state: ConnectionState;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #beating = false;
+  // How often the connection came back: see `actor_asks.ts`.
+  #epoch = 0;
   #closed = false;
 
   constructor(engine: Engine, parts: NodeParts) {
@@ -130,7 +132,12 @@ export class ActorNode implements RemoteRoute {
         asks.failAll(
           "the connection to NATS dropped while it waited for the reply",
         ),
-      () => this.#outbox.resume(),
+      () => {
+        // Questions to this process's actors may have been lost meanwhile:
+        // their askers see the new epoch in their next probe.
+        this.#epoch++;
+        this.#outbox.resume();
+      },
     );
     this.#replyPattern = new RegExp(
       `^${
@@ -143,7 +150,7 @@ export class ActorNode implements RemoteRoute {
       }),
       nc.subscribe(names.process(self.process), {
         callback: (_e, msg) => {
-          msg.respond();
+          msg.respond(String(this.#epoch));
         },
       }),
     );
