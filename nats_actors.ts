@@ -77,7 +77,7 @@
  * A process subscribes to an actor's subject before it claims the name, so
  * that nobody can hear of the name before the actor can be reached; if the
  * claim fails, what arrived meanwhile (also delivered to the actor that holds
- * the name) is kept in its `deadLetters`. A process cut off from NATS for
+ * the name, which answers its questions) is kept in its `deadLetters`. A process cut off from NATS for
  * longer than `nameTtl` may find its names taken when it comes back: its
  * actors that lost their names are stopped, and `onError` hears why.
  *

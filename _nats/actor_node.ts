@@ -309,7 +309,7 @@ export class ActorNode implements RemoteRoute {
         name,
       );
     }, (error) => {
-      this.#lost(served, served.stopOnLoss);
+      this.#lost(served, served.stopOnLoss, error);
       throw error;
     });
     return served;
@@ -327,7 +327,12 @@ export class ActorNode implements RemoteRoute {
 
   // The name is not (or no longer) this process's: what waited goes to
   // dead letters, and the local actor, if any, is stopped if `stop`.
-  #lost(served: Served, stop: boolean): void {
+  //
+  // Questions that arrived meanwhile fail only if the claim itself failed
+  // (`error`): lost to a holder, they reached its actor too (subscribed
+  // before it claimed, and until it frees the name), which answers them; a
+  // failure from here could reach the asker first, for a question answered.
+  #lost(served: Served, stop: boolean, error?: Error): void {
     if (this.#served.get(served.name) === served) {
       this.#served.delete(served.name);
     }
@@ -336,12 +341,13 @@ export class ActorNode implements RemoteRoute {
     served.waiting = undefined;
     for (const [message, slot] of waiting) {
       this.#engine.deadLetter(served.name, message);
-      if (slot !== undefined) {
+      if (slot !== undefined && error !== undefined) {
         failAsk(
           slot,
           noReply(served.name, message, {
             reason:
-              "another process holds its name; the message is in deadLetters",
+              `this process could not claim its name (${error.message}); the message is in deadLetters`,
+            cause: error,
           }),
         );
       }

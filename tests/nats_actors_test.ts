@@ -90,8 +90,13 @@ async function failure(
   assert.fail("expected a failure");
 }
 
-// The server of a system connected by withPeer.
+// The server and the connection of a system connected by withPeer.
 const servers = new WeakMap<ActorSystem, NatsServer>();
+const remotes = new WeakMap<ActorSystem, RemoteActors>();
+
+function connectedTo(system: ActorSystem): RemoteActors {
+  return remotes.get(system)!;
+}
 
 /** A server, a peer serving `actors`, and a connected system here. */
 async function withPeer(
@@ -112,6 +117,7 @@ async function withPeer(
       nameTtl: TTL,
     });
     servers.set(system, server);
+    remotes.set(system, remote);
     for (const name of actors) await remote.waitFor(name, { timeout: 30_000 });
     await body(system, peer, server);
   } finally {
@@ -1236,4 +1242,27 @@ Deno.test({
       await answerer.stop();
     }
   },
+});
+
+Deno.test({
+  name:
+    "nats actors: a question heard by a process that loses the claim of its actor's name is answered by the actor that holds it",
+  ignore,
+  fn: () =>
+    withPeer(["slow"], async (system) => {
+      const remote = connectedTo(system);
+      // This process subscribes to the name's subject, then claims it, and
+      // loses; its own question goes out between the two, and both
+      // processes hear it. The peer's actor answers after the claim failed.
+      const claiming = remote.spawn("slow", echo);
+      const question = system.ask("slow", "who answers?", { timeout: 20_000 });
+      await assert.rejects(claiming, { name: "ActorError" });
+      assert.equal(await question, "who answers?");
+      // What this process heard meanwhile is in its dead letters, as
+      // documented.
+      assert.deepEqual(system.deadLetters, [{
+        name: "slow",
+        message: "who answers?",
+      }]);
+    }),
 });
