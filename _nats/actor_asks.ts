@@ -139,6 +139,12 @@ export class PendingAsks {
     for (const pending of this.#pending.values()) {
       processes.set(pending.holder.process, pending.holder);
     }
+    // An epoch heard before an idle spell may be stale by now: a question
+    // asked after a reconnection must not fail for it. Learnt again at the
+    // next question.
+    for (const process of this.#epochs.keys()) {
+      if (!processes.has(process)) this.#epochs.delete(process);
+    }
     for (const holder of processes.values()) this.#probeOne(holder);
     if (this.#pending.size > 0 && !this.#nc.isClosed()) {
       this.#timer = setTimeout(this.#probe, this.#interval);
