@@ -52,7 +52,11 @@
  * just stopped serving it goes to this system's `deadLetters` (the server
  * says at once that nobody serves its subject), and its question fails; a
  * question whose actor's process dies before answering fails within
- * `probeInterval` with an error that says so; a message for a remote actor
+ * `probeInterval` with an error that says so, and so does one whose actor's
+ * process lost its connection to NATS and came back while it waited (the
+ * question, or its answer, may have been lost with the connection); an
+ * answer written as its process's connection drops is published again once
+ * it is back (the asker takes the first answer only); a message for a remote actor
  * that has stopped is a dead letter of the process that owned it, as
  * locally. NATS itself keeps no message for an actor (core NATS, at most
  * once): while this process's connection is down, what it sends to other
@@ -73,7 +77,7 @@
  * A process subscribes to an actor's subject before it claims the name, so
  * that nobody can hear of the name before the actor can be reached; if the
  * claim fails, what arrived meanwhile (also delivered to the actor that holds
- * the name) is kept in its `deadLetters`. A process cut off from NATS for
+ * the name, which answers its questions) is kept in its `deadLetters`. A process cut off from NATS for
  * longer than `nameTtl` may find its names taken when it comes back: its
  * actors that lost their names are stopped, and `onError` hears why.
  *
@@ -151,8 +155,9 @@ export interface NatsActorsOptions extends NatsConnectOptions {
    * Milliseconds after which the names of a process that died are free: the
    * age limit of the bucket of names, which this process makes if it is
    * missing (a bucket that exists keeps its own limit, and
-   * {@linkcode RemoteActors.prototype.nameTtl} says which holds). Names are
-   * written again every third of it. At least 500.
+   * {@linkcode RemoteActors.prototype.nameTtl} says which holds; one with
+   * no limit, or one under 500 ms, is refused). Names are written again
+   * every third of it. At least 500.
    *
    * @default {15000}
    */
@@ -353,6 +358,9 @@ export class RemoteActors implements AsyncDisposable {
     // The bucket decides, not this process's view of it, which may lag.
     const served = this.#node.serve(name, undefined);
     await served.claimed;
+    // Closed meanwhile: the name is freed, and an actor started now would
+    // be this process's only.
+    this.#checkOpen(action);
     let ref: R;
     try {
       ref = start();
@@ -558,7 +566,8 @@ function hostName(): string {
  * @param options Servers, authentication, cluster name, and timings.
  * @returns The connection; close it to disconnect.
  * @throws {ActorError} If an actor of `system` has a name another process
- * of the cluster holds, or `system` is already connected.
+ * of the cluster holds, `system` is already connected, or the bucket of
+ * names exists without an age limit (see `nameTtl`).
  */
 export function connectActors(
   system: ActorSystem,
@@ -620,11 +629,26 @@ async function connectNow(
   try {
     const jsm = await jetstreamManager(nc);
     const bucketTtl = await ensureBucket(jsm, names, ttl);
+    if (bucketTtl < 500) {
+      // Made by another tool (`nats kv add` gives no age limit): the names
+      // of a process that died would be held for ever, or for too short a
+      // time to be written again.
+      throw new ActorError(
+        `Cannot ${action}: the bucket of names ${
+          JSON.stringify(names.bucket)
+        } has ${
+          bucketTtl <= 0 ? "no age limit" : `an age limit of ${bucketTtl} ms`
+        } (max_age), so the names of a process that died would ${
+          bucketTtl <= 0 ? "never be freed" : "be freed while it lives"
+        }; delete the bucket (connectActors makes it again), or give it a max_age of at least 500 ms`,
+        "",
+      );
+    }
     node = new ActorNode(engine, {
       nc,
       jsm,
       names,
-      ttl: bucketTtl > 0 ? bucketTtl : ttl,
+      ttl: bucketTtl,
       probeInterval,
       self: { process: randomId(), host: hostName(), pid: Deno.pid },
     });

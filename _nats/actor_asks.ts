@@ -4,6 +4,10 @@
 // you there?" every `probeInterval`: when a process has died, NATS answers
 // at once that nobody serves its subject, and its questions fail with an
 // error that says so, instead of waiting for their timeout (or forever).
+// A process answers with its connection's epoch, which changes each time it
+// reconnects: a question asked before a change may have been lost with the
+// connection (NATS keeps nothing for a subscriber that is away), so it fails
+// too rather than wait for ever.
 
 import type { NatsConnection } from "npm:@nats-io/transport-node@3.4.0";
 import { ActorError } from "../_actor/error.ts";
@@ -18,6 +22,8 @@ interface Pending {
   name: string;
   message: unknown;
   holder: Holder;
+  /** The epoch of its process when it was asked, once known. */
+  epoch: string | undefined;
 }
 
 /** Says which process a holder is, for messages. */
@@ -34,6 +40,8 @@ export class PendingAsks {
   readonly #interval: number;
   readonly #pending = new Map<number, Pending>();
   readonly #probing = new Map<string, Promise<void>>();
+  // The epoch each process answered with last.
+  readonly #epochs = new Map<string, string>();
   #nextId = 1;
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
   #probe = () => {
@@ -58,7 +66,10 @@ export class PendingAsks {
   /** Adds a question to the actor `name` of `holder`; returns its id. */
   add(slot: AskSlot, name: string, message: unknown, holder: Holder): number {
     const id = this.#nextId++;
-    this.#pending.set(id, { slot, name, message, holder });
+    const epoch = this.#epochs.get(holder.process);
+    this.#pending.set(id, { slot, name, message, holder, epoch });
+    // Learns the epoch of a process at its first question, not a probe later.
+    if (epoch === undefined) this.#probeOne(holder);
     // A future that times out or is cancelled no longer waits for its answer.
     // (Not a done callback: that would count as observing its failure.)
     if (slot instanceof AskFuture) slot.onDone = () => this.#pending.delete(id);
@@ -128,29 +139,64 @@ export class PendingAsks {
     for (const pending of this.#pending.values()) {
       processes.set(pending.holder.process, pending.holder);
     }
-    for (const [process, holder] of processes) {
-      if (this.#probing.has(process)) continue;
-      const probe = this.#nc.request(this.#subject(process), undefined, {
-        // A busy process may not answer in time: only "no responders" counts,
-        // and the next probe goes out at once rather than waiting for this one.
-        timeout: Math.max(50, this.#interval),
-      }).then(
-        () => {},
-        (error) => {
-          const gone = (error as { isNoResponders?: () => boolean })
-            .isNoResponders?.() ?? false;
-          if (gone) this.#gone(holder);
-        },
-      ).finally(() => this.#probing.delete(process));
-      this.#probing.set(process, probe);
+    // An epoch heard before an idle spell may be stale by now: a question
+    // asked after a reconnection must not fail for it. Learnt again at the
+    // next question.
+    for (const process of this.#epochs.keys()) {
+      if (!processes.has(process)) this.#epochs.delete(process);
     }
+    for (const holder of processes.values()) this.#probeOne(holder);
     if (this.#pending.size > 0 && !this.#nc.isClosed()) {
       this.#timer = setTimeout(this.#probe, this.#interval);
     }
   }
 
+  #probeOne(holder: Holder): void {
+    const process = holder.process;
+    if (this.#probing.has(process)) return;
+    const probe = this.#nc.request(this.#subject(process), undefined, {
+      // A busy process may not answer in time: only "no responders" counts,
+      // and the next probe goes out at once rather than waiting for this one.
+      // At most a second: close() waits for the probes on their way.
+      timeout: Math.min(1000, Math.max(50, this.#interval)),
+    }).then(
+      (msg) => this.#answered(holder, new TextDecoder().decode(msg.data)),
+      (error) => {
+        const gone = (error as { isNoResponders?: () => boolean })
+          .isNoResponders?.() ?? false;
+        if (gone) this.#gone(holder);
+      },
+    ).finally(() => this.#probing.delete(process));
+    this.#probing.set(process, probe);
+  }
+
+  // The process of `holder` answered a probe with `epoch`.
+  #answered(holder: Holder, epoch: string): void {
+    // Forged process ids must not grow it for good.
+    if (this.#epochs.size >= 4096) this.#epochs.clear();
+    this.#epochs.set(holder.process, epoch);
+    for (const [id, pending] of this.#pending) {
+      if (pending.holder.process !== holder.process) continue;
+      if (pending.epoch === undefined) pending.epoch = epoch;
+      else if (pending.epoch !== epoch) {
+        this.fail(
+          id,
+          new ActorError(
+            `Cannot get a reply from actor ${
+              JSON.stringify(pending.name)
+            }: its ${
+              describeHolder(holder)
+            } lost its connection to NATS and came back while the question waited, and the question or its answer may have been lost with it; ask again if that is safe`,
+            pending.name,
+          ),
+        );
+      }
+    }
+  }
+
   // The process of `holder` is gone: its questions will never be answered.
   #gone(holder: Holder): void {
+    this.#epochs.delete(holder.process);
     for (const [id, pending] of this.#pending) {
       if (pending.holder.process !== holder.process) continue;
       this.fail(

@@ -8,6 +8,7 @@
 
 import { describe } from "../_core/describe.ts";
 import { isToken } from "./names.ts";
+import { ActorError } from "../_actor/error.ts";
 
 /** Where the actors of one cluster are found and reached. */
 export interface ClusterNames {
@@ -89,4 +90,19 @@ export function keyName(key: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The key of the actor name `name`; throws an `ActorError` for a name too
+ * long to cross (`action` names the call for the message).
+ */
+export function nameKeyFor(action: string, name: string): string {
+  const key = nameKey(name);
+  if (key !== undefined) return key;
+  throw new ActorError(
+    `Cannot ${action}: its name is longer than ${MAX_NAME_BYTES} bytes in UTF-8 (${
+      encoder.encode(name).length
+    }), and the names of a system connected to NATS cross in subjects; give it a shorter name`,
+    name,
+  );
 }

@@ -13,28 +13,24 @@ import type {
   Subscription,
 } from "npm:@nats-io/transport-node@3.4.0";
 import type { JetStreamManager } from "npm:@nats-io/jetstream@3.4.0";
-import { describe } from "../_core/describe.ts";
 import { ActorError } from "../_actor/error.ts";
 import { type AskSlot, failAsk, noReply, RemoteReply } from "../_actor/ask.ts";
-import type { ReplyLink } from "../_actor/ask.ts";
 import { ALIVE, type Cell } from "../_actor/cell.ts";
 import type { Engine } from "../_actor/engine.ts";
 import type { RemoteRoute } from "../_actor/remote.ts";
-import { type ClusterNames, nameKey } from "./actor_names.ts";
+import { type ClusterNames, nameKeyFor } from "./actor_names.ts";
 import { type Holder, Registry } from "./actor_registry.ts";
 import { Directory } from "./actor_directory.ts";
 import { describeHolder, PendingAsks } from "./actor_asks.ts";
 import {
   ASK,
-  FAIL,
   Outbox,
-  REPLY,
+  readActorBatch,
   SEND,
   type Sent,
   type Target,
   target,
 } from "./actor_wire.ts";
-import { decode, encodeError } from "./wire.ts";
 import { NATS_ERROR_CLASSES } from "./errors.ts";
 import { ConnectionState } from "./actor_status.ts";
 
@@ -42,13 +38,6 @@ const CLASSES: Record<string, new (message: string) => Error> = {
   ...NATS_ERROR_CLASSES,
   ActorError: ActorError as unknown as new (message: string) => Error,
 };
-
-// An encoded error, as a plain Uint8Array: inside a batch, a Node Buffer
-// would come back through Buffer's deprecated constructor.
-function errorBytes(error: unknown): Uint8Array {
-  const bytes = encodeError(error);
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-}
 
 /** One actor this process serves, from its claim to its release. */
 interface Served {
@@ -64,6 +53,11 @@ interface Served {
   claimed: Promise<void>;
   /** Whether its actor stops if the claim fails. */
   stopOnLoss: boolean;
+  /**
+   * The renewal on its way, if any: the release waits for it, since it
+   * writes a new revision (and may claim the name again).
+   */
+  renewing: Promise<unknown> | undefined;
 }
 
 /** What a node is made of. */
@@ -98,13 +92,14 @@ export class ActorNode implements RemoteRoute {
   readonly #asks: PendingAsks;
   readonly #served = new Map<string, Served>();
   readonly #targets = new Map<string, Target>();
-  readonly #replies = new Map<string, ReplyLink>();
   readonly #subscriptions: Subscription[] = [];
   readonly #releasing = new Set<Promise<unknown>>();
   readonly #replyPattern: RegExp;
   readonly #state: ConnectionState;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #beating = false;
+  // How often the connection came back: see `actor_asks.ts`.
+  #epoch = 0;
   #closed = false;
 
   constructor(engine: Engine, parts: NodeParts) {
@@ -130,11 +125,20 @@ export class ActorNode implements RemoteRoute {
       subject: names.process,
       interval: parts.probeInterval,
     });
-    this.#state = new ConnectionState(nc, () =>
-      // Answers sent while this process is cut off never reach it.
-      asks.failAll(
-        "the connection to NATS dropped while it waited for the reply",
-      ));
+    this.#state = new ConnectionState(
+      nc,
+      () =>
+        // Answers sent while this process is cut off never reach it.
+        asks.failAll(
+          "the connection to NATS dropped while it waited for the reply",
+        ),
+      () => {
+        // Questions to this process's actors may have been lost meanwhile:
+        // their askers see the new epoch in their next probe.
+        this.#epoch++;
+        this.#outbox.resume();
+      },
+    );
     this.#replyPattern = new RegExp(
       `^${
         names.reply("").replaceAll(".", "\\.")
@@ -146,7 +150,7 @@ export class ActorNode implements RemoteRoute {
       }),
       nc.subscribe(names.process(self.process), {
         callback: (_e, msg) => {
-          msg.respond();
+          msg.respond(String(this.#epoch));
         },
       }),
     );
@@ -179,6 +183,8 @@ export class ActorNode implements RemoteRoute {
   checkFree(action: string, name: string): void {
     // Claimed by this process: the directory may not have heard yet.
     if (this.#served.has(name)) return;
+    // Refused before the actor starts, not by `serve` once it runs.
+    nameKeyFor(action, name);
     const held = this.directory.lookup(name);
     if (held === undefined || held.process === this.self.process) return;
     throw new ActorError(
@@ -217,11 +223,6 @@ export class ActorNode implements RemoteRoute {
   #unsendable(to: Target, operations: unknown[], error: Error): void {
     if (operations[0] === ASK) {
       this.#asks.fail(operations[1] as number, error);
-      return;
-    }
-    if (operations[0] === REPLY) {
-      // The asker still gets an answer: the reason its reply could not come.
-      this.#outbox.write3(to, FAIL, operations[1], errorBytes(error));
       return;
     }
     if (operations[0] === SEND) this.#engine.deadLetter(to.name, operations[1]);
@@ -272,15 +273,7 @@ export class ActorNode implements RemoteRoute {
    * that was running before the system connected).
    */
   serve(name: string, cell: Cell | undefined, stopOnLoss = true): Served {
-    const key = nameKey(name);
-    if (key === undefined) {
-      throw new ActorError(
-        `Cannot serve actor ${
-          JSON.stringify(name)
-        } to other processes: its name is longer than 1024 bytes`,
-        name,
-      );
-    }
+    const key = nameKeyFor("serve an actor to other processes", name);
     const served: Served = {
       name,
       key,
@@ -292,6 +285,7 @@ export class ActorNode implements RemoteRoute {
       waiting: [],
       claimed: Promise.resolve(),
       stopOnLoss,
+      renewing: undefined,
     };
     this.#served.set(name, served);
     served.claimed = this.#registry.claim(key).then((claim) => {
@@ -315,7 +309,7 @@ export class ActorNode implements RemoteRoute {
         name,
       );
     }, (error) => {
-      this.#lost(served, served.stopOnLoss);
+      this.#lost(served, served.stopOnLoss, error);
       throw error;
     });
     return served;
@@ -333,7 +327,12 @@ export class ActorNode implements RemoteRoute {
 
   // The name is not (or no longer) this process's: what waited goes to
   // dead letters, and the local actor, if any, is stopped if `stop`.
-  #lost(served: Served, stop: boolean): void {
+  //
+  // Questions that arrived meanwhile fail only if the claim itself failed
+  // (`error`): lost to a holder, they reached its actor too (subscribed
+  // before it claimed, and until it frees the name), which answers them; a
+  // failure from here could reach the asker first, for a question answered.
+  #lost(served: Served, stop: boolean, error?: Error): void {
     if (this.#served.get(served.name) === served) {
       this.#served.delete(served.name);
     }
@@ -342,12 +341,13 @@ export class ActorNode implements RemoteRoute {
     served.waiting = undefined;
     for (const [message, slot] of waiting) {
       this.#engine.deadLetter(served.name, message);
-      if (slot !== undefined) {
+      if (slot !== undefined && error !== undefined) {
         failAsk(
           slot,
           noReply(served.name, message, {
             reason:
-              "another process holds its name; the message is in deadLetters",
+              `this process could not claim its name (${error.message}); the message is in deadLetters`,
+            cause: error,
           }),
         );
       }
@@ -365,8 +365,16 @@ export class ActorNode implements RemoteRoute {
     if (served.revision !== undefined) this.#free(served);
   }
 
-  /** Stops serving a name claimed for a cell that never came. */
+  /**
+   * Stops serving a name claimed for a cell that never came. A cell that
+   * came meanwhile (a `system.spawn` of the name while the face claimed it)
+   * keeps it.
+   */
   abandon(served: Served): void {
+    if (served.cell === undefined) this.#drop(served);
+  }
+
+  #drop(served: Served): void {
     if (this.#served.get(served.name) !== served) return;
     this.#served.delete(served.name);
     served.subscription.unsubscribe();
@@ -374,46 +382,43 @@ export class ActorNode implements RemoteRoute {
   }
 
   #free(served: Served): void {
-    const releasing = this.#registry.release(served.key, served.revision!)
+    // After the renewal on its way, with the revision it wrote: released
+    // before it lands, the name would be written again (or claimed again)
+    // by a process that no longer serves it, and held until the age limit.
+    const releasing = (served.renewing ?? Promise.resolve())
+      .catch(() => {})
+      .then(() =>
+        served.revision === undefined
+          ? undefined
+          : this.#registry.release(served.key, served.revision)
+      )
       .catch(() => {});
     this.#releasing.add(releasing);
     releasing.finally(() => this.#releasing.delete(releasing));
   }
 
   #onMessage(served: Served, msg: Msg): void {
-    let operations: unknown;
-    try {
-      operations = decode(msg.data);
-      if (!Array.isArray(operations)) {
-        throw new TypeError(
-          `Cannot read a batch for actor ${JSON.stringify(served.name)}: got ${
-            describe(operations)
-          }, not a batch`,
-        );
-      }
-    } catch {
+    const canAsk = msg.reply !== undefined &&
+      this.#replyPattern.test(msg.reply);
+    const operations = readActorBatch(msg.data, canAsk);
+    if (operations === undefined) {
       this.#malformed(served, msg.data);
       return;
     }
-    const reply = msg.reply !== undefined && this.#replyPattern.test(msg.reply)
-      ? this.#replyLink(msg.reply.slice(0, msg.reply.lastIndexOf(".")))
+    const reply = canAsk
+      ? this.#outbox.replyLink(
+        msg.reply!.slice(0, msg.reply!.lastIndexOf(".")),
+      )
       : undefined;
     const length = operations.length;
     for (let i = 0; i < length;) {
-      const code = operations[i];
-      if (code === SEND && i + 1 < length) {
+      if (operations[i] === SEND) {
         this.#deliver(served, operations[i + 1], undefined);
         i += 2;
-      } else if (
-        code === ASK && i + 2 < length && reply !== undefined &&
-        Number.isSafeInteger(operations[i + 1])
-      ) {
-        const slot = new RemoteReply(reply, operations[i + 1] as number);
+      } else {
+        const slot = new RemoteReply(reply!, operations[i + 1] as number);
         this.#deliver(served, operations[i + 2], slot);
         i += 3;
-      } else {
-        this.#malformed(served, msg.data);
-        return;
       }
     }
   }
@@ -432,22 +437,6 @@ export class ActorNode implements RemoteRoute {
     this.#engine.deadLetter(served.name, new Uint8Array(data));
   }
 
-  #replyLink(subject: string): ReplyLink {
-    let link = this.#replies.get(subject);
-    if (link === undefined) {
-      // One per asking process; forged subjects must not grow it for good.
-      if (this.#replies.size >= 4096) this.#replies.clear();
-      const to = target(`${subject}.0`, "", "");
-      const outbox = this.#outbox;
-      link = {
-        reply: (id, value) => outbox.write3(to, REPLY, id, value),
-        fail: (id, error) => outbox.write3(to, FAIL, id, errorBytes(error)),
-      };
-      this.#replies.set(subject, link);
-    }
-    return link;
-  }
-
   // -------------------------------------------------------------------------
   // Keeping names alive
 
@@ -458,14 +447,25 @@ export class ActorNode implements RemoteRoute {
       await Promise.all([...this.#served.values()].map(async (served) => {
         if (served.revision === undefined) return;
         try {
-          const claim = await this.#registry.renew(
-            served.key,
-            served.revision,
-          );
-          if ("revision" in claim) {
-            served.revision = claim.revision;
-            return;
+          // The revision is updated as the renewal settles, before a release
+          // that waits for it reads it.
+          const renewing = this.#registry.renew(served.key, served.revision)
+            .then((claim) => {
+              served.revision = "revision" in claim
+                ? claim.revision
+                : undefined;
+              return claim;
+            });
+          served.renewing = renewing;
+          let claim;
+          try {
+            claim = await renewing;
+          } finally {
+            if (served.renewing === renewing) served.renewing = undefined;
           }
+          if ("revision" in claim) return;
+          // Stopped meanwhile: nothing to stop, nor to report.
+          if (this.#served.get(served.name) !== served) return;
           this.#lost(served, true);
           this.#engine.report(
             new ActorError(
@@ -515,7 +515,7 @@ export class ActorNode implements RemoteRoute {
     for (const served of [...this.#served.values()]) {
       if (up) await served.claimed.catch(() => {});
       else served.revision = undefined;
-      this.abandon(served);
+      this.#drop(served);
     }
     await Promise.all(this.#releasing);
     for (const subscription of this.#subscriptions) subscription.unsubscribe();

@@ -13,8 +13,11 @@ export class ConnectionState {
   readonly #stop: () => void;
   readonly #done: Promise<void>;
 
-  /** Follows `nc`; `onDrop` is called each time it goes down. */
-  constructor(nc: NatsConnection, onDrop: () => void) {
+  /**
+   * Follows `nc`; `onDrop` is called each time it goes down, `onBack` each
+   * time it is up again.
+   */
+  constructor(nc: NatsConnection, onDrop: () => void, onBack: () => void) {
     // The client's status events can be stopped, though its type hides it.
     const events = nc.status() as AsyncIterable<{ type: string }> & {
       stop?(): void;
@@ -25,7 +28,10 @@ export class ConnectionState {
         if (event.type === "disconnect" && this.up) {
           this.up = false;
           onDrop();
-        } else if (event.type === "reconnect") this.up = true;
+        } else if (event.type === "reconnect") {
+          this.up = true;
+          onBack();
+        }
       }
     })();
   }

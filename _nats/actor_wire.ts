@@ -12,10 +12,16 @@
 // messages go to dead letters (its questions fail) instead of vanishing.
 // Batches are kept until a PING sent after them comes back: by then any such
 // answer has arrived, since the server answers one connection in order.
+// Answers to other processes' questions are kept the same way, and those
+// that may have been lost with a connection that dropped (or were written
+// while it was down) are published again once it is back: the asker may
+// still wait, and ignores an answer it already has.
 
 import type { NatsConnection } from "npm:@nats-io/transport-node@3.4.0";
 import { describe } from "../_core/describe.ts";
-import { encode, formatBytes } from "./wire.ts";
+import { decode, encode, encodeError, formatBytes } from "./wire.ts";
+import { ActorError } from "../_actor/error.ts";
+import type { ReplyLink } from "../_actor/ask.ts";
 
 /** A message: the message follows. */
 export const SEND = 1;
@@ -25,6 +31,45 @@ export const ASK = 2;
 export const REPLY = 3;
 /** A failed question: its id and the encoded error follow. */
 export const FAIL = 4;
+
+/**
+ * The operations of a batch for an actor (messages, and questions if
+ * `canAsk`), read to the end before anything is delivered: `undefined` for
+ * bytes that are not such a batch, even in part, so that a batch with a
+ * fault is a dead letter as a whole and not delivered in part as well.
+ */
+export function readActorBatch(
+  data: Uint8Array,
+  canAsk: boolean,
+): unknown[] | undefined {
+  let operations: unknown;
+  try {
+    operations = decode(data);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(operations)) return undefined;
+  const length = operations.length;
+  for (let i = 0; i < length;) {
+    const code = operations[i];
+    if (code === SEND && i + 1 < length) i += 2;
+    else if (
+      code === ASK && canAsk && i + 2 < length &&
+      Number.isSafeInteger(operations[i + 1])
+    ) i += 3;
+    else return undefined;
+  }
+  return operations;
+}
+
+/**
+ * An encoded error, as a plain Uint8Array: inside a batch, a Node Buffer
+ * would come back through Buffer's deprecated constructor.
+ */
+export function errorBytes(error: unknown): Uint8Array {
+  const bytes = encodeError(error);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+}
 
 /** Why a batch was not delivered: nobody serves its subject. */
 const NO_RESPONDERS =
@@ -75,6 +120,8 @@ export interface Sent {
   target: Target;
   process: string;
   operations: unknown[];
+  /** The batch as published. */
+  bytes: Uint8Array;
 }
 
 /** What the outbox reports. */
@@ -84,7 +131,10 @@ export interface OutboxHandler {
    * the connection was down).
    */
   undelivered(sent: Sent, reason: string): void;
-  /** Operations that cannot be published (too large, or not clonable). */
+  /**
+   * Operations that cannot be published (too large, or not clonable): a
+   * message or a question (answers and failures are handled here).
+   */
   unsendable(target: Target, operations: unknown[], error: Error): void;
 }
 
@@ -115,6 +165,10 @@ export class Outbox {
   #seq = 0;
   #sent = new Map<number, Sent>();
   #pinging = false;
+  // The links to the processes that asked, by reply subject.
+  readonly #replies = new Map<string, ReplyLink>();
+  // Answers to publish again once the connection is back.
+  #held: Sent[] = [];
   #flushNow = () => {
     this.#scheduled = false;
     this.flush();
@@ -191,27 +245,40 @@ export class Outbox {
         to,
         operations,
         new RangeError(
-          `Cannot send a message of ${formatBytes(bytes.length)} to actor ${
-            JSON.stringify(to.name)
-          } of another process: it is larger than the server's max_payload of ${
+          `Cannot send ${
+            to.watched
+              ? `a message of ${formatBytes(bytes.length)} to actor ${
+                JSON.stringify(to.name)
+              } of another process`
+              : `an answer of ${
+                formatBytes(bytes.length)
+              } to the process that asked`
+          }: it is larger than the server's max_payload of ${
             formatBytes(this.#maxPayload)
-          }; send smaller messages (or raise max_payload on the servers)`,
+          }; send smaller values (or raise max_payload on the servers)`,
         ),
       );
       return;
     }
-    const seq = ++this.#seq;
-    const sent = { target: to, process: to.process, operations };
+    this.#send({ target: to, process: to.process, operations, bytes });
+  }
+
+  #send(sent: Sent): void {
+    const to = sent.target;
     if (!this.#isUp()) {
-      // The client would drop it: say so now.
+      // The client would drop it: say so now, or keep an answer for later.
       if (to.watched) this.#handler.undelivered(sent, DOWN);
+      else this.#held.push(sent);
       return;
     }
+    const seq = ++this.#seq;
+    this.#sent.set(seq, sent);
     try {
-      if (to.watched) {
-        this.#sent.set(seq, sent);
-        this.#nc.publish(to.subject, bytes, { reply: `${this.#reply}.${seq}` });
-      } else this.#nc.publish(to.subject, bytes);
+      this.#nc.publish(
+        to.subject,
+        sent.bytes,
+        to.watched ? { reply: `${this.#reply}.${seq}` } : undefined,
+      );
     } catch {
       // The connection is closed: nothing of this batch went out.
       this.#sent.delete(seq);
@@ -219,6 +286,15 @@ export class Outbox {
       return;
     }
     this.published++;
+  }
+
+  /** The connection is back: publishes the answers kept meanwhile. */
+  resume(): void {
+    const held = this.#held;
+    if (held.length === 0) return;
+    this.#held = [];
+    for (const sent of held) this.#send(sent);
+    this.#ping();
   }
 
   // A batch that cannot go as it is: published one operation at a time, so
@@ -232,24 +308,38 @@ export class Outbox {
       this.#publishSome(to, ones.slice(half).flat());
       return;
     }
-    if (ones.length === 1) {
-      this.#handler.unsendable(
-        to,
-        operations,
-        error instanceof DOMException
-          ? new TypeError(
-            `Cannot send ${
-              describe(operations[operations.length - 1])
-            } to actor ${
-              JSON.stringify(to.name)
-            } of another process: structured clone refused it (${error.message}); send only what structured clone can copy`,
-            { cause: error },
-          )
-          : error,
-      );
+    if (ones.length > 1) {
+      for (const one of ones) this.#publishSome(to, one);
       return;
     }
-    for (const one of ones) this.#publishSome(to, one);
+    const reason = error instanceof DOMException
+      ? new TypeError(
+        `Cannot send ${describe(operations[operations.length - 1])} to ${
+          to.watched
+            ? `actor ${JSON.stringify(to.name)} of another process`
+            : "the process that asked"
+        }: structured clone refused it (${error.message}); send only what structured clone can copy`,
+        { cause: error },
+      )
+      : error;
+    if (to.watched) {
+      this.#handler.unsendable(to, operations, reason);
+      return;
+    }
+    // The asker still gets an answer: the reason its answer (or failure)
+    // could not come. Not the failure as it is, which might not fit again:
+    // the asker would wait for ever, its process alive to every probe.
+    this.write3(
+      to,
+      FAIL,
+      operations[1],
+      errorBytes(
+        operations[0] === REPLY ? reason : new ActorError(
+          `Cannot send the failure of a question back to the process that asked: ${reason.message}`,
+          "",
+        ),
+      ),
+    );
   }
 
   // Once the server has answered a PING sent after the batches published so
@@ -269,11 +359,16 @@ export class Outbox {
       },
       () => {
         // The connection dropped before the PING came back: what was sent
-        // before it may or may not have arrived, and is reported as lost.
+        // before it may or may not have arrived, and is reported as lost;
+        // answers wait to be published again. So is what was sent after
+        // it: it went out on the same connection (or into the buffer the
+        // client empties as it reconnects), and a PING on the next one
+        // would vouch for it.
         for (const [seq, sent] of this.#sent) {
-          if (seq > upTo) break;
           this.#sent.delete(seq);
-          this.#handler.undelivered(sent, DROPPED);
+          if (sent.target.watched) {
+            this.#handler.undelivered(sent, DROPPED);
+          } else this.#held.push(sent);
         }
         this.#pinging = false;
         this.#ping();
@@ -281,18 +376,27 @@ export class Outbox {
     );
   }
 
+  /** Where the answers to the questions of one process go. */
+  replyLink(subject: string): ReplyLink {
+    let link = this.#replies.get(subject);
+    if (link === undefined) {
+      // One per asking process; forged subjects must not grow it for good.
+      if (this.#replies.size >= 4096) this.#replies.clear();
+      const to = target(`${subject}.0`, "", "");
+      link = {
+        reply: (id, value) => this.write3(to, REPLY, id, value),
+        fail: (id, error) => this.write3(to, FAIL, id, errorBytes(error)),
+      };
+      this.#replies.set(subject, link);
+    }
+    return link;
+  }
+
   /** The server said nobody serves the subject of batch `seq`. */
   noResponders(seq: number): void {
     const sent = this.#sent.get(seq);
-    if (sent === undefined) return;
+    if (sent === undefined || !sent.target.watched) return;
     this.#sent.delete(seq);
     this.#handler.undelivered(sent, NO_RESPONDERS);
-  }
-
-  /** The batches not yet known to have arrived, oldest first. */
-  takeSent(): Sent[] {
-    const sent = [...this.#sent.values()];
-    this.#sent.clear();
-    return sent;
   }
 }

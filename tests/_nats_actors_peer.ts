@@ -61,6 +61,18 @@ function* stall(): ActorGenerator<unknown> {
   }
 }
 
+/** Replies with what it gets, after half a second of work. */
+function* slow(): ActorGenerator<unknown> {
+  while (true) {
+    const message = yield;
+    const until = Date.now() + 500;
+    while (Date.now() < until) {
+      // Busy.
+    }
+    reply(message);
+  }
+}
+
 /** Throws on "boom"; replies its generation (how often it was made). */
 let generation = 0;
 function* fragile(): ActorGenerator<string> {
@@ -83,6 +95,7 @@ function* thrower(): ActorGenerator<unknown> {
 const functions: Record<string, () => ActorGenerator<never>> = {
   echo,
   sink,
+  slow,
   stall,
   fragile,
   thrower,

@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import { connect } from "npm:@nats-io/transport-node@3.4.0";
+import { jetstreamManager } from "npm:@nats-io/jetstream@3.4.0";
 import { type ActorGenerator, ActorSystem, reply } from "../actor.ts";
 import { TimeoutError } from "../future.ts";
 import { connectActors, type RemoteActors } from "../nats_actors.ts";
@@ -89,8 +90,13 @@ async function failure(
   assert.fail("expected a failure");
 }
 
-// The server of a system connected by withPeer.
+// The server and the connection of a system connected by withPeer.
 const servers = new WeakMap<ActorSystem, NatsServer>();
+const remotes = new WeakMap<ActorSystem, RemoteActors>();
+
+function connectedTo(system: ActorSystem): RemoteActors {
+  return remotes.get(system)!;
+}
 
 /** A server, a peer serving `actors`, and a connected system here. */
 async function withPeer(
@@ -111,6 +117,7 @@ async function withPeer(
       nameTtl: TTL,
     });
     servers.set(system, server);
+    remotes.set(system, remote);
     for (const name of actors) await remote.waitFor(name, { timeout: 30_000 });
     await body(system, peer, server);
   } finally {
@@ -334,6 +341,8 @@ Deno.test({
           encode([99, "unknown operation"]),
           encode([2, "not an id", "ask"]),
           encode([1]),
+          // A batch that starts well: nothing of it is delivered.
+          encode([1, "delivered?", 99, "unknown operation"]),
         ];
         for (const subject of ["local", "echo"]) {
           for (const bytes of hostile) {
@@ -347,7 +356,7 @@ Deno.test({
         await raw.close();
       }
       await until(
-        () => system.deadLetters.length === 6,
+        () => system.deadLetters.length === 7,
         "the hostile batches to be dead letters",
       );
       for (const letter of system.deadLetters) {
@@ -808,4 +817,504 @@ Deno.test({
       await peer.kill("SIGKILL");
       await server.restart();
     }),
+});
+
+Deno.test({
+  name:
+    "nats actors: stopping an actor while its name is being renewed still frees the name at once",
+  ignore,
+  fn: () =>
+    withTwo(async (a, b, server) => {
+      const ref = await a.remote.spawn("renewed", echo);
+      await b.remote.waitFor("renewed", { timeout: 30_000 });
+      // The server stops answering: the next renewal waits for it, and the
+      // release of the name goes out after it.
+      Deno.kill(server.pid!, "SIGSTOP");
+      try {
+        await new Promise((resolve) => setTimeout(resolve, TTL / 3 + 200));
+        await ref.stop();
+      } finally {
+        Deno.kill(server.pid!, "SIGCONT");
+      }
+      // close() waits for the release.
+      await a.remote.close();
+      await b.remote.spawn("renewed", echo);
+      assert.equal(await b.system.ask("renewed", "mine"), "mine");
+    }),
+});
+
+Deno.test({
+  name:
+    "nats actors: a name too long to cross is refused by system.spawn and spawnWorker before anything starts",
+  ignore,
+  fn: () =>
+    withTwo((a) => {
+      const long = "z".repeat(2000);
+      let made = 0;
+      assert.throws(
+        () =>
+          a.system.spawn(long, function* () {
+            made++;
+            while (true) yield;
+          }),
+        { name: "ActorError", message: /its name is longer than 1024 bytes/ },
+      );
+      assert.equal(made, 0);
+      assert.equal(a.system.has(long), false);
+      // No Worker is started (the sanitizer would see it).
+      assert.throws(
+        () =>
+          a.system.spawnWorker(long, {
+            module: new URL("../examples/actors.ts", import.meta.url),
+            export: "echo",
+          }),
+        { name: "ActorError", message: /its name is longer than 1024 bytes/ },
+      );
+      assert.equal(a.system.has(long), false);
+      return Promise.resolve();
+    }),
+});
+
+Deno.test({
+  name:
+    "nats actors: system.spawn of a name whose remote.spawn is claiming it keeps the name held for the actor that runs",
+  ignore,
+  fn: () =>
+    withTwo(async (a, b) => {
+      const claiming = a.remote.spawn("raced", echo);
+      a.system.spawn("raced", function* (): ActorGenerator<unknown> {
+        while (true) {
+          yield;
+          reply("the one that runs");
+        }
+      });
+      await assert.rejects(claiming, {
+        name: "ActorError",
+        message: /an actor named "raced" is already running/,
+      });
+      await b.remote.waitFor("raced", { timeout: 30_000 });
+      assert.equal(
+        await b.system.ask("raced", 1, { timeout: 30_000 }),
+        "the one that runs",
+      );
+      await assert.rejects(b.remote.spawn("raced", echo), {
+        name: "ActorError",
+        message: /already running in process/,
+      });
+    }),
+});
+
+/**
+ * A TCP proxy to a server: `cut()` closes the connections made through it so
+ * far (as a network blip would), and new ones go through again; while
+ * `dropping`, what the server sends is lost on the way.
+ */
+class Proxy {
+  readonly #listener: Deno.Listener;
+  readonly #target: number;
+  readonly #pipes = new Set<Promise<unknown>>();
+  readonly #conns = new Set<Deno.Conn>();
+  readonly #accepting: Promise<void>;
+  dropping = false;
+
+  constructor(target: number) {
+    this.#target = target;
+    this.#listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    this.#accepting = this.#accept();
+  }
+
+  get servers(): string {
+    return `127.0.0.1:${(this.#listener.addr as Deno.NetAddr).port}`;
+  }
+
+  async #accept(): Promise<void> {
+    for await (const client of this.#listener) {
+      const upstream = await Deno.connect({
+        hostname: "127.0.0.1",
+        port: this.#target,
+      });
+      this.#conns.add(client).add(upstream);
+      const pipe = (from: Deno.Conn, to: Deno.Conn) => {
+        const done = (async () => {
+          const writer = to.writable.getWriter();
+          for await (const chunk of from.readable) {
+            if (from === upstream && this.dropping) continue;
+            await writer.write(chunk);
+          }
+        })().catch(() => {})
+          .finally(() => {
+            this.#pipes.delete(done);
+            for (const conn of [from, to]) {
+              if (this.#conns.delete(conn)) {
+                try {
+                  conn.close();
+                } catch {
+                  // Closed by the other pipe.
+                }
+              }
+            }
+          });
+        this.#pipes.add(done);
+      };
+      pipe(client, upstream);
+      pipe(upstream, client);
+    }
+  }
+
+  /** Closes every connection made so far. */
+  async cut(): Promise<void> {
+    for (const conn of this.#conns) {
+      try {
+        conn.close();
+      } catch {
+        // Already closed.
+      }
+    }
+    this.#conns.clear();
+    await Promise.all(this.#pipes);
+  }
+
+  async close(): Promise<void> {
+    this.#listener.close();
+    await this.#accepting.catch(() => {});
+    await this.cut();
+  }
+}
+
+Deno.test({
+  name:
+    "nats actors: an answer sent as its process's connection dropped reaches the asker once it is back",
+  ignore,
+  async fn() {
+    await using server = await NatsServer.start();
+    const proxy = new Proxy(server.port);
+    const asker = new ActorSystem();
+    const answerer = new ActorSystem();
+    // Probes seldom, so that only the answer can end the question.
+    const a = await connectActors(asker, {
+      servers: server.servers,
+      cluster: CLUSTER,
+      nameTtl: TTL,
+      probeInterval: 60_000,
+    });
+    const b = await connectActors(answerer, {
+      servers: proxy.servers,
+      cluster: CLUSTER,
+      nameTtl: TTL,
+    });
+    try {
+      const handling = Promise.withResolvers<void>();
+      await b.spawn("slow", function* (): ActorGenerator<unknown> {
+        while (true) {
+          const message = yield;
+          handling.resolve();
+          // Busy while the connection is cut: the answer goes out on it.
+          const until = Date.now() + 300;
+          while (Date.now() < until) {
+            // Busy.
+          }
+          reply(message);
+        }
+      });
+      await a.waitFor("slow", { timeout: 30_000 });
+      // Bounded, so the test cannot hang.
+      const question = asker.ask("slow", "there?", { timeout: 20_000 });
+      await handling.promise;
+      // This runs before the answer, written by the handler, is published:
+      // the answer goes out on a connection that is cut.
+      await proxy.cut();
+      assert.equal(await question, "there?");
+    } finally {
+      await a.close();
+      await b.close();
+      await proxy.close();
+      await asker.stop();
+      await answerer.stop();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "nats actors: batches sent while a check of earlier ones is on its way are reported too when the connection drops",
+  ignore,
+  async fn() {
+    await using server = await NatsServer.start();
+    const proxy = new Proxy(server.port);
+    const sender = new ActorSystem();
+    const receiver = new ActorSystem();
+    const a = await connectActors(sender, {
+      servers: proxy.servers,
+      cluster: CLUSTER,
+      nameTtl: TTL,
+    });
+    const b = await connectActors(receiver, {
+      servers: server.servers,
+      cluster: CLUSTER,
+      nameTtl: TTL,
+    });
+    try {
+      const received: unknown[] = [];
+      await b.spawn("inbox", function* (): ActorGenerator<unknown> {
+        while (true) received.push(yield);
+      });
+      await a.waitFor("inbox", { timeout: 30_000 });
+      sender.send("inbox", 1);
+      // Published, with a PING after it: its check is on its way.
+      await null;
+      sender.send("inbox", 2);
+      // Published while that check waits for the server.
+      await null;
+      // Before the server could read any of it.
+      await proxy.cut();
+      const accounted = (message: number) =>
+        received.includes(message) ||
+        sender.deadLetters.some((letter) => letter.message === message);
+      // Bounded (10 s): each message arrives or is a dead letter.
+      for (let i = 0; i < 500 && !(accounted(1) && accounted(2)); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.ok(accounted(1), "message 1 was lost without a report");
+      assert.ok(accounted(2), "message 2 was lost without a report");
+    } finally {
+      await a.close();
+      await b.close();
+      await proxy.close();
+      await sender.stop();
+      await receiver.stop();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "nats actors: a failure too large to cross still fails the question of another process",
+  ignore,
+  async fn() {
+    await using server = await NatsServer.start();
+    const reported: unknown[] = [];
+    const answerer = new ActorSystem({
+      onError: (error) => reported.push(error),
+    });
+    const asker = new ActorSystem();
+    const options = { servers: server.servers, cluster: CLUSTER, nameTtl: TTL };
+    const a = await connectActors(answerer, options);
+    const b = await connectActors(asker, options);
+    try {
+      await a.spawn("verbose", function* (): ActorGenerator<unknown> {
+        while (true) {
+          yield;
+          throw new RangeError("x".repeat(2 << 20));
+        }
+      });
+      await b.waitFor("verbose", { timeout: 30_000 });
+      // Bounded, so the test cannot hang.
+      const error = await failure(
+        asker.ask("verbose", "why?", { timeout: 20_000 }),
+      );
+      assert.ok(!(error instanceof TimeoutError), String(error).slice(0, 200));
+      assert.equal(error.name, "ActorError");
+      assert.match(
+        error.message,
+        /^Cannot send the failure of a question back to the process that asked: Cannot send an answer of \d+\.\d MiB to the process that asked: it is larger than the server's max_payload of 1\.0 MiB/,
+      );
+      // The actor's failure is reported where it ran, as locally.
+      assert.equal(reported.length, 1);
+    } finally {
+      await a.close();
+      await b.close();
+      await answerer.stop();
+      await asker.stop();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "nats actors: closing the connection while remote.spawn claims a name rejects it, and starts nothing",
+  ignore,
+  fn: () =>
+    withTwo(async (a) => {
+      let made = 0;
+      const claiming = a.remote.spawn("late-start", function* () {
+        made++;
+        while (true) yield;
+      });
+      const rejected = assert.rejects(claiming, {
+        name: "ActorError",
+        message:
+          /^Cannot spawn an actor: this system was disconnected from NATS cluster "test"; connect it again with connectActors\(\)$/,
+      });
+      await a.remote.close();
+      await rejected;
+      assert.equal(made, 0);
+      assert.equal(a.system.has("late-start"), false);
+    }),
+});
+
+Deno.test({
+  name:
+    "nats actors: a bucket of names made without an age limit is refused, since a dead process's names would never be freed",
+  ignore,
+  async fn() {
+    await using server = await NatsServer.start();
+    const nc = await connect({ servers: server.servers });
+    try {
+      const jsm = await jetstreamManager(nc);
+      // As `nats kv add frontier-actors-test` makes it: no max_age.
+      await jsm.streams.add({
+        name: `KV_frontier-actors-${CLUSTER}`,
+        subjects: [`$KV.frontier-actors-${CLUSTER}.>`],
+        max_msgs_per_subject: 1,
+        allow_rollup_hdrs: true,
+        deny_delete: true,
+        allow_direct: true,
+      });
+    } finally {
+      await nc.close();
+    }
+    const system = new ActorSystem();
+    await assert.rejects(
+      connectActors(system, {
+        servers: server.servers,
+        cluster: CLUSTER,
+        nameTtl: TTL,
+      }),
+      {
+        name: "ActorError",
+        message:
+          /^Cannot connect an actor system to NATS: the bucket of names "frontier-actors-test" has no age limit \(max_age\), so the names of a process that died would never be freed; delete the bucket \(connectActors makes it again\), or give it a max_age of at least 500 ms$/,
+      },
+    );
+  },
+});
+
+Deno.test({
+  name:
+    "nats actors: a question lost as its actor's process lost its connection and came back fails instead of waiting for ever",
+  ignore,
+  async fn() {
+    await using server = await NatsServer.start();
+    const proxy = new Proxy(server.port);
+    const asker = new ActorSystem();
+    const answerer = new ActorSystem();
+    // Seldom enough that no probe lands while the answerer is away.
+    const a = await connectActors(asker, {
+      servers: server.servers,
+      cluster: CLUSTER,
+      nameTtl: TTL,
+      probeInterval: 5_000,
+    });
+    const b = await connectActors(answerer, {
+      servers: proxy.servers,
+      cluster: CLUSTER,
+      nameTtl: TTL,
+    });
+    try {
+      await b.spawn("echo", echo);
+      await a.waitFor("echo", { timeout: 30_000 });
+      assert.equal(await asker.ask("echo", "warm"), "warm");
+      // The server delivers the question into a connection that drops.
+      proxy.dropping = true;
+      // Bounded, so the test cannot hang.
+      const question = failure(
+        asker.ask("echo", "lost?", { timeout: 20_000 }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await proxy.cut();
+      proxy.dropping = false;
+      const error = await question;
+      assert.ok(!(error instanceof TimeoutError), String(error));
+      assert.equal(error.name, "ActorError");
+      assert.match(
+        error.message,
+        new RegExp(
+          `^Cannot get a reply from actor "echo": its process ${b.processId} .* lost its connection to NATS and came back while the question waited, and the question or its answer may have been lost with it; ask again if that is safe$`,
+        ),
+      );
+      // And it is reached again.
+      assert.equal(await asker.ask("echo", "back"), "back");
+    } finally {
+      await a.close();
+      await b.close();
+      await proxy.close();
+      await asker.stop();
+      await answerer.stop();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "nats actors: a question heard by a process that loses the claim of its actor's name is answered by the actor that holds it",
+  ignore,
+  fn: () =>
+    withPeer(["slow"], async (system) => {
+      const remote = connectedTo(system);
+      // This process subscribes to the name's subject, then claims it, and
+      // loses; its own question goes out between the two, and both
+      // processes hear it. The peer's actor answers after the claim failed.
+      const claiming = remote.spawn("slow", echo);
+      const question = system.ask("slow", "who answers?", { timeout: 20_000 });
+      await assert.rejects(claiming, { name: "ActorError" });
+      assert.equal(await question, "who answers?");
+      // What this process heard meanwhile is in its dead letters, as
+      // documented.
+      assert.deepEqual(system.deadLetters, [{
+        name: "slow",
+        message: "who answers?",
+      }]);
+    }),
+});
+
+Deno.test({
+  name:
+    "nats actors: a question asked after its actor's process came back is not failed for the reconnection before it",
+  ignore,
+  async fn() {
+    await using server = await NatsServer.start();
+    const proxy = new Proxy(server.port);
+    // The peer reaches the server through the proxy.
+    const peer = await Peer.start({ servers: proxy.servers } as NatsServer, [
+      "sink",
+    ]);
+    const system = new ActorSystem();
+    const remote = await connectActors(system, {
+      servers: server.servers,
+      cluster: CLUSTER,
+      nameTtl: TTL,
+      probeInterval: 10,
+    });
+    const raw = await connect({ servers: server.servers });
+    try {
+      await remote.waitFor("sink", { timeout: 30_000 });
+      // The peer's epoch is heard.
+      assert.deepEqual(await system.ask("sink", "count?"), {
+        count: 0,
+        disorder: 0,
+      });
+      await proxy.cut();
+      // Back, with a new epoch.
+      await until(
+        () =>
+          raw.request(`frontier.actors.${CLUSTER}.process.${peer.processId}`)
+            .then((msg) => msg.string() === "1", () => false),
+        "the peer to reconnect",
+      );
+      // A question that waits behind many messages, while the peer answers
+      // probes between its batches.
+      const count = 500_000;
+      for (let i = 0; i < count; i++) system.send("sink", ["here", i]);
+      assert.deepEqual(
+        await system.ask("sink", "count?", { timeout: 20_000 }),
+        { count, disorder: 0 },
+      );
+    } finally {
+      await raw.close();
+      await remote.close();
+      await system.stop();
+      await peer.kill();
+      await proxy.close();
+    }
+  },
 });
