@@ -18,6 +18,9 @@ import type { ClusterNames } from "./actor_names.ts";
 import { keyName } from "./actor_names.ts";
 import { type Holder, isDeleted, readHolder } from "./actor_registry.ts";
 
+// How often start() looks at the bucket again while it catches up.
+const CATCH_UP_RECHECK_MS = 200;
+
 /** A name held by a process, as this process last heard. */
 export interface Held extends Holder {
   /** The name's key and subject token. */
@@ -55,15 +58,40 @@ export class Directory {
     const consumer = await jsm.jetstream().consumers.get(names.stream, {
       deliver_policy: DeliverPolicy.LastPerSubject,
     });
+    let lastRead = 0;
     const messages = await consumer.consume({
       callback: (msg) => {
         this.#read(msg, names);
+        lastRead = msg.seq;
         if (msg.info.pending === 0) caughtUp.resolve();
       },
     });
     this.#stop = () => messages.stop();
-    this.#done = messages.closed().then(() => {});
-    await caughtUp.promise;
+    this.#done = messages.closed().then(() => {
+      caughtUp.reject(
+        new Error(
+          `Cannot follow the names of cluster ${
+            JSON.stringify(names.cluster)
+          }: the reader of bucket ${names.bucket} closed before it caught up; check the connection to NATS and connect again`,
+        ),
+      );
+    });
+    // Entries that expire between the first look and the consumer's start
+    // are never delivered, and the last one delivered may then still say
+    // more are pending: look at the stream again until what it holds has
+    // been read.
+    const recheck = setInterval(() => {
+      jsm.streams.info(names.stream).then(({ state }) => {
+        if (state.messages === 0 || state.last_seq <= lastRead) {
+          caughtUp.resolve();
+        }
+      }, () => {});
+    }, CATCH_UP_RECHECK_MS);
+    try {
+      await caughtUp.promise;
+    } finally {
+      clearInterval(recheck);
+    }
   }
 
   #read(msg: JsMsg, names: ClusterNames): void {

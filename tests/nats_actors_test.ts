@@ -10,7 +10,9 @@ import { type ActorGenerator, ActorSystem, reply } from "../actor.ts";
 import { TimeoutError } from "../future.ts";
 import { connectActors, type RemoteActors } from "../nats_actors.ts";
 import { encode } from "../_nats/wire.ts";
-import { keyName, nameKey } from "../_nats/actor_names.ts";
+import { clusterNames, keyName, nameKey } from "../_nats/actor_names.ts";
+import { Directory } from "../_nats/actor_directory.ts";
+import { ensureBucket } from "../_nats/actor_registry.ts";
 import fc from "fast-check";
 import { hasNatsServer, NatsServer, until } from "./_nats_server.ts";
 
@@ -1315,6 +1317,49 @@ Deno.test({
       await system.stop();
       await peer.kill();
       await proxy.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "nats actors: names that expire between the first look at the bucket and its reader's start do not keep the reader waiting",
+  ignore,
+  async fn() {
+    await using server = await NatsServer.start();
+    const nc = await connect({ servers: server.servers });
+    const directory = new Directory(500);
+    try {
+      const jsm = await jetstreamManager(nc);
+      const names = clusterNames("expiring", "test");
+      await ensureBucket(jsm, names, 500);
+      await jsm.jetstream().publish(names.key(nameKey("gone")!), "{}");
+      // The first look sees the entry; it has expired by the time the
+      // reader starts, so nothing is ever delivered to it.
+      const late = {
+        streams: {
+          info: async (stream: string) => {
+            const info = await jsm.streams.info(stream);
+            await until(
+              async () => (await jsm.streams.info(stream)).state.messages === 0,
+              "the entry to expire",
+            );
+            return info;
+          },
+        },
+        jetstream: () => jsm.jetstream(),
+      } as unknown as typeof jsm;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const bound = new Promise<string>((resolve) => {
+        timer = setTimeout(() => resolve("still waiting after 10 s"), 10_000);
+      });
+      const started = directory.start(late, names).then(() => "caught up");
+      assert.equal(await Promise.race([started, bound]), "caught up");
+      clearTimeout(timer);
+      assert.deepEqual([...directory.entries()], []);
+    } finally {
+      await directory.close();
+      await nc.close();
     }
   },
 });
