@@ -390,8 +390,17 @@ export class RemoteActors implements AsyncDisposable {
    *
    * @param name The actor's name.
    * @param options A time limit.
+   * @throws {TypeError} If `name` is not a non-empty string, or the
+   * timeout is not a number of milliseconds.
    */
   waitFor(name: string, options: WaitForOptions = {}): Promise<void> {
+    if (typeof name !== "string" || name === "") {
+      throw new TypeError(
+        `Cannot wait for an actor: expected the actor's name as a non-empty string, got ${
+          describe(name)
+        }`,
+      );
+    }
     const timeout = options.timeout === undefined
       ? undefined
       : checkMilliseconds(

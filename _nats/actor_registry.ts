@@ -151,7 +151,7 @@ export class Registry {
       }
     }
     throw new Error(
-      `Cannot claim actor name key ${key}: it changed under every attempt`,
+      `Cannot claim actor name key ${key}: it changed under every attempt (other processes keep writing it); spawn the actor again, or under another name`,
     );
   }
 

@@ -1363,3 +1363,33 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "nats actors: waitFor refuses a name that is not a non-empty string, saying what it got",
+  ignore,
+  async fn() {
+    await using server = await NatsServer.start();
+    await using system = new ActorSystem();
+    await using remote = await connectActors(system, {
+      servers: server.servers,
+      cluster: CLUSTER,
+      nameTtl: TTL,
+    });
+    for (
+      const [name, got] of [[42, "42 (a number)"], ["", '"" (a string)'], [
+        undefined,
+        "undefined",
+      ]]
+    ) {
+      assert.throws(
+        () => remote.waitFor(name as string),
+        {
+          name: "TypeError",
+          message:
+            `Cannot wait for an actor: expected the actor's name as a non-empty string, got ${got}`,
+        },
+      );
+    }
+  },
+});
