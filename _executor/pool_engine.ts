@@ -2,9 +2,10 @@
 // The engine behind `WorkerPool`: the queue of tasks waiting for a worker,
 // results and failures settling futures, work withdrawn when its future is
 // cancelled or times out, dead workers' tasks rerun or failed, and the drain
-// at shutdown. The workers themselves are in `worker_set.ts` (which starts,
-// picks and stops them) and `pool_worker.ts` (each one's slots and
-// messages); the public face is `worker_pool.ts`.
+// at shutdown (its end is in `pool_drain.ts`, the words of a worker's death
+// in `worker_death.ts`). The workers themselves are in `worker_set.ts`
+// (which starts, picks and stops them) and `pool_worker.ts` (each one's
+// slots and messages); the public face is `worker_pool.ts`.
 
 import { checkCount } from "../_core/checks.ts";
 import type { Future } from "../future.ts";
@@ -15,12 +16,13 @@ import type {
   WorkerPoolStats,
 } from "../worker_pool.ts";
 import { CostModel } from "./cost_model.ts";
-import { ERROR_CLASSES, QueueFullError, WorkerDiedError } from "./errors.ts";
+import { ERROR_CLASSES, QueueFullError } from "./errors.ts";
 import { FunctionRegistry } from "./function_registry.ts";
 import { JobFuture, type JobOwner } from "./job.ts";
 import { LapsedTasks } from "./lapsed_tasks.ts";
 import { checkLimits, type TaskLimits, timeoutError } from "./options.ts";
 import { type ChunkRunner, orderedMap } from "./ordered_map.ts";
+import { PoolDrain } from "./pool_drain.ts";
 import { PoolJob } from "./pool_job.ts";
 import {
   deserializeError,
@@ -33,7 +35,7 @@ import {
   STATUS_TIMED_OUT,
 } from "./pool_protocol.ts";
 import { poolSettings } from "./pool_settings.ts";
-import type { Death, PoolWorker, Refusal } from "./pool_worker.ts";
+import type { PoolWorker, Refusal } from "./pool_worker.ts";
 import { isTransfer, unwrapTransfer } from "./transfer.ts";
 import {
   takeBackStuck,
@@ -48,18 +50,21 @@ import {
   MAP,
   SUBMIT,
 } from "./pool_messages.ts";
+import {
+  type Death,
+  diedError,
+  killDeath,
+  lostError,
+  notReadyError,
+  queuedError,
+  stallDeath,
+  startDeath,
+} from "./worker_death.ts";
 import { WorkerSet, type WorkerSetOwner } from "./worker_set.ts";
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
 function noop(): void {}
-
-/**
- * How long `shutdown()` waits, once the work is done, for the threads of
- * stopped workers that could not be halted (still starting) to end, before
- * it halts what it can and resolves without them.
- */
-export const SHUTDOWN_GRACE_MS = 1000;
 
 /** A pool of workers and the tasks given to it. */
 export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
@@ -76,9 +81,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
   #submitted = 0;
 
   #closed = false;
-  #drained: Promise<void> | undefined = undefined;
-  #resolveDrained: (() => void) | undefined = undefined;
-  #graceTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #drain: PoolDrain | undefined = undefined;
 
   readonly #lapsed = new LapsedTasks();
 
@@ -177,10 +180,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
     const { wait = true, cancelPending = false } = options;
     if (!this.#closed) {
       this.#closed = true;
-      const { promise, resolve } = Promise.withResolvers<void>();
-      this.#drained = promise;
-      this.#resolveDrained = resolve;
-      this.#workers.close();
+      this.#drain = new PoolDrain(this.#workers);
     }
     if (cancelPending) {
       const message = "the pool was shut down before the task started";
@@ -197,7 +197,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
       }
     }
     this.#checkDrained();
-    return wait ? this.#drained! : Promise.resolve();
+    return wait ? this.#drain!.promise : Promise.resolve();
   }
 
   /** Counts of workers and tasks. */
@@ -276,14 +276,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
   }
 
   onLost(_worker: PoolWorker, jobs: PoolJob[]): void {
-    for (const job of jobs) {
-      this.#settleFailed(
-        job,
-        new WorkerDiedError(
-          `${job.what} failed: the worker running it was stopped, and its thread ended before the task's result arrived`,
-        ),
-      );
-    }
+    for (const job of jobs) this.#settleFailed(job, lostError(job));
   }
 
   onExit(worker: PoolWorker): void {
@@ -444,10 +437,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
       // Not started. A worker that has not even received it while it runs
       // no task is not going to: it is replaced.
       if (timedOut && !worker.received(job) && !worker.runsTask()) {
-        this.#retire(worker, {
-          reason:
-            `did not take up ${job.what} before its timeout (${why}), and ran no task: its event loop is blocked by code outside any task, or it stopped listening`,
-        });
+        this.#retire(worker, stallDeath(job, why));
         return;
       }
       this.#pump();
@@ -466,12 +456,7 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
   #kill = (job: PoolJob, why: string): void => {
     const worker = job.worker;
     if (worker === undefined) return;
-    if (worker.markKilled(job.slot)) {
-      this.#retire(worker, {
-        reason:
-          `was terminated to stop another task running in it (${job.what}: ${why})`,
-      });
-    }
+    if (worker.markKilled(job.slot)) this.#retire(worker, killDeath(job, why));
     // Otherwise it finished: its result is on the way, and is ignored.
   };
 
@@ -499,31 +484,15 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
   // those it had not, and start a replacement if there is work.
   #retire(worker: PoolWorker, death: Death): void {
     if (worker.dead) return;
-    const { reason, cause } = death;
     const wasReady = this.#workers.remove(worker);
-    const { rerun, failed } = worker.retire(
-      new WorkerDiedError(`Cannot warm the pool: the worker ${reason}`, {
-        cause,
-      }),
-    );
+    const { rerun, failed } = worker.retire(notReadyError(death));
     this.#requeue(rerun);
     // A worker that cannot start says nothing good about the next one: with
     // no worker ready, fail the waiting work rather than loop.
     if (!wasReady && !this.#workers.anyReady()) {
-      this.#failQueued({
-        reason: `a worker could not start: it ${reason}`,
-        cause,
-      });
+      this.#failQueued(startDeath(death));
     }
-    for (const job of failed) {
-      this.#settleFailed(
-        job,
-        new WorkerDiedError(
-          `${job.what} failed: the worker running it ${reason}; the pool replaces the worker`,
-          { cause },
-        ),
-      );
-    }
+    for (const job of failed) this.#settleFailed(job, diedError(job, death));
     this.#pump();
     this.#workers.ensure(this.#queued);
     this.#checkDrained();
@@ -544,36 +513,12 @@ export class PoolEngine implements JobOwner<PoolJob>, WorkerSetOwner {
     this.#queue = [];
     this.#head = 0;
     this.#queued = 0;
-    for (const job of jobs) {
-      this.#settleFailed(
-        job,
-        new WorkerDiedError(`${job.what} failed: ${death.reason}`, {
-          cause: death.cause,
-        }),
-      );
-    }
+    for (const job of jobs) this.#settleFailed(job, queuedError(job, death));
   }
 
   #checkDrained(): void {
     if (!this.#closed || this.#queued > 0 || this.#workers.busy()) return;
     this.#watchdog.disarm();
-    this.#workers.stopAll();
-    if (this.#resolveDrained === undefined) return;
-    if (this.#workers.stopping > 0) {
-      this.#graceTimer ??= setTimeout(this.#drainedNow, SHUTDOWN_GRACE_MS);
-      return;
-    }
-    this.#drainedNow();
+    this.#drain!.done();
   }
-
-  // Shutdown is over: the work is done, and the threads have ended or had
-  // their grace period.
-  #drainedNow = (): void => {
-    clearTimeout(this.#graceTimer);
-    // Threads still running code after their grace period are halted.
-    this.#workers.haltStopping();
-    const resolve = this.#resolveDrained;
-    this.#resolveDrained = undefined;
-    resolve?.();
-  };
 }

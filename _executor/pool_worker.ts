@@ -5,12 +5,11 @@
 // What happens to it is reported to the pool through a `WorkerOwner`; which
 // task goes to which worker is the pool's choice.
 
-import { describe } from "../_core/describe.ts";
 import { type MessageTarget, postBatch } from "../_core/post_batch.ts";
 import { compactMessage } from "./compact_message.ts";
 import type { CostModel } from "./cost_model.ts";
-import { ERROR_CLASSES } from "./errors.ts";
 import { LateTasks } from "./late_tasks.ts";
+import { type Leftovers, salvage } from "./leftovers.ts";
 import { type FunctionRegistry, SentFunctions } from "./function_registry.ts";
 import type { PoolJob } from "./pool_job.ts";
 import {
@@ -28,8 +27,6 @@ import {
   COST,
   CRASHED,
   DEFER_MS,
-  deserializeError,
-  FINISHED,
   FREE,
   INIT,
   KILLED,
@@ -51,6 +48,7 @@ import {
 } from "./pool_protocol.ts";
 import { startThread, type Thread } from "./thread.ts";
 import { unrefTimer } from "./unref_timer.ts";
+import { crashDeath, type Death, errorDeath } from "./worker_death.ts";
 
 /**
  * How long a worker stays referenced after its last task. Unreferencing at
@@ -68,14 +66,7 @@ export const UNREF_DELAY_MS = 20;
  */
 export const HALT_DELAY_MS = 100;
 
-/** Why a worker stopped, for the errors of the tasks it takes along. */
-export interface Death {
-  /** Completes "the worker …", e.g. `"closed itself: …"`. */
-  reason: string;
-  cause?: unknown;
-}
-
-export type { Refusal };
+export type { Leftovers, Refusal };
 
 /** What a worker tells its pool. */
 export interface WorkerOwner {
@@ -115,14 +106,6 @@ export interface PoolWorkerOptions {
   costs: CostModel;
   /** The sources of the submitted functions. */
   functions: FunctionRegistry;
-}
-
-/** What a retired worker hands back. */
-export interface Leftovers {
-  /** Tasks it had not started and that moved no buffers: they can run elsewhere. */
-  rerun: PoolJob[];
-  /** Tasks that fail with the worker. */
-  failed: PoolJob[];
 }
 
 interface Waiter {
@@ -192,7 +175,9 @@ export class PoolWorker {
       this.#freeSlots.push(slot);
     }
     thread.on("message", (message: unknown[]) => this.#onMessage(message));
-    thread.on("error", (error: unknown) => this.#onError(error));
+    thread.on("error", (error: unknown) => {
+      this.#die(errorDeath(error, this.#heapLimit));
+    });
     thread.on("messageerror", () => {
       this.#die({ reason: "sent a message that could not be read" });
     });
@@ -456,26 +441,7 @@ export class PoolWorker {
     this.#dead = true;
     this.#ready = false;
     this.#outbox = [];
-    const leftovers: Leftovers = { rerun: [], failed: [] };
-    for (let slot = 0; slot < MAX_IN_FLIGHT; slot++) {
-      const job = this.#jobs[slot];
-      this.#jobs[slot] = undefined;
-      if (!job) continue;
-      job.worker = undefined;
-      job.slot = -1;
-      if (job.settled || job.future.done()) continue;
-      const state = Atomics.compareExchange(
-        this.#states,
-        slot,
-        PENDING,
-        CANCELLED,
-      );
-      // Its result was sent: it settles the task when it arrives.
-      if (state === FINISHED) this.#late.add(slot, job);
-      // Buffers moved to the dead worker are gone: such a task cannot rerun.
-      else if (state === PENDING && !job.moved) leftovers.rerun.push(job);
-      else leftovers.failed.push(job);
-    }
+    const leftovers = salvage(this.#jobs, this.#states, this.#late);
     this.#inFlight = 0;
     this.#load = 0;
     this.#close();
@@ -517,20 +483,6 @@ export class PoolWorker {
     if (!this.#dead) this.#owner.onDeath(this, death);
   }
 
-  #onError(error: unknown): void {
-    const code = (error as { code?: unknown } | null)?.code;
-    if (code === "ERR_WORKER_OUT_OF_MEMORY") {
-      this.#die({
-        reason:
-          `ran out of memory (its heap limit is ${this.#heapLimit} MB; raise the pool's heapLimit option, or give the task less data)`,
-        cause: error,
-      });
-      return;
-    }
-    const text = error instanceof Error ? error.message : describe(error);
-    this.#die({ reason: `failed: ${text}`, cause: error });
-  }
-
   #onMessage(message: unknown[] | BareValue): void {
     if (this.#dead) {
       if (this.#late.size > 0) this.#onLateMessage(message);
@@ -553,20 +505,9 @@ export class PoolWorker {
         this.#waiters = [];
         this.#owner.onReady(this);
         break;
-      case CRASHED: {
-        const error = deserializeError(
-          message[1] as SerializedError,
-          ERROR_CLASSES,
-        );
-        const text = error instanceof Error
-          ? `${error.name}: ${error.message}`
-          : describe(error);
-        this.#die({
-          reason: `crashed with an uncaught error (${text})`,
-          cause: error,
-        });
+      case CRASHED:
+        this.#die(crashDeath(message[1] as SerializedError));
         break;
-      }
       case CLOSED:
         this.#die({
           reason: "closed itself: close() or Deno.exit() was called in it",

@@ -45,8 +45,15 @@ import {
   STATUS_TIMED_OUT,
   STOP,
 } from "./pool_protocol.ts";
-import { transfer, unwrapTransfer } from "./transfer.ts";
+import { unwrapTransfer } from "./transfer.ts";
 import { callBounded, TIMED_OUT } from "./bounded_call.ts";
+import {
+  compile,
+  explain,
+  missingSourceError,
+  noExportError,
+  noModuleError,
+} from "./worker_functions.ts";
 import { holdHaltLock } from "../_core/halt_lock.ts";
 import {
   type Batch,
@@ -295,69 +302,18 @@ function runTask(fn: AnyFunction, args: unknown[], chunk: boolean): unknown {
 
 function resolve(key: number | string): AnyFunction {
   if (typeof key === "number") {
-    const fn = compiled.get(key) ??
-      new Error(
-        "Cannot run the task: its function arrived without its source (an internal error of WorkerPool)",
-      );
+    const fn = compiled.get(key) ?? missingSourceError();
     if (fn instanceof Error) throw fn;
     return fn;
   }
   if (moduleExports === undefined) {
-    if (moduleUrl === null) {
-      throw new TypeError(
-        `Cannot call ${
-          JSON.stringify(key)
-        }: this pool has no module to run exports of; make it with new WorkerPool({ module: new URL("./tasks.ts", import.meta.url) })`,
-      );
-    }
-    throw new TypeError(
-      `Cannot call ${
-        JSON.stringify(key)
-      }: the pool's module ${moduleUrl} failed to load in the worker: ${
-        moduleError instanceof Error ? moduleError.message : String(moduleError)
-      }`,
-      { cause: moduleError },
-    );
+    throw noModuleError(key, moduleUrl, moduleError);
   }
   const fn = moduleExports[key];
   if (typeof fn !== "function") {
-    const names = Object.keys(moduleExports).filter((name) =>
-      typeof moduleExports![name] === "function"
-    );
-    throw new TypeError(
-      `Cannot call ${
-        JSON.stringify(key)
-      }: the pool's module ${moduleUrl} has no ${
-        Object.hasOwn(moduleExports, key) ? "function " : ""
-      }export named ${JSON.stringify(key)}; its function exports are: ${
-        names.length > 0 ? names.join(", ") : "(none)"
-      }`,
-    );
+    throw noExportError(key, moduleUrl, moduleExports);
   }
   return fn as AnyFunction;
-}
-
-function compile(source: string): AnyFunction | Error {
-  try {
-    // `transfer` is in scope, so a submitted function can use it unimported.
-    const fn = new Function(
-      "transfer",
-      `"use strict";\nreturn (${source}\n);`,
-    )(transfer);
-    if (typeof fn === "function") return fn;
-  } catch (error) {
-    return new SyntaxError(
-      `Cannot submit: the function could not be compiled in the worker from its source (${
-        (error as Error).message
-      }); its source was: ${source.slice(0, 200)}`,
-      { cause: error },
-    );
-  }
-  return new TypeError(
-    `Cannot submit: the source sent to the worker is not a function: ${
-      source.slice(0, 200)
-    }`,
-  );
 }
 
 // A generator object (a generator function was called) runs as a task.
@@ -463,24 +419,6 @@ function settleFuture(
     return;
   }
   push(slot, STATUS_OK, value, cost, chunk);
-}
-
-// A submitted function that reads a variable from around it, where it was
-// written, fails here with "x is not defined": say why, and what to do.
-function explain(error: unknown, key: number | string): unknown {
-  if (typeof key !== "number" || !(error instanceof ReferenceError)) {
-    return error;
-  }
-  const match = /^(\S+) is not defined$/.exec(error.message);
-  if (match === null) return error;
-  const name = match[1];
-  const better = new ReferenceError(
-    `${name} is not defined in the worker: a function given to submit() is sent as source code and runs in another isolate, so it cannot use variables from the code around it (here \`${name}\`). Pass ${name} as an argument, or export the function from a module and run it with new WorkerPool({ module }) and pool.call("name", ...args)`,
-    { cause: error },
-  );
-  const frames = (error.stack ?? "").split("\n").slice(1).join("\n");
-  better.stack = `ReferenceError: ${better.message}\n${frames}`;
-  return better;
 }
 
 function push(

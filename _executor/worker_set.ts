@@ -10,12 +10,8 @@ import type { FunctionRegistry } from "./function_registry.ts";
 import { unrefTimer } from "./unref_timer.ts";
 import type { PoolJob } from "./pool_job.ts";
 import type { PoolSettings } from "./pool_settings.ts";
-import {
-  type Death,
-  PoolWorker,
-  UNREF_DELAY_MS,
-  type WorkerOwner,
-} from "./pool_worker.ts";
+import { PoolWorker, UNREF_DELAY_MS, type WorkerOwner } from "./pool_worker.ts";
+import type { Death } from "./worker_death.ts";
 
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
 
