@@ -81,8 +81,10 @@ export async function getBlob(
   const out = new Uint8Array(blob.bytes);
   let offset = 0;
   let index = 0;
-  // A pull may end early (the server bounds the bytes of one pull): pull
-  // again for the rest, until a pull brings nothing.
+  // A pull may end early (the server bounds the bytes of one pull), or bring
+  // nothing from a server too busy to answer in time: pull again for the
+  // rest, as long as the chunks are still stored.
+  let emptyPulls = 0;
   while (index < blob.chunks) {
     const before = index;
     const messages = await consumer.fetch({
@@ -99,13 +101,28 @@ export async function getBlob(
       offset += msg.data.length;
       index++;
     }
-    if (index === before) break;
+    if (index > before) {
+      emptyPulls = 0;
+      continue;
+    }
+    const left = await jsm.streams.info(names.dataStream, {
+      subjects_filter: subject,
+    });
+    const still = left.state.subjects?.[subject] ?? 0;
+    if (still !== blob.chunks) {
+      throw missing(blob, `got ${index}, then ${still} chunks were stored`);
+    }
+    if (++emptyPulls === MAX_EMPTY_PULLS) break;
   }
   if (index !== blob.chunks || offset !== blob.bytes) {
     throw missing(blob, `got ${index} of ${blob.chunks} chunks`);
   }
   return out;
 }
+
+// Pulls in a row that bring nothing while the chunks are stored, before a
+// read gives up (each waits up to 5 s).
+const MAX_EMPTY_PULLS = 4;
 
 function missing(blob: BlobRef, what: string): TypeError {
   return new TypeError(

@@ -11,6 +11,9 @@ import { JobLostError } from "../nats.ts";
 import { NatsExecutor } from "../nats.ts";
 import { type NatsWorker, serve, type ServeOptions } from "../nats_worker.ts";
 import { decode, encode } from "../_nats/wire.ts";
+import { getBlob, putBlob } from "../_nats/blobs.ts";
+import { queueNames } from "../_nats/names.ts";
+import { ensureStreams } from "../_nats/streams.ts";
 import * as tasks from "./fixtures/nats_tasks.ts";
 import {
   hasNatsServer,
@@ -878,4 +881,80 @@ Deno.test({
         await nc.close();
       }
     }),
+});
+
+Deno.test({
+  name:
+    "nats: a large value whose chunks come slowly is read whole, and one whose chunks are gone fails clearly",
+  ignore,
+  async fn() {
+    await using server = await NatsServer.start();
+    const nc = await connect({ servers: server.servers });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const names = queueNames("blobs", "test");
+      await ensureStreams(jsm, names);
+      const bytes = new Uint8Array(10_000).map((_, i) => i % 251);
+      const blob = await putBlob(jsm.jetstream(), names, bytes, 1024);
+      // A server too busy to deliver within a pull's time: every other pull
+      // brings nothing.
+      let pulls = 0;
+      const slow = {
+        streams: jsm.streams,
+        jetstream() {
+          const js = jsm.jetstream();
+          return {
+            consumers: {
+              async get(...args: Parameters<typeof js.consumers.get>) {
+                const consumer = await js.consumers.get(...args);
+                return {
+                  fetch(options: { max_messages: number }) {
+                    if (pulls++ % 2 === 0) {
+                      return Promise.resolve({
+                        stop() {},
+                        async *[Symbol.asyncIterator]() {},
+                      });
+                    }
+                    return consumer.fetch({
+                      ...options,
+                      max_messages: Math.min(options.max_messages, 3),
+                    });
+                  },
+                };
+              },
+            },
+          };
+        },
+      } as unknown as typeof jsm;
+      assert.deepEqual(await getBlob(slow, names, blob), bytes);
+      assert.ok(pulls > 4, `${pulls} pulls`);
+      // Gone once the pulls have started: the read says so.
+      pulls = 0;
+      const purging = {
+        streams: jsm.streams,
+        jetstream() {
+          return {
+            consumers: {
+              get: () =>
+                Promise.resolve({
+                  async fetch() {
+                    await jsm.streams.purge(names.dataStream, {
+                      filter: names.data(blob.id),
+                    });
+                    return { stop() {}, async *[Symbol.asyncIterator]() {} };
+                  },
+                }),
+            },
+          };
+        },
+      } as unknown as typeof jsm;
+      await assert.rejects(getBlob(purging, names, blob), {
+        name: "TypeError",
+        message:
+          /Cannot read a large value \(10000 bytes in 10 chunks\): got 0, then 0 chunks were stored/,
+      });
+    } finally {
+      await nc.close();
+    }
+  },
 });
