@@ -226,15 +226,17 @@ const dropped = new FinalizationRegistry<PoolEngine>((engine) => {
  * and is replaced; tasks it had not started run elsewhere. Cancelling a task
  * that waits removes it; cancelling one that runs (or its `signal` aborting,
  * or its `timeout` passing) stops its worker, and a fresh one takes the next
- * tasks. A stopped worker that does not close by itself within 100 ms
+ * tasks; other tasks running in that worker at that moment (async tasks
+ * share their worker) fail with a {@linkcode WorkerDiedError}, and those it
+ * had not started run elsewhere. A stopped worker that does not close by itself within 100 ms
  * (its task is busy in synchronous code, even a `for (;;)`) is halted where
  * it is, and its thread ends; a `timeout` even interrupts the task's
  * synchronous code without losing the worker (the worker enforces it
  * itself; a task still running 50 ms after its deadline, awaiting
- * something, stops its worker). A halt that lands while the task is loading a module (a
- * Node.js built-in the first time, say) can be lost, leaving the thread
- * running uncounted, or crash the process: a Deno 2.9 bug, which waiting
- * the 100 ms first makes unlikely.
+ * something, stops its worker). A halt that lands while the task is loading
+ * a module (a Node.js built-in the first time, say) can be lost, leaving the
+ * thread running uncounted, or crash the process: a Deno 2.9 bug, which
+ * waiting the 100 ms first makes unlikely.
  *
  * No task waits behind another while a worker is free: tiny tasks are
  * pipelined to a busy worker, and those still waiting there when its current
