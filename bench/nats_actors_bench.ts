@@ -27,18 +27,9 @@ import { connect } from "npm:@nats-io/transport-node@3.4.0";
 import { type ActorGenerator, ActorSystem } from "../actor.ts";
 import { connectActors } from "../nats_actors.ts";
 import { encode } from "../_nats/wire.ts";
-import { NatsServer } from "../tests/_nats_server.ts";
+import { NatsServer, onPath } from "../tests/_nats_server.ts";
 
 const MESSAGES = 100_000;
-
-function onPath(program: string): boolean {
-  try {
-    new Deno.Command(program, { args: ["--version"] }).outputSync();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 if (onPath("nats-server")) {
   const server = await NatsServer.start();

@@ -30,27 +30,17 @@ import { gather } from "../future.ts";
 import { NatsExecutor } from "../nats.ts";
 import { runInlineFuture, startInlineFuture } from "../task.ts";
 import * as tasks from "../tests/fixtures/nats_tasks.ts";
-import { NatsServer, WorkerProcess } from "../tests/_nats_server.ts";
+import {
+  freePort,
+  NatsServer,
+  onPath,
+  waitForPort,
+  WorkerProcess,
+} from "../tests/_nats_server.ts";
 
 const JOBS = 10_000;
 /** Jobs each worker process holds at once; BullMQ's worker gets twice it. */
 const CONCURRENCY = 64;
-
-function onPath(program: string): boolean {
-  try {
-    new Deno.Command(program, { args: ["--version"] }).outputSync();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
 
 async function startRedis(): Promise<
   { port: number; child: Deno.ChildProcess }
@@ -61,15 +51,8 @@ async function startRedis(): Promise<
     stdout: "null",
     stderr: "null",
   }).spawn();
-  for (let i = 0; i < 500; i++) {
-    try {
-      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
-      return { port, child };
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-  throw new Error("redis-server did not start");
+  await waitForPort(port, child, "redis-server");
+  return { port, child };
 }
 
 /**

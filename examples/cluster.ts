@@ -3,7 +3,7 @@
  * Part 5 of the tutorial beyond one machine: `compute_fibs` delegates each
  * `fib` to worker processes through NATS. This script plays every machine
  * at once: it starts a local `nats-server` with JetStream and two worker
- * processes (one Web Worker each), then runs `compute_fibs(n)` twice in
+ * processes (one Worker thread each), then runs `compute_fibs(n)` twice in
  * sequence and twice in parallel across them, and prints the speedup.
  *
  * On real machines the same parts run apart: see the README's "Beyond one
@@ -18,6 +18,12 @@ import { gather } from "@frontier/generators/future";
 import { NatsExecutor } from "@frontier/generators/nats";
 import { runInlineFuture, startInlineFuture } from "@frontier/generators/task";
 import * as tasks from "./_fib_tasks.ts";
+import {
+  hasNatsServer,
+  NO_NATS_SERVER,
+  readyLine,
+  startLocalNats,
+} from "./_local_nats.ts";
 
 function* computeFibs(pool: NatsExecutor<typeof tasks>, n: number) {
   const result: number[] = [];
@@ -28,93 +34,52 @@ function* computeFibs(pool: NatsExecutor<typeof tasks>, n: number) {
   return result;
 }
 
-function hasNatsServer(): boolean {
-  try {
-    new Deno.Command("nats-server", { args: ["--version"] }).outputSync();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
-/** A child process whose first line of output says it is ready. */
-async function startReady(
-  command: string,
-  args: string[],
-  ready: (line: string) => boolean,
-): Promise<Deno.ChildProcess> {
-  const child = new Deno.Command(command, {
-    args,
+/** A worker process, once it says it serves. */
+async function startWorker(servers: string): Promise<Deno.ChildProcess> {
+  const worker = new URL("../nats_worker.ts", import.meta.url).pathname;
+  const module = new URL("./_fib_tasks.ts", import.meta.url).href;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      worker,
+      "--servers",
+      servers,
+      "--module",
+      module,
+      "--workers",
+      "1",
+      "--concurrency",
+      "1",
+    ],
     stdout: "piped",
-    stderr: "piped",
+    stderr: "null",
   }).spawn();
-  // nats-server logs to stderr, the worker to stdout.
-  const lines = command === "nats-server" ? child.stderr : child.stdout;
-  const other = command === "nats-server" ? child.stdout : child.stderr;
-  other.pipeTo(new WritableStream()).catch(() => {});
-  const reader = lines.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  while (!seen.split("\n").some(ready)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`${command} ended before it was ready:\n${seen}`);
-    seen += value;
+  try {
+    await readyLine(
+      child.stdout,
+      (line) => line.includes("serving"),
+      "a worker process",
+    );
+  } catch (error) {
+    child.kill("SIGKILL");
+    await child.status;
+    throw error;
   }
-  // Keep reading, so that a full pipe never blocks it.
-  reader.read().then(function drain(result): unknown {
-    return result.done ? undefined : reader.read().then(drain);
-  }).catch(() => {});
   return child;
 }
 
 /** Runs part 5 across two worker processes, printing times and the speedup. */
 export async function main(n = Number(Deno.args[0] ?? 34)): Promise<void> {
   if (!hasNatsServer()) {
-    console.log(
-      "nats-server is not on PATH: install it (Debian, Ubuntu: apt-get install nats-server; macOS: brew install nats-server; or a release from the NATS project) and run this again",
-    );
+    console.log(NO_NATS_SERVER);
     return;
   }
-  const store = await Deno.makeTempDir({ prefix: "cluster_example_" });
-  const servers = `127.0.0.1:${freePort()}`;
-  const children: Deno.ChildProcess[] = [];
+  await using nats = await startLocalNats("cluster_example_");
+  const servers = nats.servers;
+  const workers: Deno.ChildProcess[] = [];
   try {
-    children.push(
-      await startReady("nats-server", [
-        "-js",
-        "-sd",
-        store,
-        "-a",
-        "127.0.0.1",
-        "-p",
-        servers.split(":")[1],
-      ], (line) => line.includes("Server is ready")),
-    );
-    const worker = new URL("../nats_worker.ts", import.meta.url).pathname;
-    const module = new URL("./_fib_tasks.ts", import.meta.url).href;
-    for (let i = 0; i < 2; i++) {
-      children.push(
-        await startReady(Deno.execPath(), [
-          "run",
-          "-A",
-          worker,
-          "--servers",
-          servers,
-          "--module",
-          module,
-          "--workers",
-          "1",
-          "--concurrency",
-          "1",
-        ], (line) => line.includes("serving")),
-      );
-    }
+    for (let i = 0; i < 2; i++) workers.push(await startWorker(servers));
     console.log(`nats-server at ${servers}, two worker processes`);
 
     await using pool = await NatsExecutor.connect({ servers, module: tasks });
@@ -142,11 +107,10 @@ export async function main(n = Number(Deno.args[0] ?? 34)): Promise<void> {
       `fib(${n - 1}) = ${r1[n - 1]} (both: ${r1[n - 1] === r2[n - 1]})`,
     );
   } finally {
-    for (const child of children.reverse()) {
-      child.kill("SIGTERM");
-      await child.status;
+    for (const worker of workers) {
+      worker.kill("SIGTERM");
+      await worker.status;
     }
-    await Deno.remove(store, { recursive: true });
   }
 }
 

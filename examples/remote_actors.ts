@@ -25,6 +25,11 @@ import {
 } from "@frontier/generators/actor";
 import { Future } from "@frontier/generators/future";
 import { connectActors } from "@frontier/generators/nats-actors";
+import {
+  hasNatsServer,
+  NO_NATS_SERVER,
+  startLocalNats,
+} from "./_local_nats.ts";
 
 const VISIBLE = 10;
 const ROUNDS = 10_000;
@@ -91,63 +96,16 @@ async function playPing(servers: string): Promise<void> {
   system.send("pong-stop", "done");
 }
 
-function hasNatsServer(): boolean {
-  try {
-    new Deno.Command("nats-server", { args: ["--version"] }).outputSync();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
-/** Waits for a line of `stream` that `ready` accepts, then drains the rest. */
-async function readyLine(
-  stream: ReadableStream<Uint8Array>,
-  ready: (line: string) => boolean,
-  what: string,
-): Promise<void> {
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  while (!seen.split("\n").some(ready)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`${what} ended before it was ready:\n${seen}`);
-    seen += value;
-  }
-  reader.read().then(function drain(result): unknown {
-    return result.done ? undefined : reader.read().then(drain);
-  }).catch(() => {});
-}
-
 /** Runs a server and the pong process, then plays ping against it. */
 export async function main(): Promise<void> {
   if (!hasNatsServer()) {
-    console.log(
-      "nats-server is not on PATH: install it (Debian, Ubuntu: apt-get install nats-server; macOS: brew install nats-server; or a release from the NATS project) and run this again",
-    );
+    console.log(NO_NATS_SERVER);
     return;
   }
-  const store = await Deno.makeTempDir({ prefix: "remote_actors_" });
-  const port = freePort();
-  const servers = `127.0.0.1:${port}`;
-  const server = new Deno.Command("nats-server", {
-    args: ["-js", "-sd", store, "-a", "127.0.0.1", "-p", String(port)],
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
+  await using nats = await startLocalNats("remote_actors_");
+  const servers = nats.servers;
   let pongProcess: Deno.ChildProcess | undefined;
   try {
-    await readyLine(
-      server.stderr,
-      (l) => l.includes("Server is ready"),
-      "nats-server",
-    );
     pongProcess = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", import.meta.url, "--pong", servers],
       // Its lines join this output as they come, in turn with ping's.
@@ -164,9 +122,6 @@ export async function main(): Promise<void> {
   } finally {
     pongProcess?.kill("SIGKILL");
     await pongProcess?.status;
-    server.kill("SIGTERM");
-    await server.status;
-    await Deno.remove(store, { recursive: true });
   }
 }
 

@@ -4,24 +4,35 @@
 
 const root = new URL("../", import.meta.url);
 
-/** Whether `nats-server` is on PATH. */
-export function hasNatsServer(): boolean {
+/** Whether `program` is on PATH (it answers `--version`). */
+export function onPath(program: string): boolean {
   try {
-    new Deno.Command("nats-server", { args: ["--version"] }).outputSync();
+    new Deno.Command(program, { args: ["--version"] }).outputSync();
     return true;
   } catch {
     return false;
   }
 }
 
-function freePort(): number {
+/** Whether `nats-server` is on PATH. */
+export function hasNatsServer(): boolean {
+  return onPath("nats-server");
+}
+
+/** A port of 127.0.0.1 that was free a moment ago. */
+export function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
   return port;
 }
 
-async function waitForPort(port: number, child: Deno.ChildProcess) {
+/** Waits until `child` listens on `port`; kills it if it never does. */
+export async function waitForPort(
+  port: number,
+  child: Deno.ChildProcess,
+  what = "nats-server",
+) {
   for (let i = 0; i < 500; i++) {
     try {
       const conn = await Deno.connect({ hostname: "127.0.0.1", port });
@@ -33,7 +44,7 @@ async function waitForPort(port: number, child: Deno.ChildProcess) {
   }
   child.kill("SIGKILL");
   await child.status;
-  throw new Error(`nats-server did not listen on port ${port}`);
+  throw new Error(`${what} did not listen on port ${port}`);
 }
 
 /** A running `nats-server -js`; `restart()` keeps its port and its store. */
