@@ -201,3 +201,108 @@ export async function until(
   }
   throw new Error(`gave up waiting for ${what}`);
 }
+
+/**
+ * A TCP proxy in front of a server: `cut()` drops every connection through
+ * it and refuses new ones (a network partition for those clients alone),
+ * `resume()` lets them reconnect; while `dropping`, what the server sends
+ * is lost on the way.
+ */
+export class TcpProxy {
+  readonly port: number;
+  readonly #target: number;
+  #listener: Deno.Listener | undefined;
+  readonly #conns = new Set<Deno.Conn>();
+  readonly #tasks = new Set<Promise<void>>();
+  dropping = false;
+
+  private constructor(port: number, target: number) {
+    this.port = port;
+    this.#target = target;
+  }
+
+  static start(target: number): TcpProxy {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const proxy = new TcpProxy((listener.addr as Deno.NetAddr).port, target);
+    proxy.#serve(listener);
+    return proxy;
+  }
+
+  get servers(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  #track(task: Promise<void>): void {
+    this.#tasks.add(task);
+    task.finally(() => this.#tasks.delete(task));
+  }
+
+  #serve(listener: Deno.Listener): void {
+    this.#listener = listener;
+    this.#track(
+      (async () => {
+        for await (const conn of listener) {
+          let upstream: Deno.Conn;
+          try {
+            upstream = await Deno.connect({
+              hostname: "127.0.0.1",
+              port: this.#target,
+            });
+          } catch {
+            conn.close();
+            continue;
+          }
+          this.#conns.add(conn);
+          this.#conns.add(upstream);
+          this.#track(this.#pipe(conn, upstream, false));
+          this.#track(this.#pipe(upstream, conn, true));
+        }
+      })().catch(() => {}),
+    );
+  }
+
+  async #pipe(
+    from: Deno.Conn,
+    to: Deno.Conn,
+    fromServer: boolean,
+  ): Promise<void> {
+    const buffer = new Uint8Array(64 * 1024);
+    try {
+      for (;;) {
+        const n = await from.read(buffer);
+        if (n === null) break;
+        if (fromServer && this.dropping) continue;
+        for (let at = 0; at < n;) at += await to.write(buffer.subarray(at, n));
+      }
+    } catch {
+      // Cut.
+    }
+    for (const conn of [from, to]) {
+      if (this.#conns.delete(conn)) conn.close();
+    }
+  }
+
+  /** Drops every connection and refuses new ones. */
+  async cut(): Promise<void> {
+    this.#listener?.close();
+    this.#listener = undefined;
+    for (const conn of this.#conns) conn.close();
+    this.#conns.clear();
+    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
+  }
+
+  /** Drops every connection; new ones go through at once (a blip). */
+  async blip(): Promise<void> {
+    await this.cut();
+    this.resume();
+  }
+
+  /** Accepts connections again, on the same port. */
+  resume(): void {
+    this.#serve(Deno.listen({ hostname: "127.0.0.1", port: this.port }));
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.cut();
+  }
+}

@@ -1,6 +1,7 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
 
 import assert from "node:assert/strict";
+import { assertCounted } from "./_util.ts";
 import FakeTimers from "@sinonjs/fake-timers";
 import fc from "fast-check";
 import {
@@ -480,27 +481,6 @@ Deno.test("yield* executor.submit() inside tasks", async () => {
 });
 
 // --- ported from CPython's test_concurrent_futures -------------------------
-
-// Every future the executor handed out is counted once, as what it became.
-function assertCounted(pool: LocalExecutor, futures: Future<unknown>[]): void {
-  let completed = 0, failed = 0, cancelled = 0;
-  for (const f of futures) {
-    assert.ok(f.done(), "every future is done");
-    if (f.cancelled()) cancelled++;
-    else if (f.exception() !== undefined) failed++;
-    else completed++;
-  }
-  const stats = pool.stats();
-  assert.deepEqual(
-    {
-      completed: stats.completed,
-      failed: stats.failed,
-      cancelled: stats.cancelled,
-    },
-    { completed, failed, cancelled },
-    "stats() counts each future once, as what it became",
-  );
-}
 
 Deno.test("CPython test_map_exception, test_map_timeout: map yields what came before the failure or the timeout", async () => {
   const pool = new LocalExecutor({ maxConcurrency: 2 });

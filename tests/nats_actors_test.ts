@@ -14,7 +14,7 @@ import { clusterNames, keyName, nameKey } from "../_nats/actor_names.ts";
 import { Directory } from "../_nats/actor_directory.ts";
 import { ensureBucket } from "../_nats/actor_registry.ts";
 import fc from "fast-check";
-import { hasNatsServer, NatsServer, until } from "./_nats_server.ts";
+import { hasNatsServer, NatsServer, TcpProxy, until } from "./_nats_server.ts";
 
 const ignore = !hasNatsServer();
 const root = new URL("../", import.meta.url);
@@ -906,90 +906,13 @@ Deno.test({
     }),
 });
 
-/**
- * A TCP proxy to a server: `cut()` closes the connections made through it so
- * far (as a network blip would), and new ones go through again; while
- * `dropping`, what the server sends is lost on the way.
- */
-class Proxy {
-  readonly #listener: Deno.Listener;
-  readonly #target: number;
-  readonly #pipes = new Set<Promise<unknown>>();
-  readonly #conns = new Set<Deno.Conn>();
-  readonly #accepting: Promise<void>;
-  dropping = false;
-
-  constructor(target: number) {
-    this.#target = target;
-    this.#listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    this.#accepting = this.#accept();
-  }
-
-  get servers(): string {
-    return `127.0.0.1:${(this.#listener.addr as Deno.NetAddr).port}`;
-  }
-
-  async #accept(): Promise<void> {
-    for await (const client of this.#listener) {
-      const upstream = await Deno.connect({
-        hostname: "127.0.0.1",
-        port: this.#target,
-      });
-      this.#conns.add(client).add(upstream);
-      const pipe = (from: Deno.Conn, to: Deno.Conn) => {
-        const done = (async () => {
-          const writer = to.writable.getWriter();
-          for await (const chunk of from.readable) {
-            if (from === upstream && this.dropping) continue;
-            await writer.write(chunk);
-          }
-        })().catch(() => {})
-          .finally(() => {
-            this.#pipes.delete(done);
-            for (const conn of [from, to]) {
-              if (this.#conns.delete(conn)) {
-                try {
-                  conn.close();
-                } catch {
-                  // Closed by the other pipe.
-                }
-              }
-            }
-          });
-        this.#pipes.add(done);
-      };
-      pipe(client, upstream);
-      pipe(upstream, client);
-    }
-  }
-
-  /** Closes every connection made so far. */
-  async cut(): Promise<void> {
-    for (const conn of this.#conns) {
-      try {
-        conn.close();
-      } catch {
-        // Already closed.
-      }
-    }
-    this.#conns.clear();
-    await Promise.all(this.#pipes);
-  }
-
-  async close(): Promise<void> {
-    this.#listener.close();
-    await this.#accepting.catch(() => {});
-    await this.cut();
-  }
-}
-
 Deno.test({
   name:
     "nats actors: an answer sent as its process's connection dropped reaches the asker once it is back",
   ignore,
   async fn() {
     await using server = await NatsServer.start();
-    const proxy = new Proxy(server.port);
+    const proxy = TcpProxy.start(server.port);
     const asker = new ActorSystem();
     const answerer = new ActorSystem();
     // Probes seldom, so that only the answer can end the question.
@@ -1024,12 +947,12 @@ Deno.test({
       await handling.promise;
       // This runs before the answer, written by the handler, is published:
       // the answer goes out on a connection that is cut.
-      await proxy.cut();
+      await proxy.blip();
       assert.equal(await question, "there?");
     } finally {
       await a.close();
       await b.close();
-      await proxy.close();
+      await proxy.cut();
       await asker.stop();
       await answerer.stop();
     }
@@ -1042,7 +965,7 @@ Deno.test({
   ignore,
   async fn() {
     await using server = await NatsServer.start();
-    const proxy = new Proxy(server.port);
+    const proxy = TcpProxy.start(server.port);
     const sender = new ActorSystem();
     const receiver = new ActorSystem();
     const a = await connectActors(sender, {
@@ -1068,7 +991,7 @@ Deno.test({
       // Published while that check waits for the server.
       await null;
       // Before the server could read any of it.
-      await proxy.cut();
+      await proxy.blip();
       const accounted = (message: number) =>
         received.includes(message) ||
         sender.deadLetters.some((letter) => letter.message === message);
@@ -1081,7 +1004,7 @@ Deno.test({
     } finally {
       await a.close();
       await b.close();
-      await proxy.close();
+      await proxy.cut();
       await sender.stop();
       await receiver.stop();
     }
@@ -1197,7 +1120,7 @@ Deno.test({
   ignore,
   async fn() {
     await using server = await NatsServer.start();
-    const proxy = new Proxy(server.port);
+    const proxy = TcpProxy.start(server.port);
     const asker = new ActorSystem();
     const answerer = new ActorSystem();
     // Seldom enough that no probe lands while the answerer is away.
@@ -1223,7 +1146,7 @@ Deno.test({
         asker.ask("echo", "lost?", { timeout: 20_000 }),
       );
       await new Promise((resolve) => setTimeout(resolve, 300));
-      await proxy.cut();
+      await proxy.blip();
       proxy.dropping = false;
       const error = await question;
       assert.ok(!(error instanceof TimeoutError), String(error));
@@ -1239,7 +1162,7 @@ Deno.test({
     } finally {
       await a.close();
       await b.close();
-      await proxy.close();
+      await proxy.cut();
       await asker.stop();
       await answerer.stop();
     }
@@ -1275,7 +1198,7 @@ Deno.test({
   ignore,
   async fn() {
     await using server = await NatsServer.start();
-    const proxy = new Proxy(server.port);
+    const proxy = TcpProxy.start(server.port);
     // The peer reaches the server through the proxy.
     const peer = await Peer.start({ servers: proxy.servers } as NatsServer, [
       "sink",
@@ -1295,7 +1218,7 @@ Deno.test({
         count: 0,
         disorder: 0,
       });
-      await proxy.cut();
+      await proxy.blip();
       // Back, with a new epoch.
       await until(
         () =>
@@ -1316,7 +1239,7 @@ Deno.test({
       await remote.close();
       await system.stop();
       await peer.kill();
-      await proxy.close();
+      await proxy.cut();
     }
   },
 });

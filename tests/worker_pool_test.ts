@@ -1,6 +1,7 @@
 // Copyright 2026 the @frontier/generators authors. MIT license.
 
 import assert from "node:assert/strict";
+import { assertCounted } from "./_util.ts";
 import {
   CancelledError,
   Future,
@@ -1509,27 +1510,6 @@ Deno.test("an argument or a result that fails to clone with something that is no
 
 const sleepIn = (ms: number, value: unknown) =>
   new Promise((resolve) => setTimeout(() => resolve(value), ms));
-
-// Every future the pool handed out is counted once, as what it became.
-function assertCounted(pool: WorkerPool<Tasks>, futures: Future<unknown>[]) {
-  let completed = 0, failed = 0, cancelled = 0;
-  for (const f of futures) {
-    assert.ok(f.done(), "every future is done");
-    if (f.cancelled()) cancelled++;
-    else if (f.exception() !== undefined) failed++;
-    else completed++;
-  }
-  const stats = pool.stats();
-  assert.deepEqual(
-    {
-      completed: stats.completed,
-      failed: stats.failed,
-      cancelled: stats.cancelled,
-    },
-    { completed, failed, cancelled },
-    "stats() counts each future once, as what it became",
-  );
-}
 
 Deno.test("CPython test_submit, test_map: pow runs in a worker, map keeps order through mod.ts", async () => {
   const mod = await import("../mod.ts");
