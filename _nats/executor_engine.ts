@@ -27,6 +27,7 @@ import { QueueFullError } from "../_core/queue_full_error.ts";
 import type { Job, JobOwner } from "../_executor/job.ts";
 import type { TaskLimits } from "../_executor/options.ts";
 import { InvalidStateError } from "../future.ts";
+import type { NatsExecutorStats } from "../nats.ts";
 import type { Future } from "../future.ts";
 import { dropBlob, getBlob } from "./blobs.ts";
 import {
@@ -57,18 +58,6 @@ export interface EngineSettings {
   connect: ConnectSettings;
   queue: string;
   maxQueue: number;
-}
-
-/** Counts for `stats()`. */
-export interface EngineStats {
-  queued: number;
-  running: number;
-  completed: number;
-  failed: number;
-  cancelled: number;
-  redelivered: number;
-  reconnects: number;
-  connected: boolean;
 }
 
 /** The executor's connection, jobs and futures; `nats.ts` is its face. */
@@ -455,7 +444,7 @@ export class NatsEngine {
   }
 
   /** Whether the connection is up, and the counts. */
-  stats(): EngineStats {
+  stats(): NatsExecutorStats {
     return {
       queued: this.#queued,
       running: this.#running,
